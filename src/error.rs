@@ -1,0 +1,36 @@
+//! The error type of every fallible entry point.
+
+use std::io;
+
+/// What went wrong while converting a stream.
+///
+/// Converting a `&str` cannot fail; only the streaming entry points return this, because reading input and
+/// writing output can.
+///
+/// # Example
+///
+/// ```
+/// use std::io;
+/// let broken = io::Error::other("disk full");
+/// let err = html2cmark::Error::Write(broken);
+/// assert_eq!(err.to_string(), "cannot write the Markdown output");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading the HTML input failed.
+    #[error("cannot read the HTML input")]
+    Read(#[source] io::Error),
+    /// Writing the Markdown output failed.
+    #[error("cannot write the Markdown output")]
+    Write(#[source] io::Error),
+    /// The input is larger than [`Options::max_input_bytes`](crate::Options::max_input_bytes).
+    #[error("the input is larger than the limit of {limit} bytes")]
+    InputTooLarge {
+        /// The limit that was exceeded, in bytes.
+        limit: u64,
+    },
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
