@@ -1,0 +1,565 @@
+//! Every character-level escaping decision of the writer, keyed by context.
+//!
+//! The rule throughout: a backslash (or, where a backslash cannot work, a numeric character reference) only where
+//! the character would otherwise start or end markup in that exact position. The callers pass the characters that
+//! will surround the text in the final output, so decisions are taken after adjacent text has been merged.
+
+use crate::punct::is_punctuation;
+
+/// Where a piece of inline text is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Context {
+    /// A paragraph or a setext heading: every line start is a block start candidate.
+    Paragraph,
+    /// The single line of an ATX heading (line-start rules do not apply; a trailing `#` run would close it).
+    AtxHeading,
+    /// A GFM table cell: `|` splits cells, leading and trailing spaces are trimmed.
+    TableCell,
+}
+
+/// The class of a character next to a delimiter run, as CommonMark's flanking rules see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// Unicode whitespace, a line end, or the start/end of the block.
+    Space,
+    /// Unicode punctuation or symbol.
+    Punct,
+    /// Anything else (letters, digits, ideographs).
+    Other,
+}
+
+impl Class {
+    pub(crate) fn of(c: char) -> Class {
+        if c.is_whitespace() {
+            Class::Space
+        } else if is_punctuation(c) {
+            Class::Punct
+        } else {
+            Class::Other
+        }
+    }
+}
+
+/// The output character next to a text run: its class, and the character itself when it is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Neighbor {
+    pub(crate) class: Class,
+    pub(crate) ch: Option<char>,
+}
+
+impl Neighbor {
+    pub(crate) const EDGE: Neighbor = Neighbor { class: Class::Space, ch: None };
+
+    pub(crate) fn char(c: char) -> Neighbor {
+        Neighbor { class: Class::of(c), ch: Some(c) }
+    }
+
+    pub(crate) fn punct(c: char) -> Neighbor {
+        Neighbor { class: Class::Punct, ch: Some(c) }
+    }
+}
+
+/// Whether a delimiter run of `run_len` copies of `delim` between `prev` and `next` can open emphasis
+/// (CommonMark 0.31.2 §6.2, with pulldown-cmark's GFM strikethrough rules for `~`).
+pub(crate) fn can_open(delim: char, run_len: usize, prev: Class, next: Class) -> bool {
+    if next == Class::Space {
+        return false;
+    }
+    let left = next != Class::Punct || prev != Class::Other;
+    if !left {
+        return false;
+    }
+    let intraword = delim == '*' || (delim == '~' && run_len > 1);
+    if intraword {
+        return true;
+    }
+    // `_` and single `~`: not right-flanking, or preceded by punctuation.
+    let right = prev != Class::Space && (prev != Class::Punct || next != Class::Other);
+    !right || prev == Class::Punct
+}
+
+/// Whether a delimiter run can close emphasis (mirror image of [`can_open`]).
+pub(crate) fn can_close(delim: char, run_len: usize, prev: Class, next: Class) -> bool {
+    if prev == Class::Space {
+        return false;
+    }
+    let right = prev != Class::Punct || next != Class::Other;
+    if !right {
+        return false;
+    }
+    let intraword = delim == '*' || (delim == '~' && run_len > 1);
+    if intraword {
+        return true;
+    }
+    let left = next != Class::Space && (next != Class::Punct || prev != Class::Other);
+    !left || next == Class::Punct
+}
+
+/// What the text escaper needs to know about the surroundings of one text run.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TextEnv {
+    pub(crate) ctx: Context,
+    /// The character written just before the run.
+    pub(crate) prev: Neighbor,
+    /// The first character written after the run (a line end counts as whitespace).
+    pub(crate) next: Neighbor,
+    /// The run starts a line (the block's first line or after a break).
+    pub(crate) line_start: bool,
+    /// The run starts the block's first line.
+    pub(crate) first_line: bool,
+    /// The run ends its line (followed by a break or the end of the block).
+    pub(crate) line_end: bool,
+    /// The run ends the block.
+    pub(crate) block_end: bool,
+    /// The run is inside link or image text, where brackets must balance.
+    pub(crate) in_link_text: bool,
+    /// A `]` is written somewhere after this run in the same block.
+    pub(crate) bracket_follows: bool,
+    /// Strikethrough is enabled, so `~` runs are delimiters.
+    pub(crate) strikethrough: bool,
+    /// Tables are enabled, so a delimiter-row-like line would turn the paragraph into a table.
+    pub(crate) tables: bool,
+    /// The run follows a task list marker at the start of the item (no block can start there).
+    pub(crate) after_task_marker: bool,
+}
+
+/// Appends `text` to `out`, escaped for its environment.
+pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv) {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return;
+    }
+    let n = chars.len();
+    let mut escape_at = vec![false; n];
+    let mut entity_at = vec![false; n];
+
+    if env.line_start && !env.after_task_marker {
+        line_start_escapes(&chars, env, &mut escape_at, &mut entity_at);
+    }
+    if env.ctx == Context::AtxHeading && env.block_end {
+        // §4.2: a closing sequence of `#` preceded by a space (or filling the content) would be removed.
+        let trail = chars.iter().rev().take_while(|&&c| c == '#').count();
+        if trail > 0 {
+            let start = n - trail;
+            let before = if start == 0 { env.prev.ch } else { Some(chars[start - 1]) };
+            if matches!(before, None | Some(' ') | Some('\t')) {
+                escape_at[start] = true;
+            }
+        }
+    }
+    // Leading and trailing whitespace that the parser would strip.
+    let strips_edges = env.ctx != Context::Paragraph || env.line_start;
+    if strips_edges && env.line_start && matches!(chars[0], ' ' | '\t') {
+        entity_at[0] = true;
+    }
+    if (env.line_end || env.ctx == Context::TableCell && env.block_end) && matches!(chars[n - 1], ' ' | '\t') {
+        let trailing_stripped = env.block_end || env.ctx != Context::Paragraph || env.next.ch != Some('\\');
+        if trailing_stripped {
+            entity_at[n - 1] = true;
+        }
+    }
+
+    let mut i = 0;
+    while i < n {
+        let c = chars[i];
+        match c {
+            '*' | '_' | '~' => {
+                let mut j = i;
+                while j < n && chars[j] == c {
+                    j += 1;
+                }
+                if c != '~' || env.strikethrough || run_touches(&chars, i, j, env, c) {
+                    let prev = if i == 0 { env.prev } else { Neighbor::char(chars[i - 1]) };
+                    let next = if j == n { env.next } else { Neighbor::char(chars[j]) };
+                    let len = j - i;
+                    let active = c != '~' || len <= 2;
+                    let flanking = active
+                        && (can_open(c, len, prev.class, next.class) || can_close(c, len, prev.class, next.class));
+                    let touches = prev.ch == Some(c) || next.ch == Some(c);
+                    if flanking || touches {
+                        for e in &mut escape_at[i..j] {
+                            *e = true;
+                        }
+                    }
+                }
+                i = j;
+                continue;
+            }
+            '`' => escape_at[i] = true,
+            '\\' => {
+                let next = chars.get(i + 1).copied().or(if env.line_end && !env.block_end {
+                    Some('\n')
+                } else {
+                    env.next.ch
+                });
+                if next.is_some_and(|d| d.is_ascii_punctuation() || d == '\n') {
+                    escape_at[i] = true;
+                }
+            }
+            '[' => {
+                if env.in_link_text || env.bracket_follows || chars[i + 1..].contains(&']') {
+                    escape_at[i] = true;
+                }
+            }
+            ']' => {
+                if env.in_link_text {
+                    escape_at[i] = true;
+                }
+            }
+            '!' => {
+                let next_is_bracket = match chars.get(i + 1) {
+                    Some(&d) => d == '[' && !escape_at_bracket(&chars, i + 1, env),
+                    None => env.next.ch == Some('['),
+                };
+                if next_is_bracket {
+                    escape_at[i] = true;
+                }
+            }
+            '<' => {
+                if let Some(&d) = chars.get(i + 1)
+                    && (d.is_ascii_alphabetic() || matches!(d, '/' | '!' | '?'))
+                {
+                    escape_at[i] = true;
+                }
+            }
+            '&' => {
+                if entity_like(&chars[i + 1..]) {
+                    escape_at[i] = true;
+                }
+            }
+            '|' => {
+                if env.ctx == Context::TableCell {
+                    escape_at[i] = true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+
+    for (i, &c) in chars.iter().enumerate() {
+        if entity_at[i] {
+            push_entity(out, c);
+        } else if c == '\0' {
+            out.push('\u{FFFD}');
+        } else if c == '\r' {
+            out.push_str("&#13;");
+        } else {
+            if escape_at[i] {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+}
+
+fn run_touches(chars: &[char], i: usize, j: usize, env: &TextEnv, c: char) -> bool {
+    let prev = if i == 0 { env.prev.ch } else { Some(chars[i - 1]) };
+    let next = if j == chars.len() { env.next.ch } else { Some(chars[j]) };
+    prev == Some(c) || next == Some(c)
+}
+
+fn escape_at_bracket(chars: &[char], i: usize, env: &TextEnv) -> bool {
+    env.in_link_text || env.bracket_follows || chars[i + 1..].contains(&']')
+}
+
+fn push_entity(out: &mut String, c: char) {
+    out.push_str("&#");
+    out.push_str(&(c as u32).to_string());
+    out.push(';');
+}
+
+/// Whether the characters after an `&` would be read as a character reference (§2.5).
+fn entity_like(rest: &[char]) -> bool {
+    let mut it = rest.iter().copied();
+    match it.next() {
+        Some('#') => {
+            let (hex, start) = match rest.get(1) {
+                Some('x' | 'X') => (true, 2),
+                _ => (false, 1),
+            };
+            let digits = rest[start.min(rest.len())..]
+                .iter()
+                .take_while(|c| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() })
+                .count();
+            let max = if hex { 6 } else { 7 };
+            (1..=max).contains(&digits) && rest.get(start + digits) == Some(&';')
+        }
+        Some(c) if c.is_ascii_alphanumeric() => {
+            let len = rest.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+            rest.get(len) == Some(&';')
+        }
+        _ => false,
+    }
+}
+
+/// Marks the escapes needed where a text run starts a line, so that the line is not read as a block start
+/// (§4.1 thematic breaks, §4.2 ATX headings, §4.3 setext underlines, §4.5 fences, §5.1 block quotes,
+/// §5.2 list items, GFM §4.10 table delimiter rows).
+fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], entity_at: &mut [bool]) {
+    if env.ctx != Context::Paragraph {
+        return;
+    }
+    let n = chars.len();
+    // The visible line this run starts: up to the end of the run; `whole` if nothing else follows on the line.
+    let whole = env.line_end;
+    let after = |k: usize| -> Option<char> {
+        if k < n {
+            Some(chars[k])
+        } else if whole {
+            Some('\n')
+        } else {
+            env.next.ch
+        }
+    };
+    let space_or_eol = |c: Option<char>| matches!(c, Some(' ') | Some('\t') | Some('\n') | None);
+    let first = chars[0];
+    if matches!(first, ' ' | '\t') {
+        entity_at[0] = true;
+        return;
+    }
+    match first {
+        '#' => {
+            let k = chars.iter().take_while(|&&c| c == '#').count();
+            if k <= 6 && space_or_eol(after(k)) {
+                escape_at[0] = true;
+            }
+        }
+        '>' => escape_at[0] = true,
+        '-' | '+' | '*' => {
+            if space_or_eol(after(1)) {
+                escape_at[0] = true;
+            }
+        }
+        '=' if !env.first_line => {
+            if whole && chars.iter().all(|&c| c == '=' || c == ' ' || c == '\t') {
+                escape_at[0] = true;
+            }
+        }
+        '~' => {
+            if chars.iter().take_while(|&&c| c == '~').count() >= 3 {
+                escape_at[0] = true;
+            }
+        }
+        '0'..='9' => {
+            let k = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+            if k <= 9 && k < n && matches!(chars[k], '.' | ')') && space_or_eol(after(k + 1)) {
+                escape_at[k] = true;
+            }
+        }
+        _ => {}
+    }
+    if whole && !escape_at.iter().any(|&e| e) {
+        // Whole-line patterns: thematic breaks and setext underlines made of `-`, `*`, `_`.
+        let non_space: Vec<char> = chars.iter().copied().filter(|c| *c != ' ' && *c != '\t').collect();
+        if let Some(&c0) = non_space.first()
+            && matches!(c0, '-' | '*' | '_')
+            && non_space.iter().all(|&c| c == c0)
+            && (non_space.len() >= 3 || (c0 == '-' && !env.first_line))
+        {
+            escape_at[0] = true;
+            return;
+        }
+        if env.tables && delimiter_row_like(chars) {
+            if let Some(k) = chars.iter().position(|&c| c == '-' || c == ':') {
+                escape_at[k] = true;
+            }
+        }
+    }
+}
+
+/// Whether a line looks like a GFM table delimiter row (`| --- | :-: |`).
+fn delimiter_row_like(chars: &[char]) -> bool {
+    chars.contains(&'-') && chars.iter().all(|&c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+}
+
+/// Appends a link destination (§6.3), choosing the bare or the `<…>` form.
+pub(crate) fn push_link_dest(out: &mut String, dest: &str) {
+    let needs_pointy = dest.is_empty()
+        || dest.starts_with('<')
+        || dest.chars().any(|c| c == ' ' || c.is_ascii_control())
+        || !parens_balanced(dest);
+    if needs_pointy {
+        out.push('<');
+        for (i, c) in dest.char_indices() {
+            match c {
+                '<' | '>' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '\\' => push_backslash(out, &dest[i + 1..]),
+                '&' => push_amp(out, &dest[i + 1..]),
+                '\n' => out.push_str("%0A"),
+                '\r' => out.push_str("%0D"),
+                _ => out.push(c),
+            }
+        }
+        out.push('>');
+    } else {
+        for (i, c) in dest.char_indices() {
+            match c {
+                '\\' => push_backslash(out, &dest[i + 1..]),
+                '&' => push_amp(out, &dest[i + 1..]),
+                _ => out.push(c),
+            }
+        }
+    }
+}
+
+fn parens_balanced(s: &str) -> bool {
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                if depth == 0 {
+                    return false;
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
+fn push_backslash(out: &mut String, rest: &str) {
+    if rest.starts_with(|c: char| c.is_ascii_punctuation()) {
+        out.push('\\');
+    }
+    out.push('\\');
+}
+
+fn push_amp(out: &mut String, rest: &str) {
+    let chars: Vec<char> = rest.chars().take(40).collect();
+    if entity_like(&chars) {
+        out.push('\\');
+    }
+    out.push('&');
+}
+
+/// Appends a link title (§6.3) with the quote style that needs no escaping where possible.
+pub(crate) fn push_link_title(out: &mut String, title: &str) {
+    let (open, close) = if !title.contains('"') {
+        ('"', '"')
+    } else if !title.contains('\'') {
+        ('\'', '\'')
+    } else if !title.contains('(') && !title.contains(')') {
+        ('(', ')')
+    } else {
+        ('"', '"')
+    };
+    out.push(open);
+    for (i, c) in title.char_indices() {
+        match c {
+            '\\' => push_backslash(out, &title[i + 1..]),
+            '&' => push_amp(out, &title[i + 1..]),
+            // A line break inside a title would be subject to block parsing; a reference keeps it.
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if c == close || c == open => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push(close);
+}
+
+/// Appends a code span (§6.1): a backtick run longer than any inside, padded where needed.
+pub(crate) fn push_code_span(out: &mut String, code: &str, in_table: bool) {
+    let code: std::borrow::Cow<str> = if code.contains(['\n', '\r']) {
+        code.replace("\r\n", " ").replace(['\n', '\r'], " ").into()
+    } else {
+        code.into()
+    };
+    let fence = longest_run(&code, '`') + 1;
+    let all_space = code.chars().all(|c| c == ' ');
+    let pad = !all_space
+        && (code.starts_with('`') || code.ends_with('`') || (code.starts_with(' ') && code.ends_with(' ')));
+    push_repeat(out, '`', fence);
+    if pad {
+        out.push(' ');
+    }
+    if in_table {
+        for c in code.chars() {
+            if c == '|' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    } else {
+        out.push_str(&code);
+    }
+    if pad {
+        out.push(' ');
+    }
+    push_repeat(out, '`', fence);
+}
+
+/// The length of the longest run of `c` in `s`.
+pub(crate) fn longest_run(s: &str, c: char) -> usize {
+    let mut best = 0;
+    let mut cur = 0;
+    for d in s.chars() {
+        if d == c {
+            cur += 1;
+            best = best.max(cur);
+        } else {
+            cur = 0;
+        }
+    }
+    best
+}
+
+pub(crate) fn push_repeat(out: &mut String, c: char, n: usize) {
+    out.extend(std::iter::repeat_n(c, n));
+}
+
+/// Appends a fenced code block's info string (§4.5: backslash escapes and references are decoded there).
+pub(crate) fn push_info_string(out: &mut String, info: &str) {
+    for (i, c) in info.char_indices() {
+        match c {
+            '\\' => push_backslash(out, &info[i + 1..]),
+            '&' => push_amp(out, &info[i + 1..]),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Whether `dest` and `text` can be written as an autolink `<dest>` (§6.5).
+pub(crate) fn autolink_form(dest: &str, text: &str) -> bool {
+    if dest.chars().any(|c| c == '<' || c == '>' || c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    if let Some(email) = dest.strip_prefix("mailto:") {
+        return email == text && is_email(email);
+    }
+    dest == text && has_scheme(dest) && !dest.contains(['\\', '&'])
+}
+
+fn has_scheme(s: &str) -> bool {
+    let Some(colon) = s.find(':') else { return false };
+    let scheme = &s[..colon];
+    (2..=32).contains(&scheme.len())
+        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+}
+
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    let local_ok = !local.is_empty()
+        && local.chars().all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c))
+        && !local.contains(['\\', '&']);
+    let domain_ok = !domain.is_empty()
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+    local_ok && domain_ok
+}

@@ -22,7 +22,9 @@
 
 mod error;
 mod escape;
+mod inline;
 mod options;
+mod punct;
 mod stream;
 mod walk;
 mod writer;

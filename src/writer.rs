@@ -1,34 +1,686 @@
-//! Events to CommonMark text. (Stub; being written.)
+//! Events to CommonMark text: container prefixes, blank lines, list markers, fences, tables.
+//!
+//! The writer knows nothing of HTML. It takes `pulldown_cmark::Event`s and writes Markdown that pulldown-cmark
+//! parses back into the same events (after merging adjacent text). It streams: every block is written as soon
+//! as its `End` event arrives; only the inline content of the current leaf block (and a whole table) is
+//! buffered, because escaping needs both neighbours of every character.
 
 use std::io;
 
-use pulldown_cmark::Event;
+use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, MetadataBlockKind, Tag, TagEnd};
 
 use crate::Options;
+use crate::escape::{self, Context};
+use crate::inline::{self, Inline, InlineStyle, Span};
+
+/// An open container block, with what has been written in it so far.
+#[derive(Debug)]
+struct Frame {
+    kind: Kind,
+    /// Blocks written directly in this container.
+    blocks: usize,
+    /// The kind of the last of them.
+    last: Last,
+}
+
+#[derive(Debug)]
+enum Kind {
+    /// A block quote: `> ` on every line.
+    Quote,
+    /// A list: its items are separated by blank lines once it is known to be loose.
+    List { ordered: bool, next: u64, marker: char, loose: bool, items: usize },
+    /// A list item: the marker on its first line, then indentation to the content column.
+    Item { marker: String, pending: bool, task: Option<bool> },
+    /// A footnote definition: `[^label]: ` on its first line, then four spaces.
+    Footnote { label: String, pending: bool },
+}
+
+/// The kind of the last block written in a container (what the next block must not merge with).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Last {
+    None,
+    Paragraph,
+    TightText,
+    List(char),
+    Html,
+    Other,
+}
+
+/// The leaf block whose content is being buffered.
+#[derive(Debug)]
+enum Leaf {
+    None,
+    /// A paragraph, or the loose text directly inside a tight list item (`tight`).
+    Para { tight: bool },
+    Heading(HeadingLevel),
+    Code { info: Option<String>, text: String },
+    Html(String),
+    Metadata { kind: MetadataBlockKind, text: String },
+    Cell,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    aligns: Vec<Alignment>,
+    rows: Vec<Vec<String>>,
+    row: Vec<String>,
+}
 
 /// Incremental writer: feed events, completed Markdown is appended to the output string.
 pub(crate) struct MarkdownWriter {
-    _options: Options,
+    style: InlineStyle,
+    frames: Vec<Frame>,
+    /// Blocks written at the top level, and the kind of the last one.
+    root_blocks: usize,
+    root_last: Last,
+    leaf: Leaf,
+    inlines: Vec<Inline>,
+    table: Option<Table>,
+    /// The bullet list marker tried first.
+    list_marker_pref: char,
 }
 
 impl MarkdownWriter {
     pub(crate) fn new(options: &Options) -> Self {
-        MarkdownWriter { _options: options.clone() }
+        MarkdownWriter {
+            style: InlineStyle {
+                strikethrough: options.strikethrough,
+                tables: options.tables,
+                emphasis: '*',
+                strong: '*',
+                hard_break_spaces: false,
+            },
+            frames: Vec::new(),
+            root_blocks: 0,
+            root_last: Last::None,
+            leaf: Leaf::None,
+            inlines: Vec::new(),
+            table: None,
+            list_marker_pref: '-',
+        }
     }
 
     /// Feeds one event; Markdown for every block it completes is appended to `out`.
     pub(crate) fn push(&mut self, event: Event<'_>, out: &mut String) {
         match event {
-            Event::Text(t) => out.push_str(&t),
-            Event::End(_) => out.push('\n'),
-            _ => {}
+            Event::Start(tag) => self.start(tag, out),
+            Event::End(tag) => self.end(tag, out),
+            Event::Text(t) => match &mut self.leaf {
+                Leaf::Code { text, .. } | Leaf::Metadata { text, .. } => text.push_str(&t),
+                Leaf::Html(h) => h.push_str(&t),
+                _ => self.inline(Inline::Text(t.into_string()), out),
+            },
+            Event::Code(c) => self.inline(Inline::Code(c.into_string()), out),
+            Event::InlineMath(m) => self.inline(Inline::Math { display: false, text: m.into_string() }, out),
+            Event::DisplayMath(m) => self.inline(Inline::Math { display: true, text: m.into_string() }, out),
+            Event::Html(h) => match &mut self.leaf {
+                Leaf::Html(buf) => buf.push_str(&h),
+                Leaf::None if self.table.is_none() => {
+                    // A raw HTML block given without its HtmlBlock tag.
+                    self.leaf = Leaf::Html(h.into_string());
+                    self.end(TagEnd::HtmlBlock, out);
+                }
+                _ => self.inline(Inline::Html(h.into_string()), out),
+            },
+            Event::InlineHtml(h) => self.inline(Inline::Html(h.into_string()), out),
+            Event::FootnoteReference(name) => self.inline(Inline::FootnoteRef(name.into_string()), out),
+            Event::SoftBreak => self.inline(Inline::SoftBreak, out),
+            Event::HardBreak => self.inline(Inline::HardBreak, out),
+            Event::Rule => {
+                self.close_tight_text(out);
+                self.begin_block(Last::Other, out);
+                let line = self.rule_text();
+                self.write_line(line, out);
+            }
+            Event::TaskListMarker(checked) => {
+                if let Some(Frame { kind: Kind::Item { task, .. }, blocks: 0, .. }) = self.frames.last_mut()
+                    && matches!(self.leaf, Leaf::None)
+                {
+                    *task = Some(checked);
+                } else {
+                    self.inline(Inline::Task(checked), out);
+                }
+            }
         }
     }
 
     /// Ends the document, appending what is still buffered.
-    pub(crate) fn finish(&mut self, _out: &mut String) {}
-}
+    pub(crate) fn finish(&mut self, out: &mut String) {
+        self.close_tight_text(out);
+        match std::mem::replace(&mut self.leaf, Leaf::None) {
+            Leaf::None => {}
+            Leaf::Para { .. } => self.end(TagEnd::Paragraph, out),
+            other => {
+                self.leaf = other;
+                let end = match &self.leaf {
+                    Leaf::Heading(level) => TagEnd::Heading(*level),
+                    Leaf::Code { .. } => TagEnd::CodeBlock,
+                    Leaf::Html(_) => TagEnd::HtmlBlock,
+                    Leaf::Metadata { kind, .. } => TagEnd::MetadataBlock(*kind),
+                    _ => TagEnd::TableCell,
+                };
+                self.end(end, out);
+            }
+        }
+        if self.table.is_some() {
+            self.end(TagEnd::Table, out);
+        }
+        while let Some(frame) = self.frames.last() {
+            let end = match &frame.kind {
+                Kind::Quote => TagEnd::BlockQuote(None),
+                Kind::List { ordered, .. } => TagEnd::List(*ordered),
+                Kind::Item { .. } => TagEnd::Item,
+                Kind::Footnote { .. } => TagEnd::FootnoteDefinition,
+            };
+            self.end(end, out);
+        }
+    }
 
+    fn start(&mut self, tag: Tag<'_>, out: &mut String) {
+        match tag {
+            Tag::Paragraph => {
+                self.close_tight_text(out);
+                self.begin_block(Last::Paragraph, out);
+                self.leaf = Leaf::Para { tight: false };
+            }
+            Tag::Heading { level, .. } => {
+                self.close_tight_text(out);
+                self.begin_block(Last::Other, out);
+                self.leaf = Leaf::Heading(level);
+            }
+            Tag::BlockQuote(kind) => {
+                self.close_tight_text(out);
+                self.begin_block(Last::Other, out);
+                self.push_frame(Kind::Quote);
+                if let Some(kind) = kind {
+                    let label = match kind {
+                        BlockQuoteKind::Note => "[!NOTE]",
+                        BlockQuoteKind::Tip => "[!TIP]",
+                        BlockQuoteKind::Important => "[!IMPORTANT]",
+                        BlockQuoteKind::Warning => "[!WARNING]",
+                        BlockQuoteKind::Caution => "[!CAUTION]",
+                    };
+                    self.begin_block(Last::Other, out);
+                    self.write_line(label, out);
+                }
+            }
+            Tag::CodeBlock(kind) => {
+                self.close_tight_text(out);
+                self.begin_block(Last::Other, out);
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => Some(info.into_string()),
+                    CodeBlockKind::Indented => None,
+                };
+                self.leaf = Leaf::Code { info, text: String::new() };
+            }
+            Tag::HtmlBlock => {
+                self.close_tight_text(out);
+                self.begin_block(Last::Html, out);
+                self.leaf = Leaf::Html(String::new());
+            }
+            Tag::List(start) => {
+                self.close_tight_text(out);
+                let marker = self.list_marker(start.is_some());
+                self.begin_block(Last::List(marker), out);
+                self.push_frame(Kind::List {
+                    ordered: start.is_some(),
+                    next: start.unwrap_or(1),
+                    marker,
+                    loose: false,
+                    items: 0,
+                });
+            }
+            Tag::Item => {
+                let marker = match self.frames.last_mut().map(|f| &mut f.kind) {
+                    Some(Kind::List { ordered, next, marker, items, .. }) => {
+                        *items += 1;
+                        let m = if *ordered {
+                            let m = format!("{}{} ", *next, marker);
+                            *next = next.saturating_add(1).min(999_999_999);
+                            m
+                        } else {
+                            format!("{marker} ")
+                        };
+                        Some(m)
+                    }
+                    _ => None,
+                };
+                let marker = match marker {
+                    Some(m) => m,
+                    None => {
+                        // An item outside a list: open an implicit bullet list.
+                        self.start(Tag::List(None), out);
+                        return self.start(Tag::Item, out);
+                    }
+                };
+                self.push_frame(Kind::Item { marker, pending: true, task: None });
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.close_tight_text(out);
+                self.begin_block(Last::Other, out);
+                self.push_frame(Kind::Footnote { label: label.into_string(), pending: true });
+            }
+            Tag::Table(aligns) => {
+                self.close_tight_text(out);
+                self.begin_block(Last::Other, out);
+                self.table = Some(Table { aligns, ..Table::default() });
+            }
+            Tag::TableHead | Tag::TableRow => {
+                if let Some(t) = &mut self.table {
+                    t.row.clear();
+                }
+            }
+            Tag::TableCell => {
+                self.leaf = Leaf::Cell;
+                self.inlines.clear();
+            }
+            Tag::Emphasis => self.inline(Inline::Start(Span::Emphasis), out),
+            Tag::Strong => self.inline(Inline::Start(Span::Strong), out),
+            Tag::Strikethrough => self.inline(Inline::Start(Span::Strikethrough), out),
+            Tag::Superscript => self.inline(Inline::Start(Span::Superscript), out),
+            Tag::Subscript => self.inline(Inline::Start(Span::Subscript), out),
+            Tag::Link { dest_url, title, .. } => self.inline(
+                Inline::Start(Span::Link { dest: dest_url.into_string(), title: title.into_string() }),
+                out,
+            ),
+            Tag::Image { dest_url, title, .. } => self.inline(
+                Inline::Start(Span::Image { dest: dest_url.into_string(), title: title.into_string() }),
+                out,
+            ),
+            Tag::MetadataBlock(kind) => {
+                self.close_tight_text(out);
+                self.begin_block(Last::Other, out);
+                self.leaf = Leaf::Metadata { kind, text: String::new() };
+            }
+            // Definition lists are not CommonMark: their parts become plain blocks.
+            Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, out: &mut String) {
+        match tag {
+            TagEnd::Paragraph => {
+                let items = std::mem::take(&mut self.inlines);
+                self.leaf = Leaf::None;
+                self.write_inline_block(&items, out);
+            }
+            TagEnd::Heading(level) => {
+                let items = std::mem::take(&mut self.inlines);
+                self.leaf = Leaf::None;
+                self.write_heading(level, &items, out);
+            }
+            TagEnd::CodeBlock => {
+                if let Leaf::Code { info, text } = std::mem::replace(&mut self.leaf, Leaf::None) {
+                    self.write_code_block(info.as_deref(), &text, out);
+                }
+            }
+            TagEnd::HtmlBlock => {
+                if let Leaf::Html(html) = std::mem::replace(&mut self.leaf, Leaf::None) {
+                    for line in html.strip_suffix('\n').unwrap_or(&html).split('\n') {
+                        self.write_line(line, out);
+                    }
+                }
+            }
+            TagEnd::MetadataBlock(_) => {
+                if let Leaf::Metadata { kind, text } = std::mem::replace(&mut self.leaf, Leaf::None) {
+                    let fence = match kind {
+                        MetadataBlockKind::YamlStyle => ("---", "---"),
+                        MetadataBlockKind::PlusesStyle => ("+++", "+++"),
+                    };
+                    self.write_line(fence.0, out);
+                    for line in text.strip_suffix('\n').unwrap_or(&text).split('\n') {
+                        self.write_line(line, out);
+                    }
+                    self.write_line(fence.1, out);
+                }
+            }
+            TagEnd::BlockQuote(_) => {
+                self.close_tight_text(out);
+                if let Some(Frame { kind: Kind::Quote, blocks, .. }) = self.frames.last() {
+                    if *blocks == 0 {
+                        // An empty block quote is a lone `>`.
+                        self.write_line("", out);
+                    }
+                    self.frames.pop();
+                }
+            }
+            TagEnd::List(_) => {
+                self.close_tight_text(out);
+                if matches!(self.frames.last(), Some(Frame { kind: Kind::List { .. }, .. })) {
+                    self.frames.pop();
+                }
+            }
+            TagEnd::Item => {
+                self.close_tight_text(out);
+                if let Some(Frame { kind: Kind::Item { pending: true, task, .. }, .. }) = self.frames.last() {
+                    // An empty item: the marker alone (with its task box, if any).
+                    let line = match task {
+                        Some(true) => "[x]",
+                        Some(false) => "[ ]",
+                        None => "",
+                    };
+                    self.separate_item(false, out);
+                    self.write_marker_line(line, out);
+                }
+                if matches!(self.frames.last(), Some(Frame { kind: Kind::Item { .. }, .. })) {
+                    self.frames.pop();
+                }
+            }
+            TagEnd::FootnoteDefinition => {
+                self.close_tight_text(out);
+                if let Some(Frame { kind: Kind::Footnote { pending: true, .. }, .. }) = self.frames.last() {
+                    self.write_marker_line("", out);
+                }
+                if matches!(self.frames.last(), Some(Frame { kind: Kind::Footnote { .. }, .. })) {
+                    self.frames.pop();
+                }
+            }
+            TagEnd::Table => {
+                if let Some(table) = self.table.take() {
+                    self.write_table(table, out);
+                }
+            }
+            TagEnd::TableHead | TagEnd::TableRow => {
+                if let Some(t) = &mut self.table {
+                    let row = std::mem::take(&mut t.row);
+                    t.rows.push(row);
+                }
+            }
+            TagEnd::TableCell => {
+                let items = std::mem::take(&mut self.inlines);
+                self.leaf = Leaf::None;
+                let cell = inline::render(&items, Context::TableCell, &self.style);
+                if let Some(t) = &mut self.table {
+                    t.row.push(cell);
+                }
+            }
+            TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image => self.inline(Inline::End, out),
+            TagEnd::DefinitionList | TagEnd::DefinitionListTitle | TagEnd::DefinitionListDefinition => {}
+        }
+    }
+
+    /// Buffers an inline event, opening an implicit paragraph (or tight item text) when none is open.
+    fn inline(&mut self, item: Inline, out: &mut String) {
+        if matches!(self.leaf, Leaf::None) {
+            let tight = matches!(self.frames.last(), Some(Frame { kind: Kind::Item { .. }, .. }));
+            if tight {
+                self.begin_block(Last::TightText, out);
+            } else {
+                self.begin_block(Last::Paragraph, out);
+            }
+            self.leaf = Leaf::Para { tight };
+        }
+        self.inlines.push(item);
+    }
+
+    /// Writes the text of a tight list item when a block or the item's end follows it.
+    fn close_tight_text(&mut self, out: &mut String) {
+        if matches!(self.leaf, Leaf::Para { tight: true }) {
+            let items = std::mem::take(&mut self.inlines);
+            self.leaf = Leaf::None;
+            self.write_inline_block(&items, out);
+        }
+    }
+
+    fn write_inline_block(&mut self, items: &[Inline], out: &mut String) {
+        let mut items = items.to_vec();
+        if let Some(Frame { kind: Kind::Item { task, .. }, .. }) = self.frames.last_mut()
+            && let Some(checked) = task.take()
+        {
+            items.insert(0, Inline::Task(checked));
+        }
+        // Trailing hard breaks cannot be written (a break needs a following line).
+        while matches!(items.last(), Some(Inline::HardBreak | Inline::SoftBreak)) {
+            items.pop();
+        }
+        let text = inline::render(&items, Context::Paragraph, &self.style);
+        for line in text.split('\n') {
+            self.write_line(line, out);
+        }
+    }
+
+    fn write_heading(&mut self, level: HeadingLevel, items: &[Inline], out: &mut String) {
+        let lvl = level as usize;
+        let multiline = items.iter().any(|i| matches!(i, Inline::SoftBreak | Inline::HardBreak));
+        if multiline && lvl <= 2 {
+            // §4.3 setext heading: the only heading that can span lines.
+            let mut items = items.to_vec();
+            while matches!(items.last(), Some(Inline::HardBreak | Inline::SoftBreak)) {
+                items.pop();
+            }
+            let text = inline::render(&items, Context::Paragraph, &self.style);
+            for line in text.split('\n') {
+                self.write_line(line, out);
+            }
+            self.write_line(if lvl == 1 { "===" } else { "---" }, out);
+            return;
+        }
+        let text = inline::render(items, Context::AtxHeading, &self.style);
+        let mut line = "#".repeat(lvl);
+        if !text.is_empty() {
+            line.push(' ');
+            line.push_str(&text);
+        }
+        self.write_line(&line, out);
+    }
+
+    fn write_code_block(&mut self, info: Option<&str>, text: &str, out: &mut String) {
+        let info = info.unwrap_or("");
+        let fence_char = if info.contains('`') { '~' } else { '`' };
+        let fence_len = (escape::longest_run(text, fence_char) + 1).max(3);
+        let mut fence = String::new();
+        escape::push_repeat(&mut fence, fence_char, fence_len);
+        // Tabs in content lines expand by column: pad the fence so content starts at a tab stop.
+        let pad = if text.contains('\t') { (4 - self.content_column() % 4) % 4 } else { 0 };
+        let indent = " ".repeat(pad);
+        let mut open = format!("{indent}{fence}");
+        escape::push_info_string(&mut open, info);
+        self.write_line(&open, out);
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        if !text.is_empty() {
+            for line in body.split('\n') {
+                if line.is_empty() {
+                    self.write_line("", out);
+                } else {
+                    let l = format!("{indent}{line}");
+                    self.write_line(&l, out);
+                }
+            }
+        }
+        let close = format!("{indent}{fence}");
+        self.write_line(&close, out);
+    }
+
+    fn write_table(&mut self, table: Table, out: &mut String) {
+        let cols = table.aligns.len().max(table.rows.first().map_or(0, Vec::len)).max(1);
+        let mut rows = table.rows;
+        if rows.is_empty() {
+            rows.push(Vec::new());
+        }
+        for (r, row) in rows.iter().enumerate() {
+            let mut line = String::from("|");
+            for c in 0..cols {
+                let cell = row.get(c).map_or("", String::as_str);
+                line.push(' ');
+                line.push_str(cell);
+                line.push_str(if cell.is_empty() { "|" } else { " |" });
+            }
+            self.write_line(&line, out);
+            if r == 0 {
+                let mut delim = String::from("|");
+                for c in 0..cols {
+                    delim.push_str(match table.aligns.get(c) {
+                        Some(Alignment::Left) => " :-- |",
+                        Some(Alignment::Center) => " :-: |",
+                        Some(Alignment::Right) => " --: |",
+                        _ => " --- |",
+                    });
+                }
+                self.write_line(&delim, out);
+            }
+        }
+    }
+
+    /// The column where content starts inside the current containers.
+    fn content_column(&self) -> usize {
+        self.frames
+            .iter()
+            .map(|f| match &f.kind {
+                Kind::Quote => 2,
+                Kind::List { .. } => 0,
+                Kind::Item { marker, .. } => marker.len(),
+                Kind::Footnote { .. } => 4,
+            })
+            .sum()
+    }
+
+    /// A thematic break that cannot be mistaken for a list item, a setext underline or a list marker.
+    fn rule_text(&self) -> &'static str {
+        let mut avoid_dash = false;
+        let mut avoid_star = false;
+        for f in &self.frames {
+            if let Kind::Item { marker, pending: true, .. } = &f.kind {
+                avoid_dash |= marker.starts_with('-');
+                avoid_star |= marker.starts_with('*');
+            }
+        }
+        if self.frames.last().is_some_and(|f| f.last == Last::TightText) {
+            avoid_dash = true;
+        }
+        match (avoid_dash, avoid_star) {
+            (false, _) => "---",
+            (true, false) => "***",
+            (true, true) => "___",
+        }
+    }
+
+    fn push_frame(&mut self, kind: Kind) {
+        self.frames.push(Frame { kind, blocks: 0, last: Last::None });
+    }
+
+    /// The marker for a new list: the preferred one, or the other one when the previous block at this level is
+    /// a list with the same marker (two such lists would merge into one, §5.3).
+    fn list_marker(&self, ordered: bool) -> char {
+        let last = self.frames.last().map_or(self.root_last, |f| f.last);
+        let (pref, other) = if ordered { ('.', ')') } else { (self.list_marker_pref, if self.list_marker_pref == '-' { '*' } else { '-' }) };
+        if last == Last::List(pref) { other } else { pref }
+    }
+
+    /// Writes what must come before a new block in the current container: a blank line between blocks where
+    /// the container needs one, and the separation of list items.
+    fn begin_block(&mut self, kind: Last, out: &mut String) {
+        let n = self.frames.len();
+        let (blocks, last, in_item) = match self.frames.last() {
+            Some(f) => (f.blocks, f.last, matches!(f.kind, Kind::Item { .. })),
+            None => (self.root_blocks, self.root_last, false),
+        };
+        if in_item {
+            let loose = n >= 2 && matches!(self.frames[n - 2].kind, Kind::List { loose: true, .. });
+            if blocks == 0 {
+                self.separate_item(kind == Last::Paragraph, out);
+            } else {
+                let blank = loose || kind == Last::Paragraph || last == Last::Paragraph;
+                if kind == Last::Paragraph {
+                    self.mark_loose();
+                }
+                if blank {
+                    self.write_line("", out);
+                }
+            }
+        } else if blocks > 0 {
+            self.write_line("", out);
+        }
+        match self.frames.last_mut() {
+            Some(f) => {
+                f.blocks += 1;
+                f.last = kind;
+            }
+            None => {
+                self.root_blocks += 1;
+                self.root_last = kind;
+            }
+        }
+    }
+
+    /// Called at the first block of an item: a paragraph makes the list loose, and items of a loose list are
+    /// separated by a blank line.
+    fn separate_item(&mut self, paragraph: bool, out: &mut String) {
+        if paragraph {
+            self.mark_loose();
+        }
+        let n = self.frames.len();
+        if n >= 2
+            && let Kind::List { loose: true, items, .. } = self.frames[n - 2].kind
+            && items > 1
+        {
+            self.write_line("", out);
+        }
+    }
+
+    fn mark_loose(&mut self) {
+        let n = self.frames.len();
+        if n >= 2
+            && let Kind::List { loose, .. } = &mut self.frames[n - 2].kind
+        {
+            *loose = true;
+        }
+    }
+
+    /// Writes one line of content behind the container prefixes. An empty line is a blank line: it takes the
+    /// block quote markers but no list marker, and no trailing spaces.
+    fn write_line(&mut self, content: &str, out: &mut String) {
+        self.write_line_inner(content, !content.is_empty(), out);
+    }
+
+    /// Writes a line that must carry the pending list markers even when it is empty (an empty item).
+    fn write_marker_line(&mut self, content: &str, out: &mut String) {
+        self.write_line_inner(content, true, out);
+    }
+
+    fn write_line_inner(&mut self, content: &str, markers: bool, out: &mut String) {
+        let start = out.len();
+        for f in &mut self.frames {
+            match &mut f.kind {
+                Kind::Quote => out.push_str("> "),
+                Kind::List { .. } => {}
+                Kind::Item { marker, pending, .. } => {
+                    if *pending {
+                        if markers {
+                            out.push_str(marker);
+                            *pending = false;
+                        }
+                    } else {
+                        escape::push_repeat(out, ' ', marker.len());
+                    }
+                }
+                Kind::Footnote { label, pending } => {
+                    if *pending {
+                        if markers {
+                            out.push_str("[^");
+                            out.push_str(label);
+                            out.push_str("]: ");
+                            *pending = false;
+                        }
+                    } else {
+                        out.push_str("    ");
+                    }
+                }
+            }
+        }
+        out.push_str(content);
+        if content.is_empty() {
+            let trimmed = out[start..].trim_end_matches(' ').len();
+            out.truncate(start + trimmed);
+        }
+        out.push('\n');
+    }
+}
 /// Writes `events` as CommonMark, appending to `out`, with the default options.
 ///
 /// # Example

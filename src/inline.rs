@@ -1,0 +1,461 @@
+//! Inline content of one leaf block (paragraph, heading, table cell) to CommonMark text.
+//!
+//! The block's inline events are buffered first, so that every decision can look at both neighbours:
+//! which delimiter each emphasis span can use (CommonMark §6.2's flanking rules), and which characters of
+//! text need escaping (delegated to [`crate::escape`]).
+
+use crate::escape::{self, Class, Context, Neighbor, TextEnv};
+
+/// One buffered inline event.
+#[derive(Clone, Debug)]
+pub(crate) enum Inline {
+    Text(String),
+    Code(String),
+    Html(String),
+    SoftBreak,
+    HardBreak,
+    Start(Span),
+    End,
+    Task(bool),
+    FootnoteRef(String),
+    Math { display: bool, text: String },
+}
+
+/// An inline container.
+#[derive(Clone, Debug)]
+pub(crate) enum Span {
+    Emphasis,
+    Strong,
+    Strikethrough,
+    Superscript,
+    Subscript,
+    Link { dest: String, title: String },
+    Image { dest: String, title: String },
+}
+
+/// Writing preferences for inline markup.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct InlineStyle {
+    pub(crate) strikethrough: bool,
+    pub(crate) tables: bool,
+    /// `*` or `_`: the emphasis delimiter tried first.
+    pub(crate) emphasis: char,
+    /// `*` or `_`: the strong delimiter tried first.
+    pub(crate) strong: char,
+    /// Write hard breaks as two spaces instead of a backslash.
+    pub(crate) hard_break_spaces: bool,
+}
+
+/// How a span was written.
+#[derive(Clone, Debug)]
+enum Written {
+    /// Delimiter runs, e.g. `*` or `__` or `~~`.
+    Delim(char, usize),
+    /// Inline HTML tags, when no delimiter can work.
+    Html(&'static str),
+    /// `[` … `](dest "title")`.
+    Link,
+    /// `<dest>`; the content was written already.
+    Autolink,
+}
+
+/// Renders `items` (the inline content of one block) to Markdown. Lines are separated by `\n`; the caller adds
+/// container prefixes.
+pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> String {
+    let items = merge_text(items);
+    let items = &items[..];
+    let n = items.len();
+    let end_of = match_ends(items);
+    let mut bracket_after = vec![false; n + 1];
+    for i in (0..n).rev() {
+        let here = match &items[i] {
+            Inline::Text(t) => t.contains(']'),
+            Inline::End | Inline::FootnoteRef(_) => true,
+            _ => false,
+        };
+        bracket_after[i] = here || bracket_after[i + 1];
+    }
+
+    let mut out = String::new();
+    let mut written: Vec<Option<Written>> = vec![None; n];
+    let mut open: Vec<usize> = Vec::new();
+    let mut link_depth = 0usize;
+    let mut line_start = true;
+    let mut first_line = true;
+    let mut after_task = false;
+    let mut i = 0;
+    while i < n {
+        match &items[i] {
+            Inline::Text(t) => {
+                let line_end = matches!(items.get(i + 1), None | Some(Inline::SoftBreak | Inline::HardBreak));
+                let env = TextEnv {
+                    ctx,
+                    prev: last_neighbor(&out),
+                    next: first_neighbor(items, i + 1, &end_of, &written, style, ctx),
+                    line_start,
+                    first_line,
+                    line_end,
+                    block_end: i + 1 == n,
+                    in_link_text: link_depth > 0,
+                    bracket_follows: bracket_after[i + 1],
+                    strikethrough: style.strikethrough,
+                    tables: style.tables,
+                    after_task_marker: after_task,
+                };
+                escape::push_text(&mut out, t, &env);
+                line_start = false;
+                after_task = false;
+            }
+            Inline::Code(c) => {
+                if c.is_empty() {
+                    out.push_str("<code></code>");
+                } else {
+                    escape::push_code_span(&mut out, c, ctx == Context::TableCell);
+                }
+                line_start = false;
+                after_task = false;
+            }
+            Inline::Html(h) => {
+                if ctx == Context::TableCell {
+                    out.push_str(&h.replace('|', "&#124;").replace('\n', " "));
+                } else if ctx == Context::AtxHeading {
+                    out.push_str(&h.replace('\n', " "));
+                } else {
+                    out.push_str(h);
+                }
+                line_start = h.ends_with('\n');
+                after_task = false;
+            }
+            Inline::SoftBreak => {
+                if ctx == Context::Paragraph {
+                    out.push('\n');
+                    line_start = true;
+                    first_line = false;
+                } else {
+                    out.push(' ');
+                }
+                after_task = false;
+            }
+            Inline::HardBreak => {
+                match ctx {
+                    Context::Paragraph => {
+                        if i + 1 < n {
+                            out.push_str(if style.hard_break_spaces { "  \n" } else { "\\\n" });
+                            line_start = true;
+                            first_line = false;
+                        }
+                    }
+                    Context::AtxHeading => out.push(' '),
+                    Context::TableCell => out.push_str("<br>"),
+                }
+                after_task = false;
+            }
+            Inline::Task(checked) => {
+                out.push_str(if *checked { "[x] " } else { "[ ] " });
+                after_task = true;
+            }
+            Inline::FootnoteRef(name) => {
+                out.push_str("[^");
+                out.push_str(name);
+                out.push(']');
+                line_start = false;
+                after_task = false;
+            }
+            Inline::Math { display, text } => {
+                let d = if *display { "$$" } else { "$" };
+                out.push_str(d);
+                out.push_str(text);
+                out.push_str(d);
+                line_start = false;
+                after_task = false;
+            }
+            Inline::Start(span) => {
+                let e = end_of[i];
+                let w = start_span(span, items, i, e, &open, &written, &end_of, style, ctx, &out);
+                match (&w, span) {
+                    (Written::Delim(c, k), _) => escape::push_repeat(&mut out, *c, *k),
+                    (Written::Html(tag), _) => {
+                        out.push('<');
+                        out.push_str(tag);
+                        out.push('>');
+                    }
+                    (Written::Link, Span::Image { .. }) => {
+                        out.push_str("![");
+                        link_depth += 1;
+                    }
+                    (Written::Link, _) => {
+                        out.push('[');
+                        link_depth += 1;
+                    }
+                    (Written::Autolink, Span::Link { dest, .. }) => {
+                        out.push('<');
+                        out.push_str(dest.strip_prefix("mailto:").unwrap_or(dest));
+                        out.push('>');
+                    }
+                    (Written::Autolink, _) => {}
+                }
+                let autolink = matches!(w, Written::Autolink);
+                written[i] = Some(w);
+                line_start = false;
+                after_task = false;
+                if autolink {
+                    // The content is the destination itself, already written.
+                    i = e + usize::from(e < n);
+                    continue;
+                }
+                open.push(i);
+            }
+            Inline::End => {
+                if let Some(s) = open.pop() {
+                    match (&written[s], &items[s]) {
+                        (Some(Written::Delim(c, k)), _) => escape::push_repeat(&mut out, *c, *k),
+                        (Some(Written::Html(tag)), _) => {
+                            out.push_str("</");
+                            out.push_str(tag);
+                            out.push('>');
+                        }
+                        (Some(Written::Link), Inline::Start(Span::Link { dest, title } | Span::Image { dest, title })) => {
+                            link_depth = link_depth.saturating_sub(1);
+                            out.push_str("](");
+                            escape::push_link_dest(&mut out, dest);
+                            if !title.is_empty() {
+                                out.push(' ');
+                                escape::push_link_title(&mut out, title);
+                            }
+                            out.push(')');
+                        }
+                        _ => {}
+                    }
+                }
+                line_start = false;
+                after_task = false;
+            }
+        }
+        i += 1;
+    }
+    // Spans left open by a truncated event stream.
+    while let Some(s) = open.pop() {
+        match &written[s] {
+            Some(Written::Delim(c, k)) => escape::push_repeat(&mut out, *c, *k),
+            Some(Written::Html(tag)) => {
+                out.push_str("</");
+                out.push_str(tag);
+                out.push('>');
+            }
+            Some(Written::Link) => out.push_str("]()"),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Merges adjacent text and drops empty text, so that escaping sees whole runs.
+fn merge_text(items: &[Inline]) -> Vec<Inline> {
+    let mut merged: Vec<Inline> = Vec::with_capacity(items.len());
+    for item in items {
+        match (item, merged.last_mut()) {
+            (Inline::Text(t), _) if t.is_empty() => {}
+            (Inline::Text(t), Some(Inline::Text(prev))) => prev.push_str(t),
+            _ => merged.push(item.clone()),
+        }
+    }
+    merged
+}
+
+/// For each `Start`, the index of its matching `End` (or `items.len()` when unmatched).
+fn match_ends(items: &[Inline]) -> Vec<usize> {
+    let mut end_of = vec![items.len(); items.len()];
+    let mut stack = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Inline::Start(_) => stack.push(i),
+            Inline::End => {
+                if let Some(s) = stack.pop() {
+                    end_of[s] = i;
+                    end_of[i] = s;
+                }
+            }
+            _ => {}
+        }
+    }
+    end_of
+}
+
+fn last_neighbor(out: &str) -> Neighbor {
+    match out.chars().next_back() {
+        None | Some('\n') => Neighbor::EDGE,
+        Some(c) => Neighbor::char(c),
+    }
+}
+
+/// The first character that items `i..` will write (whitespace at the end of the block or of the line).
+fn first_neighbor(
+    items: &[Inline],
+    i: usize,
+    end_of: &[usize],
+    written: &[Option<Written>],
+    style: &InlineStyle,
+    ctx: Context,
+) -> Neighbor {
+    let Some(item) = items.get(i) else { return Neighbor::EDGE };
+    match item {
+        Inline::Text(t) => t.chars().next().map_or(Neighbor::EDGE, Neighbor::char),
+        Inline::Code(_) => Neighbor::punct('`'),
+        Inline::Html(_) => Neighbor::punct('<'),
+        Inline::SoftBreak => Neighbor::EDGE,
+        Inline::HardBreak => match ctx {
+            Context::Paragraph if i + 1 < items.len() && !style.hard_break_spaces => Neighbor::punct('\\'),
+            Context::TableCell => Neighbor::punct('<'),
+            _ => Neighbor::EDGE,
+        },
+        Inline::Task(_) | Inline::FootnoteRef(_) => Neighbor::punct('['),
+        Inline::Math { .. } => Neighbor::punct('$'),
+        Inline::Start(span) => match span {
+            Span::Link { dest, .. } => {
+                if link_content_is(items, i, end_of, dest) {
+                    Neighbor::punct('<')
+                } else {
+                    Neighbor::punct('[')
+                }
+            }
+            Span::Image { .. } => Neighbor::punct('!'),
+            Span::Superscript | Span::Subscript => Neighbor::punct('<'),
+            _ => Neighbor { class: Class::Punct, ch: None },
+        },
+        Inline::End => {
+            let s = end_of[i];
+            match written.get(s).and_then(|w| w.as_ref()) {
+                Some(Written::Delim(c, _)) => Neighbor::punct(*c),
+                Some(Written::Html(_)) => Neighbor::punct('<'),
+                Some(Written::Link) => Neighbor::punct(']'),
+                _ => Neighbor { class: Class::Punct, ch: None },
+            }
+        }
+    }
+}
+
+/// The last character that items `s+1..e` (a span's content) will write.
+fn last_content_neighbor(items: &[Inline], s: usize, e: usize, end_of: &[usize]) -> Neighbor {
+    if e <= s + 1 {
+        return Neighbor::EDGE;
+    }
+    match &items[e - 1] {
+        Inline::Text(t) => t.chars().next_back().map_or(Neighbor::EDGE, Neighbor::char),
+        Inline::Code(_) => Neighbor::punct('`'),
+        Inline::Html(_) => Neighbor::punct('>'),
+        Inline::SoftBreak | Inline::HardBreak => Neighbor::EDGE,
+        Inline::Task(_) => Neighbor::EDGE,
+        Inline::FootnoteRef(_) => Neighbor::punct(']'),
+        Inline::Math { .. } => Neighbor::punct('$'),
+        Inline::Start(_) => Neighbor { class: Class::Punct, ch: None },
+        Inline::End => {
+            let inner = end_of[e - 1];
+            match items.get(inner) {
+                Some(Inline::Start(Span::Link { dest, .. })) if link_content_is(items, inner, end_of, dest) => {
+                    Neighbor::punct('>')
+                }
+                Some(Inline::Start(Span::Link { .. } | Span::Image { .. })) => Neighbor::punct(')'),
+                Some(Inline::Start(Span::Superscript | Span::Subscript)) => Neighbor::punct('>'),
+                _ => Neighbor { class: Class::Punct, ch: None },
+            }
+        }
+    }
+}
+
+/// Whether the link starting at `s` can be written as an autolink (its content is its destination).
+fn link_content_is(items: &[Inline], s: usize, end_of: &[usize], dest: &str) -> bool {
+    let e = end_of[s];
+    e == s + 2 && matches!(&items[s + 1], Inline::Text(t) if escape::autolink_form(dest, t))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn start_span(
+    span: &Span,
+    items: &[Inline],
+    i: usize,
+    e: usize,
+    open: &[usize],
+    written: &[Option<Written>],
+    end_of: &[usize],
+    style: &InlineStyle,
+    ctx: Context,
+    out: &str,
+) -> Written {
+    let (candidates, html): (&[(char, usize)], &'static str) = match span {
+        Span::Link { dest, .. } => {
+            return if link_content_is(items, i, end_of, dest) { Written::Autolink } else { Written::Link };
+        }
+        Span::Image { .. } => return Written::Link,
+        Span::Superscript => return Written::Html("sup"),
+        Span::Subscript => return Written::Html("sub"),
+        Span::Emphasis => {
+            if style.emphasis == '_' {
+                (&[('_', 1), ('*', 1)], "em")
+            } else {
+                (&[('*', 1), ('_', 1)], "em")
+            }
+        }
+        Span::Strong => {
+            if style.strong == '_' {
+                (&[('_', 2), ('*', 2)], "strong")
+            } else {
+                (&[('*', 2), ('_', 2)], "strong")
+            }
+        }
+        Span::Strikethrough => {
+            if style.strikethrough {
+                (&[('~', 2)], "del")
+            } else {
+                (&[], "del")
+            }
+        }
+    };
+    if e >= items.len() || e == i + 1 {
+        // Unclosed or empty: delimiters cannot express it.
+        return Written::Html(html);
+    }
+    let prev = last_neighbor(out);
+    let first = first_neighbor(items, i + 1, end_of, written, style, ctx);
+    let last = last_content_neighbor(items, i, e, end_of);
+    let next = first_neighbor(items, e + 1, end_of, written, style, ctx);
+    // The enclosing span's delimiter, when our closer would touch its closer.
+    let parent_char = open.last().and_then(|&p| {
+        if end_of[p] == e + 1 {
+            match &written[p] {
+                Some(Written::Delim(c, _)) => Some(*c),
+                _ => None,
+            }
+        } else {
+            None
+        }
+    });
+    // Delimiters of enclosing spans that are still open: reusing one invites mismatched pairing.
+    let enclosing: Vec<char> = open
+        .iter()
+        .filter_map(|&p| match &written[p] {
+            Some(Written::Delim(c, _)) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    let mut fallback = None;
+    for &(c, k) in candidates {
+        if prev.ch == Some(c) || next.ch == Some(c) || first.ch == Some(c) || last.ch == Some(c) {
+            continue;
+        }
+        if parent_char == Some(c) {
+            continue;
+        }
+        if !escape::can_open(c, k, prev.class, first.class) || !escape::can_close(c, k, last.class, next.class) {
+            continue;
+        }
+        // A closer that could also open, or an opener that could also close, may pair with the wrong run.
+        let opener_closes = escape::can_close(c, k, prev.class, first.class);
+        let closer_opens = escape::can_open(c, k, last.class, next.class);
+        let clean = !opener_closes && !closer_opens;
+        if clean || !enclosing.contains(&c) {
+            return Written::Delim(c, k);
+        }
+        fallback.get_or_insert(Written::Delim(c, k));
+    }
+    fallback.unwrap_or(Written::Html(html))
+}

@@ -1,0 +1,89 @@
+//! The writer against the CommonMark 0.31.2 and GFM 0.29 spec examples (read from `../shared/conformance`):
+//! parse each example with pulldown-cmark, write the events, parse again, and compare the event streams.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{normalize, parse, shared_json, writer_round_trip};
+
+/// Examples that cannot round-trip, with the reason, from `tests/data/writer_known_failures.txt`
+/// (`file:example  reason` per line).
+fn known_failures() -> BTreeMap<String, String> {
+    include_str!("data/writer_known_failures.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(char::is_whitespace))
+        .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+        .collect()
+}
+
+struct Tally {
+    passed: usize,
+    total: usize,
+    unexpected: Vec<String>,
+    source_backslashes: usize,
+    our_backslashes: usize,
+}
+
+fn run(file: &str, only_extensions: bool) -> Option<Tally> {
+    let spec = shared_json(&format!("conformance/{file}"))?;
+    let known = known_failures();
+    let mut tally =
+        Tally { passed: 0, total: 0, unexpected: Vec::new(), source_backslashes: 0, our_backslashes: 0 };
+    for ex in spec.as_array()? {
+        if only_extensions && ex["extension"].is_null() {
+            continue;
+        }
+        let md = ex["markdown"].as_str().unwrap_or_default();
+        let id = format!("{file}:{}", ex["example"]);
+        tally.total += 1;
+        let events = parse(md);
+        match writer_round_trip(&events) {
+            Ok(ours) => {
+                tally.passed += 1;
+                tally.source_backslashes += md.matches('\\').count();
+                tally.our_backslashes += ours.matches('\\').count();
+            }
+            Err((ours, back)) => {
+                if !known.contains_key(&id) {
+                    tally.unexpected.push(format!(
+                        "{id}\n--- source\n{md}\n--- ours\n{ours}\n--- events\n{:?}\n--- back\n{:?}\n",
+                        normalize(&events),
+                        back
+                    ));
+                }
+            }
+        }
+    }
+    Some(tally)
+}
+
+fn check(file: &str, only_extensions: bool, ratchet: usize) {
+    let Some(t) = run(file, only_extensions) else { return };
+    println!(
+        "{file}: {}/{} round-trip; backslashes on passing examples: ours {} vs source {}",
+        t.passed, t.total, t.our_backslashes, t.source_backslashes
+    );
+    for u in &t.unexpected {
+        println!("{u}");
+    }
+    assert!(t.unexpected.is_empty(), "{} examples failed that are not in the known-failures file", t.unexpected.len());
+    assert!(t.passed >= ratchet, "pass count dropped: {} < {ratchet}", t.passed);
+    assert!(
+        t.our_backslashes <= t.source_backslashes,
+        "the writer used more backslashes ({}) than the examples' own sources ({})",
+        t.our_backslashes,
+        t.source_backslashes
+    );
+}
+
+#[test]
+fn commonmark_spec_round_trip() {
+    check("spec.json", false, 0);
+}
+
+#[test]
+fn gfm_spec_round_trip() {
+    check("gfm-spec.json", false, 0);
+}
