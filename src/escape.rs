@@ -113,8 +113,10 @@ pub(crate) struct TextEnv {
     pub(crate) block_end: bool,
     /// The run is inside link or image text, where brackets must balance.
     pub(crate) in_link_text: bool,
-    /// A `]` is written somewhere after this run in the same block.
-    pub(crate) bracket_follows: bool,
+    /// A `>` may be written somewhere after this run in the same block (so `<` could open a tag).
+    pub(crate) gt_follows: bool,
+    /// A later text run of the block contains `](` (so `[` here could open an inline link).
+    pub(crate) link_close_follows: bool,
     /// Strikethrough is enabled, so `~` runs are delimiters.
     pub(crate) strikethrough: bool,
     /// Tables are enabled, so a delimiter-row-like line would turn the paragraph into a table.
@@ -123,14 +125,16 @@ pub(crate) struct TextEnv {
     pub(crate) after_task_marker: bool,
 }
 
-/// Appends `text` to `out`, escaped for its environment.
-pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv) {
+/// Appends `text` to `out`, escaped for its environment. `planned` marks the characters that the block-wide
+/// pairing analysis ([`pairing_escapes`], [`backtick_escapes`]) found must be escaped.
+pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[bool]) {
     let chars: Vec<char> = text.chars().collect();
     if chars.is_empty() {
         return;
     }
     let n = chars.len();
-    let mut escape_at = vec![false; n];
+    let mut escape_at = planned.to_vec();
+    escape_at.resize(n, false);
     let mut entity_at = vec![false; n];
 
     if env.line_start && !env.after_task_marker {
@@ -163,61 +167,53 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv) {
     while i < n {
         let c = chars[i];
         match c {
-            '*' | '_' | '~' => {
+            '*' | '_' | '~' | '`' => {
+                // Pairing was decided block-wide; here only runs that touch the same character in the output
+                // (where they would merge with a delimiter run or a code span fence) are added.
                 let mut j = i;
                 while j < n && chars[j] == c {
                     j += 1;
                 }
-                if c != '~' || env.strikethrough || run_touches(&chars, i, j, env, c) {
-                    let prev = if i == 0 { env.prev } else { Neighbor::char(chars[i - 1]) };
-                    let next = if j == n { env.next } else { Neighbor::char(chars[j]) };
-                    let len = j - i;
-                    let active = c != '~' || len <= 2;
-                    let flanking = active
-                        && (can_open(c, len, prev.class, next.class) || can_close(c, len, prev.class, next.class));
-                    let touches = prev.ch == Some(c) || next.ch == Some(c);
-                    if flanking || touches {
-                        for e in &mut escape_at[i..j] {
-                            *e = true;
-                        }
+                if (c != '~' || env.strikethrough) && run_touches(&chars, i, j, env, c) {
+                    for e in &mut escape_at[i..j] {
+                        *e = true;
+                    }
+                }
+                if c == '`' && i == 0 && env.line_start && j >= 3 && (!chars[j..].contains(&'`') || !env.line_end) {
+                    // A backtick fence at a line start (§4.5); not one if the rest of the line has a backtick.
+                    for e in &mut escape_at[..j] {
+                        *e = true;
                     }
                 }
                 i = j;
                 continue;
             }
-            '`' => escape_at[i] = true,
             '\\' => {
                 let next = chars.get(i + 1).copied().or(if env.line_end && !env.block_end {
                     Some('\n')
                 } else {
                     env.next.ch
                 });
-                if next.is_some_and(|d| d.is_ascii_punctuation() || d == '\n') {
+                let before_markup = i + 1 == n && next.is_none() && env.next.class == Class::Punct;
+                if before_markup || next.is_some_and(|d| d.is_ascii_punctuation() || d == '\n') {
                     escape_at[i] = true;
                 }
             }
-            '[' => {
-                if env.in_link_text || env.bracket_follows || chars[i + 1..].contains(&']') {
-                    escape_at[i] = true;
-                }
-            }
-            ']' => {
-                if env.in_link_text {
+            '[' | ']' => {
+                let link_follows = c == '[' && (env.link_close_follows || contains_seq(&chars[i + 1..], &[']', '(']));
+                if (env.in_link_text && !brackets_balanced(&chars)) || (!env.in_link_text && link_follows) {
                     escape_at[i] = true;
                 }
             }
             '!' => {
-                let next_is_bracket = match chars.get(i + 1) {
-                    Some(&d) => d == '[' && !escape_at_bracket(&chars, i + 1, env),
-                    None => env.next.ch == Some('['),
-                };
-                if next_is_bracket {
+                if i + 1 == n && env.next.ch == Some('[') {
                     escape_at[i] = true;
                 }
             }
             '<' => {
-                if let Some(&d) = chars.get(i + 1)
-                    && (d.is_ascii_alphabetic() || matches!(d, '/' | '!' | '?'))
+                let at_line_start = i == 0 && env.line_start && env.ctx == Context::Paragraph;
+                if (at_line_start && html_block_start(&chars[1..], env.first_line))
+                    || lt_could_open(&chars[i + 1..], env.gt_follows)
                 {
                     escape_at[i] = true;
                 }
@@ -244,6 +240,8 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv) {
             out.push('\u{FFFD}');
         } else if c == '\r' {
             out.push_str("&#13;");
+        } else if c == '\n' {
+            out.push_str("&#10;");
         } else {
             if escape_at[i] {
                 out.push('\\');
@@ -259,8 +257,87 @@ fn run_touches(chars: &[char], i: usize, j: usize, env: &TextEnv, c: char) -> bo
     prev == Some(c) || next == Some(c)
 }
 
-fn escape_at_bracket(chars: &[char], i: usize, env: &TextEnv) -> bool {
-    env.in_link_text || env.bracket_follows || chars[i + 1..].contains(&']')
+fn contains_seq(chars: &[char], seq: &[char]) -> bool {
+    chars.windows(seq.len()).any(|w| w == seq)
+}
+
+/// Whether the characters after a `<` could make it an inline HTML tag, comment, declaration or autolink
+/// (§6.5, §6.6), given whether a `>` may follow later in the block.
+fn lt_could_open(rest: &[char], gt_follows: bool) -> bool {
+    let Some(&first) = rest.first() else { return false };
+    let gt_here = rest.contains(&'>');
+    if !(gt_here || gt_follows) {
+        return false;
+    }
+    match first {
+        '!' | '?' => true,
+        '/' => rest.get(1).is_some_and(|c| c.is_ascii_alphabetic()),
+        c if c.is_ascii_alphabetic() => {
+            let name = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '-').count();
+            let after = rest.get(name);
+            // An open tag: the name ends at whitespace, `/`, `>` or the end of this text.
+            let tag = matches!(after, None | Some(' ' | '\t' | '\n' | '/' | '>'));
+            // An autolink: a scheme, or an email address, up to the `>` with no space or `<`.
+            let upto: Vec<char> = rest.iter().copied().take_while(|&c| c != '>').collect();
+            let autolink = !upto.iter().any(|c| c.is_whitespace() || *c == '<')
+                && (upto.contains(&':') || upto.contains(&'@') || !gt_here);
+            tag || autolink
+        }
+        _ => false,
+    }
+}
+
+/// Whether a line starting with `<` followed by `rest` would start an HTML block (§4.6). Type 7 (any complete
+/// tag alone on its line) cannot interrupt a paragraph, so it only counts on the first line.
+fn html_block_start(rest: &[char], first_line: bool) -> bool {
+    let s: String = rest.iter().take(12).collect::<String>().to_ascii_lowercase();
+    if s.starts_with("!--") || s.starts_with('?') || s.starts_with("![cdata[") {
+        return true;
+    }
+    if s.starts_with('!') && s[1..].starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return true;
+    }
+    let name_start = usize::from(s.starts_with('/'));
+    let name: String = s[name_start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    if name.is_empty() {
+        return false;
+    }
+    let after = rest.get(name_start + name.len());
+    let ends = matches!(after, None | Some(' ' | '\t' | '>')) || (after == Some(&'/') && rest.get(name_start + name.len() + 1) == Some(&'>'));
+    if name_start == 0 && matches!(name.as_str(), "pre" | "script" | "style" | "textarea") && ends {
+        return true;
+    }
+    if ends && BLOCK_TAGS.binary_search(&name.as_str()).is_ok() {
+        return true;
+    }
+    // Type 7: conservatively, any tag-like start on the first line.
+    first_line && (ends || after.is_some_and(|c| c.is_ascii_alphabetic()))
+}
+
+/// The tag names of HTML block condition 6 (§4.6), sorted.
+const BLOCK_TAGS: &[&str] = &[
+    "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center", "col", "colgroup",
+    "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
+    "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "iframe", "legend",
+    "li", "link", "main", "menu", "menuitem", "nav", "noframes", "ol", "optgroup", "option", "p", "param",
+    "search", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "track", "ul",
+];
+
+fn brackets_balanced(chars: &[char]) -> bool {
+    let mut depth = 0usize;
+    for (k, &c) in chars.iter().enumerate() {
+        match c {
+            '[' => depth += 1,
+            ']' => {
+                if depth == 0 || chars.get(k + 1) == Some(&'(') {
+                    return false;
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 fn push_entity(out: &mut String, c: char) {
@@ -287,10 +364,63 @@ fn entity_like(rest: &[char]) -> bool {
         }
         Some(c) if c.is_ascii_alphanumeric() => {
             let len = rest.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
-            rest.get(len) == Some(&';')
+            rest.get(len) == Some(&';') && is_named_reference(&rest[..len])
         }
         _ => false,
     }
+}
+
+/// Whether `&name;` is one of HTML's named character references, asked of pulldown-cmark itself so that the
+/// answer always matches the parser that reads our output.
+fn is_named_reference(name: &[char]) -> bool {
+    if name.len() > 32 {
+        return false;
+    }
+    let probe: String = std::iter::once('&').chain(name.iter().copied()).chain(std::iter::once(';')).collect();
+    let mut text = String::new();
+    for event in pulldown_cmark::Parser::new(&probe) {
+        if let pulldown_cmark::Event::Text(t) = event {
+            text.push_str(&t);
+        }
+    }
+    text != probe
+}
+
+/// A delimiter run (`*`, `_`, `~`) as the block-wide pairing analysis sees it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Run {
+    pub(crate) ch: char,
+    pub(crate) len: usize,
+    pub(crate) can_open: bool,
+    pub(crate) can_close: bool,
+    /// A run of the text (a candidate for escaping) rather than one of our own delimiters.
+    pub(crate) text: bool,
+}
+
+/// For each run, whether it must be escaped: a text run that could open while a run of the same character
+/// that could close follows it, or that could close while a run that could open precedes it (§6.2; the
+/// multiple-of-3 rule is ignored, which only errs towards escaping). Runs that can pair with nothing are left.
+pub(crate) fn pairing_escapes(runs: &[Run]) -> Vec<bool> {
+    let same = |a: &Run, b: &Run| a.ch == b.ch && (a.ch != '~' || a.len == b.len);
+    let mut escape = vec![false; runs.len()];
+    for (k, r) in runs.iter().enumerate() {
+        if !r.text || !(r.can_open || r.can_close) {
+            continue;
+        }
+        let closer_after = r.can_open && runs[k + 1..].iter().any(|o| same(r, o) && o.can_close);
+        let opener_before = r.can_close && runs[..k].iter().any(|o| same(r, o) && o.can_open);
+        escape[k] = closer_after || opener_before;
+    }
+    escape
+}
+
+/// For each backtick run `(is_text, length)`, whether it must be escaped: a text run for which another run of
+/// the same length exists in the block could start or end a code span (§6.1).
+pub(crate) fn backtick_escapes(runs: &[(bool, usize)]) -> Vec<bool> {
+    runs.iter()
+        .enumerate()
+        .map(|(k, &(text, len))| text && runs.iter().enumerate().any(|(j, &(_, l))| j != k && l == len))
+        .collect()
 }
 
 /// Marks the escapes needed where a text run starts a line, so that the line is not read as a block start
@@ -326,6 +456,14 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
             }
         }
         '>' => escape_at[0] = true,
+        '[' if env.first_line => {
+            // §4.7: `[label]:` at the start of a paragraph would be a link reference definition.
+            if let Some(close) = chars.iter().position(|&c| c == ']')
+                && chars.get(close + 1) == Some(&':')
+            {
+                escape_at[0] = true;
+            }
+        }
         '-' | '+' | '*' => {
             if space_or_eol(after(1)) {
                 escape_at[0] = true;
@@ -360,7 +498,7 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
             escape_at[0] = true;
             return;
         }
-        if env.tables && delimiter_row_like(chars) {
+        if env.tables && !env.first_line && delimiter_row_like(chars) {
             if let Some(k) = chars.iter().position(|&c| c == '-' || c == ':') {
                 escape_at[k] = true;
             }
@@ -370,7 +508,7 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
 
 /// Whether a line looks like a GFM table delimiter row (`| --- | :-: |`).
 fn delimiter_row_like(chars: &[char]) -> bool {
-    chars.contains(&'-') && chars.iter().all(|&c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+    chars.contains(&'-') && chars.contains(&'|') && chars.iter().all(|&c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
 }
 
 /// Appends a link destination (§6.3), choosing the bare or the `<…>` form.
@@ -423,8 +561,10 @@ fn parens_balanced(s: &str) -> bool {
     depth == 0
 }
 
+/// A backslash in a destination, title or info string: doubled when it could escape what follows (the end of
+/// the string counts, since a closing delimiter follows it there).
 fn push_backslash(out: &mut String, rest: &str) {
-    if rest.starts_with(|c: char| c.is_ascii_punctuation()) {
+    if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_punctuation()) {
         out.push('\\');
     }
     out.push('\\');
@@ -537,7 +677,7 @@ pub(crate) fn autolink_form(dest: &str, text: &str) -> bool {
     if let Some(email) = dest.strip_prefix("mailto:") {
         return email == text && is_email(email);
     }
-    dest == text && has_scheme(dest) && !dest.contains(['\\', '&'])
+    dest == text && has_scheme(dest) && !dest.contains('&')
 }
 
 fn has_scheme(s: &str) -> bool {

@@ -66,15 +66,21 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
     let items = &items[..];
     let n = items.len();
     let end_of = match_ends(items);
-    let mut bracket_after = vec![false; n + 1];
+    let mut gt_after = vec![false; n + 1];
     for i in (0..n).rev() {
         let here = match &items[i] {
-            Inline::Text(t) => t.contains(']'),
-            Inline::End | Inline::FootnoteRef(_) => true,
-            _ => false,
+            Inline::Text(t) => t.contains('>'),
+            Inline::SoftBreak | Inline::HardBreak => false,
+            _ => true,
         };
-        bracket_after[i] = here || bracket_after[i + 1];
+        gt_after[i] = here || gt_after[i + 1];
     }
+    let mut link_close_after = vec![false; n + 1];
+    for i in (0..n).rev() {
+        let here = matches!(&items[i], Inline::Text(t) if t.contains("]("));
+        link_close_after[i] = here || link_close_after[i + 1];
+    }
+    let planned = plan_escapes(items, &end_of, style);
 
     let mut out = String::new();
     let mut written: Vec<Option<Written>> = vec![None; n];
@@ -97,12 +103,13 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                     line_end,
                     block_end: i + 1 == n,
                     in_link_text: link_depth > 0,
-                    bracket_follows: bracket_after[i + 1],
+                    gt_follows: gt_after[i + 1],
+                    link_close_follows: link_close_after[i + 1],
                     strikethrough: style.strikethrough,
                     tables: style.tables,
                     after_task_marker: after_task,
                 };
-                escape::push_text(&mut out, t, &env);
+                escape::push_text(&mut out, t, &env, &planned[i]);
                 line_start = false;
                 after_task = false;
             }
@@ -247,6 +254,129 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
         }
     }
     out
+}
+
+/// The class of the last character items `..i` write (approximately: markup is punctuation).
+fn class_before(items: &[Inline], i: usize) -> Class {
+    match i.checked_sub(1).map(|k| &items[k]) {
+        None | Some(Inline::SoftBreak | Inline::HardBreak) => Class::Space,
+        Some(Inline::Text(t)) => t.chars().next_back().map_or(Class::Space, Class::of),
+        Some(_) => Class::Punct,
+    }
+}
+
+/// The class of the first character items `i..` write.
+fn class_after(items: &[Inline], i: usize) -> Class {
+    match items.get(i) {
+        None | Some(Inline::SoftBreak) => Class::Space,
+        Some(Inline::HardBreak) if i + 1 == items.len() => Class::Space,
+        Some(Inline::Text(t)) => t.chars().next().map_or(Class::Space, Class::of),
+        Some(_) => Class::Punct,
+    }
+}
+
+/// Block-wide escaping decisions for delimiter runs and backtick runs in text: for each text item, the
+/// characters that must be escaped because they could pair with another run in the same block.
+fn plan_escapes(items: &[Inline], end_of: &[usize], style: &InlineStyle) -> Vec<Vec<bool>> {
+    let mut planned: Vec<Vec<bool>> = vec![Vec::new(); items.len()];
+    // (item, char index, len) for each run, parallel to `runs` / `ticks`.
+    let mut run_at = Vec::new();
+    let mut runs = Vec::new();
+    let mut tick_at = Vec::new();
+    let mut ticks = Vec::new();
+    let markup_runs = |runs: &mut Vec<escape::Run>, run_at: &mut Vec<Option<(usize, usize, usize)>>, span: &Span, open: bool| {
+        let delims: &[(char, usize)] = match span {
+            Span::Emphasis => &[('*', 1), ('_', 1)],
+            Span::Strong => &[('*', 2), ('_', 2)],
+            Span::Strikethrough if style.strikethrough => &[('~', 2)],
+            _ => &[],
+        };
+        for &(ch, len) in delims {
+            runs.push(escape::Run { ch, len, can_open: open, can_close: !open, text: false });
+            run_at.push(None);
+        }
+    };
+    let tick_runs = |s: &str, ticks: &mut Vec<(bool, usize)>, tick_at: &mut Vec<Option<(usize, usize, usize)>>| {
+        let mut cur = 0;
+        for c in s.chars().chain(std::iter::once('\0')) {
+            if c == '`' {
+                cur += 1;
+            } else if cur > 0 {
+                ticks.push((false, cur));
+                tick_at.push(None);
+                cur = 0;
+            }
+        }
+    };
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Inline::Text(t) => {
+                let chars: Vec<char> = t.chars().collect();
+                planned[i] = vec![false; chars.len()];
+                let mut k = 0;
+                while k < chars.len() {
+                    let c = chars[k];
+                    let mut j = k;
+                    while j < chars.len() && chars[j] == c {
+                        j += 1;
+                    }
+                    let len = j - k;
+                    if c == '`' {
+                        ticks.push((true, len));
+                        tick_at.push(Some((i, k, len)));
+                    } else if c == '*' || c == '_' || (c == '~' && style.strikethrough && len <= 2) {
+                        let prev = if k == 0 { class_before(items, i) } else { Class::of(chars[k - 1]) };
+                        let next = if j == chars.len() { class_after(items, i + 1) } else { Class::of(chars[j]) };
+                        runs.push(escape::Run {
+                            ch: c,
+                            len,
+                            can_open: escape::can_open(c, len, prev, next),
+                            can_close: escape::can_close(c, len, prev, next),
+                            text: true,
+                        });
+                        run_at.push(Some((i, k, len)));
+                    }
+                    k = j;
+                }
+            }
+            Inline::Start(span) => {
+                markup_runs(&mut runs, &mut run_at, span, true);
+                if let Span::Link { dest, title } | Span::Image { dest, title } = span {
+                    tick_runs(dest, &mut ticks, &mut tick_at);
+                    tick_runs(title, &mut ticks, &mut tick_at);
+                }
+            }
+            Inline::End => {
+                if let Some(Inline::Start(span)) = items.get(end_of[i]) {
+                    markup_runs(&mut runs, &mut run_at, span, false);
+                }
+            }
+            Inline::Code(c) => {
+                ticks.push((false, escape::longest_run(c, '`') + 1));
+                tick_at.push(None);
+            }
+            Inline::Html(h) => tick_runs(h, &mut ticks, &mut tick_at),
+            _ => {}
+        }
+    }
+    let mark = |planned: &mut Vec<Vec<bool>>, at: Option<(usize, usize, usize)>| {
+        if let Some((i, k, len)) = at {
+            for e in &mut planned[i][k..k + len] {
+                *e = true;
+            }
+        }
+    };
+    for (esc, at) in escape::pairing_escapes(&runs).into_iter().zip(run_at) {
+        if esc {
+            mark(&mut planned, at);
+        }
+    }
+    for (esc, at) in escape::backtick_escapes(&ticks).into_iter().zip(tick_at) {
+        if esc {
+            mark(&mut planned, at);
+        }
+    }
+    planned
 }
 
 /// Merges adjacent text and drops empty text, so that escaping sees whole runs.

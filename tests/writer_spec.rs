@@ -87,3 +87,19 @@ fn commonmark_spec_round_trip() {
 fn gfm_spec_round_trip() {
     check("gfm-spec.json", false, 0);
 }
+
+/// Prints the examples where we write more backslashes than the source (run with `--ignored --nocapture`).
+#[test]
+#[ignore]
+fn show_backslash_excess() {
+    let Some(spec) = shared_json("conformance/spec.json") else { return };
+    for ex in spec.as_array().into_iter().flatten() {
+        let md = ex["markdown"].as_str().unwrap_or_default();
+        if let Ok(ours) = writer_round_trip(&parse(md)) {
+            let (a, b) = (ours.matches('\\').count(), md.matches('\\').count());
+            if a > b {
+                println!("#{} +{}\n{md}---\n{ours}===", ex["example"], a - b);
+            }
+        }
+    }
+}
