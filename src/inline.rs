@@ -80,7 +80,8 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
         let here = matches!(&items[i], Inline::Text(t) if t.contains("]("));
         link_close_after[i] = here || link_close_after[i + 1];
     }
-    let planned = plan_escapes(items, &end_of, style);
+    let chosen = choose_delimiters(items, &end_of, style, ctx);
+    let planned = plan_escapes(items, &end_of, &chosen, style);
 
     let mut out = String::new();
     let mut written: Vec<Option<Written>> = vec![None; n];
@@ -97,7 +98,7 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                 let env = TextEnv {
                     ctx,
                     prev: last_neighbor(&out),
-                    next: first_neighbor(items, i + 1, &end_of, &written, style, ctx),
+                    next: first_neighbor(items, i + 1, &end_of, &chosen, style, ctx),
                     line_start,
                     first_line,
                     line_end,
@@ -178,7 +179,7 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
             }
             Inline::Start(span) => {
                 let e = end_of[i];
-                let w = start_span(span, items, i, e, &open, &written, &end_of, style, ctx, &out);
+                let w = chosen[i].clone().unwrap_or(Written::Link);
                 match (&w, span) {
                     (Written::Delim(c, k), _) => escape::push_repeat(&mut out, *c, *k),
                     (Written::Html(tag), _) => {
@@ -256,6 +257,59 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
     out
 }
 
+/// Chooses how every span of the block is written, in document order, so that text escaping can then be
+/// decided knowing every delimiter.
+fn choose_delimiters(items: &[Inline], end_of: &[usize], style: &InlineStyle, ctx: Context) -> Vec<Option<Written>> {
+    let mut chosen: Vec<Option<Written>> = vec![None; items.len()];
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < items.len() {
+        match &items[i] {
+            Inline::Start(span) => {
+                let prev = char_before(items, i, end_of, &chosen);
+                let e = end_of[i];
+                let w = start_span(span, items, i, e, &open, &chosen, end_of, style, ctx, prev);
+                let autolink = matches!(w, Written::Autolink);
+                chosen[i] = Some(w);
+                if autolink {
+                    i = e + 1;
+                    continue;
+                }
+                open.push(i);
+            }
+            Inline::End => {
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    chosen
+}
+
+/// The last character written before item `i`, given the spans chosen so far.
+fn char_before(items: &[Inline], i: usize, end_of: &[usize], chosen: &[Option<Written>]) -> Neighbor {
+    let Some(k) = i.checked_sub(1) else { return Neighbor::EDGE };
+    match &items[k] {
+        Inline::Text(t) => t.chars().next_back().map_or(Neighbor::EDGE, Neighbor::char),
+        Inline::SoftBreak | Inline::HardBreak | Inline::Task(_) => Neighbor::EDGE,
+        Inline::Code(_) => Neighbor::punct('`'),
+        Inline::Html(h) => h.chars().next_back().map_or(Neighbor::EDGE, Neighbor::char),
+        Inline::FootnoteRef(_) => Neighbor::punct(']'),
+        Inline::Math { .. } => Neighbor::punct('$'),
+        Inline::Start(_) => match &chosen[k] {
+            Some(Written::Delim(c, _)) => Neighbor::punct(*c),
+            Some(Written::Link) => Neighbor::punct('['),
+            _ => Neighbor::punct('>'),
+        },
+        Inline::End => match chosen.get(end_of[k]).and_then(Option::as_ref) {
+            Some(Written::Delim(c, _)) => Neighbor::punct(*c),
+            Some(Written::Link) => Neighbor::punct(')'),
+            _ => Neighbor::punct('>'),
+        },
+    }
+}
+
 /// The class of the last character items `..i` write (approximately: markup is punctuation).
 fn class_before(items: &[Inline], i: usize) -> Class {
     match i.checked_sub(1).map(|k| &items[k]) {
@@ -277,25 +331,25 @@ fn class_after(items: &[Inline], i: usize) -> Class {
 
 /// Block-wide escaping decisions for delimiter runs and backtick runs in text: for each text item, the
 /// characters that must be escaped because they could pair with another run in the same block.
-fn plan_escapes(items: &[Inline], end_of: &[usize], style: &InlineStyle) -> Vec<Vec<bool>> {
+fn plan_escapes(
+    items: &[Inline],
+    end_of: &[usize],
+    chosen: &[Option<Written>],
+    style: &InlineStyle,
+) -> Vec<Vec<bool>> {
     let mut planned: Vec<Vec<bool>> = vec![Vec::new(); items.len()];
     // (item, char index, len) for each run, parallel to `runs` / `ticks`.
     let mut run_at = Vec::new();
     let mut runs = Vec::new();
     let mut tick_at = Vec::new();
     let mut ticks = Vec::new();
-    let markup_runs = |runs: &mut Vec<escape::Run>, run_at: &mut Vec<Option<(usize, usize, usize)>>, span: &Span, open: bool| {
-        let delims: &[(char, usize)] = match span {
-            Span::Emphasis => &[('*', 1), ('_', 1)],
-            Span::Strong => &[('*', 2), ('_', 2)],
-            Span::Strikethrough if style.strikethrough => &[('~', 2)],
-            _ => &[],
+    let markup_runs =
+        |runs: &mut Vec<escape::Run>, run_at: &mut Vec<Option<(usize, usize, usize)>>, w: &Option<Written>, open: bool| {
+            if let Some(Written::Delim(ch, len)) = *w {
+                runs.push(escape::Run { ch, len, can_open: open, can_close: !open, text: false });
+                run_at.push(None);
+            }
         };
-        for &(ch, len) in delims {
-            runs.push(escape::Run { ch, len, can_open: open, can_close: !open, text: false });
-            run_at.push(None);
-        }
-    };
     let tick_runs = |s: &str, ticks: &mut Vec<(bool, usize)>, tick_at: &mut Vec<Option<(usize, usize, usize)>>| {
         let mut cur = 0;
         for c in s.chars().chain(std::iter::once('\0')) {
@@ -340,15 +394,15 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], style: &InlineStyle) -> Vec<
                 }
             }
             Inline::Start(span) => {
-                markup_runs(&mut runs, &mut run_at, span, true);
+                markup_runs(&mut runs, &mut run_at, &chosen[i], true);
                 if let Span::Link { dest, title } | Span::Image { dest, title } = span {
                     tick_runs(dest, &mut ticks, &mut tick_at);
                     tick_runs(title, &mut ticks, &mut tick_at);
                 }
             }
             Inline::End => {
-                if let Some(Inline::Start(span)) = items.get(end_of[i]) {
-                    markup_runs(&mut runs, &mut run_at, span, false);
+                if let Some(w) = chosen.get(end_of[i]) {
+                    markup_runs(&mut runs, &mut run_at, w, false);
                 }
             }
             Inline::Code(c) => {
@@ -450,7 +504,11 @@ fn first_neighbor(
             }
             Span::Image { .. } => Neighbor::punct('!'),
             Span::Superscript | Span::Subscript => Neighbor::punct('<'),
-            _ => Neighbor { class: Class::Punct, ch: None },
+            _ => match written.get(i).and_then(Option::as_ref) {
+                Some(Written::Delim(c, _)) => Neighbor::punct(*c),
+                Some(Written::Html(_)) => Neighbor::punct('<'),
+                _ => Neighbor { class: Class::Punct, ch: None },
+            },
         },
         Inline::End => {
             let s = end_of[i];
@@ -509,7 +567,7 @@ fn start_span(
     end_of: &[usize],
     style: &InlineStyle,
     ctx: Context,
-    out: &str,
+    prev: Neighbor,
 ) -> Written {
     let (candidates, html): (&[(char, usize)], &'static str) = match span {
         Span::Link { dest, .. } => {
@@ -544,7 +602,6 @@ fn start_span(
         // Unclosed or empty: delimiters cannot express it.
         return Written::Html(html);
     }
-    let prev = last_neighbor(out);
     let first = first_neighbor(items, i + 1, end_of, written, style, ctx);
     let last = last_content_neighbor(items, i, e, end_of);
     let next = first_neighbor(items, e + 1, end_of, written, style, ctx);
