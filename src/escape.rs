@@ -395,32 +395,48 @@ pub(crate) struct Run {
     pub(crate) can_close: bool,
     /// A run of the text (a candidate for escaping) rather than one of our own delimiters.
     pub(crate) text: bool,
+    /// For one of our delimiters, the index (in the same slice) of its partner.
+    pub(crate) partner: Option<usize>,
+    /// The link or image whose text holds the run: emphasis never pairs across a link's brackets (§6.3).
+    pub(crate) scope: usize,
 }
 
 /// For each run, whether it must be escaped: a text run that could open while a run of the same character
 /// that could close follows it, or that could close while a run that could open precedes it (§6.2; the
 /// multiple-of-3 rule is ignored, which only errs towards escaping). Runs that can pair with nothing are left.
 pub(crate) fn pairing_escapes(runs: &[Run]) -> Vec<bool> {
-    let same = |a: &Run, b: &Run| a.ch == b.ch && (a.ch != '~' || a.len == b.len);
+    let same = |a: &Run, b: &Run| a.ch == b.ch && a.scope == b.scope && (a.ch != '~' || a.len == b.len);
+    // Greedy, left to right: an escaped run can pair with nothing, so later runs only look at live ones. One of
+    // our closers pairs with its own opener when that opener lies between (it is the nearer one).
     let mut escape = vec![false; runs.len()];
     for (k, r) in runs.iter().enumerate() {
         if !r.text || !(r.can_open || r.can_close) {
             continue;
         }
-        let closer_after = r.can_open && runs[k + 1..].iter().any(|o| same(r, o) && o.can_close);
-        let opener_before = r.can_close && runs[..k].iter().any(|o| same(r, o) && o.can_open);
+        let closer_after = r.can_open
+            && runs[k + 1..].iter().any(|o| same(r, o) && o.can_close && (o.text || o.partner.is_none_or(|p| p < k)));
+        let opener_before = r.can_close
+            && runs[..k].iter().enumerate().any(|(j, o)| {
+                same(r, o) && o.can_open && !escape[j] && (o.text || o.partner.is_none_or(|p| p > k))
+            });
         escape[k] = closer_after || opener_before;
     }
     escape
 }
 
-/// For each backtick run `(is_text, length)`, whether it must be escaped: a text run for which another run of
-/// the same length exists in the block could start or end a code span (§6.1).
+/// For each backtick run `(is_text, length)`, whether it must be escaped: a text run for which another live
+/// run of the same length exists in the block could start or end a code span (§6.1). Greedy, left to right.
 pub(crate) fn backtick_escapes(runs: &[(bool, usize)]) -> Vec<bool> {
-    runs.iter()
-        .enumerate()
-        .map(|(k, &(text, len))| text && runs.iter().enumerate().any(|(j, &(_, l))| j != k && l == len))
-        .collect()
+    let mut escape = vec![false; runs.len()];
+    for (k, &(text, len)) in runs.iter().enumerate() {
+        if !text {
+            continue;
+        }
+        let before = runs[..k].iter().enumerate().any(|(j, &(_, l))| l == len && !escape[j]);
+        let after = runs[k + 1..].iter().any(|&(_, l)| l == len);
+        escape[k] = before || after;
+    }
+    escape
 }
 
 /// Marks the escapes needed where a text run starts a line, so that the line is not read as a block start
@@ -465,7 +481,11 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
             }
         }
         '-' | '+' | '*' => {
-            if space_or_eol(after(1)) {
+            // An empty item cannot interrupt a paragraph (§5.2), but a lone `-` is a setext underline.
+            let content_follows = matches!(after(1), Some(' ' | '\t'))
+                && (!whole || chars[1..].iter().any(|c| *c != ' ' && *c != '\t'));
+            let eol = matches!(after(1), None | Some('\n'));
+            if env.first_line && space_or_eol(after(1)) || content_follows || (first == '-' && eol) {
                 escape_at[0] = true;
             }
         }
@@ -482,7 +502,12 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
         '0'..='9' => {
             let k = chars.iter().take_while(|c| c.is_ascii_digit()).count();
             if k <= 9 && k < n && matches!(chars[k], '.' | ')') && space_or_eol(after(k + 1)) {
-                escape_at[k] = true;
+                // Only an item starting at 1 with content can interrupt a paragraph (§5.2).
+                let is_one = chars[..k].iter().collect::<String>().parse::<u64>() == Ok(1);
+                let has_content = !chars[k + 1..].iter().all(|c| *c == ' ' || *c == '\t') || !whole;
+                if env.first_line || (is_one && has_content) {
+                    escape_at[k] = true;
+                }
             }
         }
         _ => {}

@@ -343,13 +343,9 @@ fn plan_escapes(
     let mut runs = Vec::new();
     let mut tick_at = Vec::new();
     let mut ticks = Vec::new();
-    let markup_runs =
-        |runs: &mut Vec<escape::Run>, run_at: &mut Vec<Option<(usize, usize, usize)>>, w: &Option<Written>, open: bool| {
-            if let Some(Written::Delim(ch, len)) = *w {
-                runs.push(escape::Run { ch, len, can_open: open, can_close: !open, text: false });
-                run_at.push(None);
-            }
-        };
+    // Index in `runs` of each span's opener, to link closers to their openers.
+    let mut opener_run: Vec<Option<usize>> = vec![None; items.len()];
+    let mut scopes: Vec<usize> = vec![usize::MAX];
     let tick_runs = |s: &str, ticks: &mut Vec<(bool, usize)>, tick_at: &mut Vec<Option<(usize, usize, usize)>>| {
         let mut cur = 0;
         for c in s.chars().chain(std::iter::once('\0')) {
@@ -362,8 +358,10 @@ fn plan_escapes(
             }
         }
     };
-    for (i, item) in items.iter().enumerate() {
-        match item {
+    let mut i = 0;
+    while i < items.len() {
+        let scope = scopes.last().copied().unwrap_or(usize::MAX);
+        match &items[i] {
             Inline::Text(t) => {
                 let chars: Vec<char> = t.chars().collect();
                 planned[i] = vec![false; chars.len()];
@@ -387,6 +385,8 @@ fn plan_escapes(
                             can_open: escape::can_open(c, len, prev, next),
                             can_close: escape::can_close(c, len, prev, next),
                             text: true,
+                            partner: None,
+                            scope,
                         });
                         run_at.push(Some((i, k, len)));
                     }
@@ -394,15 +394,35 @@ fn plan_escapes(
                 }
             }
             Inline::Start(span) => {
-                markup_runs(&mut runs, &mut run_at, &chosen[i], true);
+                if let Some(Written::Delim(ch, len)) = chosen[i] {
+                    opener_run[i] = Some(runs.len());
+                    runs.push(escape::Run { ch, len, can_open: true, can_close: false, text: false, partner: None, scope });
+                    run_at.push(None);
+                }
                 if let Span::Link { dest, title } | Span::Image { dest, title } = span {
                     tick_runs(dest, &mut ticks, &mut tick_at);
                     tick_runs(title, &mut ticks, &mut tick_at);
+                    if matches!(chosen[i], Some(Written::Autolink)) {
+                        // The autolink's text is written inside `<…>`, where nothing is markup.
+                        i = end_of[i] + 1;
+                        continue;
+                    }
+                    scopes.push(i);
                 }
             }
             Inline::End => {
-                if let Some(w) = chosen.get(end_of[i]) {
-                    markup_runs(&mut runs, &mut run_at, w, false);
+                let s = end_of[i];
+                if let Some(Some(Written::Delim(ch, len))) = chosen.get(s) {
+                    let partner = opener_run.get(s).copied().flatten();
+                    if let Some(p) = partner {
+                        runs[p].partner = Some(runs.len());
+                    }
+                    let (ch, len) = (*ch, *len);
+                    runs.push(escape::Run { ch, len, can_open: false, can_close: true, text: false, partner, scope });
+                    run_at.push(None);
+                }
+                if matches!(items.get(s), Some(Inline::Start(Span::Link { .. } | Span::Image { .. }))) {
+                    scopes.pop();
                 }
             }
             Inline::Code(c) => {
@@ -412,6 +432,7 @@ fn plan_escapes(
             Inline::Html(h) => tick_runs(h, &mut ticks, &mut tick_at),
             _ => {}
         }
+        i += 1;
     }
     let mark = |planned: &mut Vec<Vec<bool>>, at: Option<(usize, usize, usize)>| {
         if let Some((i, k, len)) = at {
