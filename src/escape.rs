@@ -397,6 +397,8 @@ pub(crate) struct Run {
     pub(crate) text: bool,
     /// For one of our delimiters, the index (in the same slice) of its partner.
     pub(crate) partner: Option<usize>,
+    /// One of our delimiters that opens a span (it may still be able to close a text run before it).
+    pub(crate) opens_span: bool,
     /// The link or image whose text holds the run: emphasis never pairs across a link's brackets (§6.3).
     pub(crate) scope: usize,
 }
@@ -405,7 +407,8 @@ pub(crate) struct Run {
 /// that could close follows it, or that could close while a run that could open precedes it (§6.2; the
 /// multiple-of-3 rule is ignored, which only errs towards escaping). Runs that can pair with nothing are left.
 pub(crate) fn pairing_escapes(runs: &[Run]) -> Vec<bool> {
-    let same = |a: &Run, b: &Run| a.ch == b.ch && a.scope == b.scope && (a.ch != '~' || a.len == b.len);
+    // Tilde runs of other lengths do not pair, but pulldown-cmark stops looking at them: treat them alike.
+    let same = |a: &Run, b: &Run| a.ch == b.ch && a.scope == b.scope;
     // Greedy, left to right: an escaped run can pair with nothing, so later runs only look at live ones. One of
     // our closers pairs with its own opener when that opener lies between (it is the nearer one).
     let mut escape = vec![false; runs.len()];
@@ -413,30 +416,31 @@ pub(crate) fn pairing_escapes(runs: &[Run]) -> Vec<bool> {
         if !r.text || !(r.can_open || r.can_close) {
             continue;
         }
+        // pulldown-cmark's tilde rules have special cases of their own: any flanking tilde run is escaped.
+        if r.ch == '~' {
+            escape[k] = true;
+            continue;
+        }
         let closer_after = r.can_open
-            && runs[k + 1..].iter().any(|o| same(r, o) && o.can_close && (o.text || o.partner.is_none_or(|p| p < k)));
+            && runs[k + 1..]
+                .iter()
+                .any(|o| same(r, o) && o.can_close && (o.text || o.opens_span || o.partner.is_none_or(|p| p < k)));
         let opener_before = r.can_close
             && runs[..k].iter().enumerate().any(|(j, o)| {
-                same(r, o) && o.can_open && !escape[j] && (o.text || o.partner.is_none_or(|p| p > k))
+                same(r, o) && o.can_open && !escape[j] && (o.text || !o.opens_span || o.partner.is_none_or(|p| p > k))
             });
         escape[k] = closer_after || opener_before;
     }
     escape
 }
 
-/// For each backtick run `(is_text, length)`, whether it must be escaped: a text run for which another live
-/// run of the same length exists in the block could start or end a code span (§6.1). Greedy, left to right.
+/// For each backtick run `(is_text, length)`, whether it must be escaped (§6.1). A backslash stops a run from
+/// opening a code span but not from closing one (`` `a\` `` is a code span), and an escaped backtick next to
+/// a code span's fence joins its run, so partial escaping can hand closers to unescaped openers: when the
+/// block holds two or more runs (code span fences included), every text run is escaped, otherwise none.
 pub(crate) fn backtick_escapes(runs: &[(bool, usize)]) -> Vec<bool> {
-    let mut escape = vec![false; runs.len()];
-    for (k, &(text, len)) in runs.iter().enumerate() {
-        if !text {
-            continue;
-        }
-        let before = runs[..k].iter().enumerate().any(|(j, &(_, l))| l == len && !escape[j]);
-        let after = runs[k + 1..].iter().any(|&(_, l)| l == len);
-        escape[k] = before || after;
-    }
-    escape
+    let escape_all = runs.len() >= 2;
+    runs.iter().map(|&(text, _)| text && escape_all).collect()
 }
 
 /// Marks the escapes needed where a text run starts a line, so that the line is not read as a block start
@@ -537,7 +541,7 @@ fn delimiter_row_like(chars: &[char]) -> bool {
 }
 
 /// Appends a link destination (§6.3), choosing the bare or the `<…>` form.
-pub(crate) fn push_link_dest(out: &mut String, dest: &str) {
+pub(crate) fn push_link_dest(out: &mut String, dest: &str, in_table: bool) {
     let needs_pointy = dest.is_empty()
         || dest.starts_with('<')
         || dest.chars().any(|c| c == ' ' || c.is_ascii_control())
@@ -550,6 +554,7 @@ pub(crate) fn push_link_dest(out: &mut String, dest: &str) {
                     out.push('\\');
                     out.push(c);
                 }
+                '|' if in_table => out.push_str("\\|"),
                 '\\' => push_backslash(out, &dest[i + 1..]),
                 '&' => push_amp(out, &dest[i + 1..]),
                 '\n' => out.push_str("%0A"),
@@ -563,6 +568,7 @@ pub(crate) fn push_link_dest(out: &mut String, dest: &str) {
             match c {
                 '\\' => push_backslash(out, &dest[i + 1..]),
                 '&' => push_amp(out, &dest[i + 1..]),
+                '|' if in_table => out.push_str("\\|"),
                 _ => out.push(c),
             }
         }
@@ -604,7 +610,7 @@ fn push_amp(out: &mut String, rest: &str) {
 }
 
 /// Appends a link title (§6.3) with the quote style that needs no escaping where possible.
-pub(crate) fn push_link_title(out: &mut String, title: &str) {
+pub(crate) fn push_link_title(out: &mut String, title: &str, in_table: bool) {
     let (open, close) = if !title.contains('"') {
         ('"', '"')
     } else if !title.contains('\'') {
@@ -622,6 +628,7 @@ pub(crate) fn push_link_title(out: &mut String, title: &str) {
             // A line break inside a title would be subject to block parsing; a reference keeps it.
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
+            '|' if in_table => out.push_str("\\|"),
             c if c == close || c == open => {
                 out.push('\\');
                 out.push(c);

@@ -225,10 +225,10 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                         (Some(Written::Link), Inline::Start(Span::Link { dest, title } | Span::Image { dest, title })) => {
                             link_depth = link_depth.saturating_sub(1);
                             out.push_str("](");
-                            escape::push_link_dest(&mut out, dest);
+                            escape::push_link_dest(&mut out, dest, ctx == Context::TableCell);
                             if !title.is_empty() {
                                 out.push(' ');
-                                escape::push_link_title(&mut out, title);
+                                escape::push_link_title(&mut out, title, ctx == Context::TableCell);
                             }
                             out.push(')');
                         }
@@ -386,6 +386,7 @@ fn plan_escapes(
                             can_close: escape::can_close(c, len, prev, next),
                             text: true,
                             partner: None,
+                            opens_span: false,
                             scope,
                         });
                         run_at.push(Some((i, k, len)));
@@ -396,7 +397,18 @@ fn plan_escapes(
             Inline::Start(span) => {
                 if let Some(Written::Delim(ch, len)) = chosen[i] {
                     opener_run[i] = Some(runs.len());
-                    runs.push(escape::Run { ch, len, can_open: true, can_close: false, text: false, partner: None, scope });
+                    let prev = char_before(items, i, end_of, chosen).class;
+                    let next = first_neighbor(items, i + 1, end_of, chosen, style, Context::Paragraph).class;
+                    runs.push(escape::Run {
+                        ch,
+                        len,
+                        can_open: true,
+                        can_close: escape::can_close(ch, len, prev, next),
+                        text: false,
+                        partner: None,
+                        opens_span: true,
+                        scope,
+                    });
                     run_at.push(None);
                 }
                 if let Span::Link { dest, title } | Span::Image { dest, title } = span {
@@ -418,7 +430,18 @@ fn plan_escapes(
                         runs[p].partner = Some(runs.len());
                     }
                     let (ch, len) = (*ch, *len);
-                    runs.push(escape::Run { ch, len, can_open: false, can_close: true, text: false, partner, scope });
+                    let prev = char_before(items, i, end_of, chosen).class;
+                    let next = first_neighbor(items, i + 1, end_of, chosen, style, Context::Paragraph).class;
+                    runs.push(escape::Run {
+                        ch,
+                        len,
+                        can_open: escape::can_open(ch, len, prev, next),
+                        can_close: true,
+                        text: false,
+                        partner,
+                        opens_span: false,
+                        scope,
+                    });
                     run_at.push(None);
                 }
                 if matches!(items.get(s), Some(Inline::Start(Span::Link { .. } | Span::Image { .. }))) {
@@ -426,7 +449,12 @@ fn plan_escapes(
                 }
             }
             Inline::Code(c) => {
-                ticks.push((false, escape::longest_run(c, '`') + 1));
+                // The fences, and the runs inside: a text run before the span could pair with either.
+                let fence = escape::longest_run(c, '`') + 1;
+                ticks.push((false, fence));
+                tick_at.push(None);
+                tick_runs(c, &mut ticks, &mut tick_at);
+                ticks.push((false, fence));
                 tick_at.push(None);
             }
             Inline::Html(h) => tick_runs(h, &mut ticks, &mut tick_at),
@@ -454,13 +482,15 @@ fn plan_escapes(
     planned
 }
 
-/// Merges adjacent text and drops empty text, so that escaping sees whole runs.
+/// Merges adjacent text (and adjacent code spans) and drops empty text, so that escaping sees whole runs.
 fn merge_text(items: &[Inline]) -> Vec<Inline> {
     let mut merged: Vec<Inline> = Vec::with_capacity(items.len());
     for item in items {
         match (item, merged.last_mut()) {
             (Inline::Text(t), _) if t.is_empty() => {}
             (Inline::Text(t), Some(Inline::Text(prev))) => prev.push_str(t),
+            // Adjacent code spans cannot be written apart (their fences would touch): they become one.
+            (Inline::Code(c), Some(Inline::Code(prev))) => prev.push_str(c),
             _ => merged.push(item.clone()),
         }
     }
@@ -645,7 +675,6 @@ fn start_span(
             _ => None,
         })
         .collect();
-    let mut fallback = None;
     for &(c, k) in candidates {
         if prev.ch == Some(c) || next.ch == Some(c) || first.ch == Some(c) || last.ch == Some(c) {
             continue;
@@ -663,7 +692,6 @@ fn start_span(
         if clean || !enclosing.contains(&c) {
             return Written::Delim(c, k);
         }
-        fallback.get_or_insert(Written::Delim(c, k));
     }
-    fallback.unwrap_or(Written::Html(html))
+    Written::Html(html)
 }

@@ -43,6 +43,8 @@ enum Last {
     TightText,
     List(char),
     Html,
+    Quote,
+    Table,
     Other,
 }
 
@@ -128,8 +130,8 @@ impl MarkdownWriter {
             Event::HardBreak => self.inline(Inline::HardBreak, out),
             Event::Rule => {
                 self.close_tight_text(out);
-                self.begin_block(Last::Other, out);
                 let line = self.rule_text();
+                self.begin_block(Last::Other, out);
                 self.write_line(line, out);
             }
             Event::TaskListMarker(checked) => {
@@ -190,7 +192,7 @@ impl MarkdownWriter {
             }
             Tag::BlockQuote(kind) => {
                 self.close_tight_text(out);
-                self.begin_block(Last::Other, out);
+                self.begin_block(Last::Quote, out);
                 self.push_frame(Kind::Quote);
                 if let Some(kind) = kind {
                     let label = match kind {
@@ -262,7 +264,7 @@ impl MarkdownWriter {
             }
             Tag::Table(aligns) => {
                 self.close_tight_text(out);
-                self.begin_block(Last::Other, out);
+                self.begin_block(Last::Table, out);
                 self.table = Some(Table { aligns, ..Table::default() });
             }
             Tag::TableHead | Tag::TableRow => {
@@ -585,7 +587,12 @@ impl MarkdownWriter {
             if blocks == 0 {
                 self.separate_item(kind == Last::Paragraph, out);
             } else {
-                let blank = loose || kind == Last::Paragraph || last == Last::Paragraph;
+                // Without a blank line a quote would continue a quote, and anything would continue a table
+                // or the last item of a nested list: the blank line is needed whatever the looseness.
+                let merges = (last == Last::Quote && kind == Last::Quote)
+                    || last == Last::Table
+                    || (matches!(last, Last::List(_)) && matches!(kind, Last::TightText | Last::Table));
+                let blank = loose || merges || kind == Last::Paragraph || last == Last::Paragraph;
                 if kind == Last::Paragraph {
                     self.mark_loose();
                 }

@@ -32,7 +32,7 @@ pub fn parse(md: &str) -> Vec<Event<'static>> {
 }
 
 /// Normalises an event stream for comparison: adjacent text (and adjacent HTML) merged, link types and
-/// reference ids ignored, indented code treated as fenced code without info string, and the inline HTML
+/// reference ids ignored, adjacent code spans merged, indented code treated as fenced code without info string, and the inline HTML
 /// fallbacks the writer uses (`<em>`, `<strong>`, `<del>`) read as the tags they stand for.
 pub fn normalize(events: &[Event<'_>]) -> Vec<Event<'static>> {
     let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
@@ -61,6 +61,10 @@ pub fn normalize(events: &[Event<'_>]) -> Vec<Event<'static>> {
         match (out.last_mut(), e) {
             (_, Event::Text(t)) if t.is_empty() => {}
             (Some(Event::Text(prev)), Event::Text(t)) => {
+                *prev = CowStr::Boxed(format!("{prev}{t}").into_boxed_str());
+            }
+            // Markdown cannot write two code spans side by side: they are one span.
+            (Some(Event::Code(prev)), Event::Code(t)) => {
                 *prev = CowStr::Boxed(format!("{prev}{t}").into_boxed_str());
             }
             (Some(Event::Html(prev)), Event::Html(t)) => {
