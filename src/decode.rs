@@ -1,0 +1,1 @@
+//! Streaming byte decoding (being written).
