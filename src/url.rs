@@ -443,7 +443,7 @@ const SHARE_RULES: &[ShareRule] = &[
         platform: "LINE",
         scheme: "line",
         host: "msg",
-        paths: &["/text"],
+        paths: &["/text", "/text/*"],
         take: &[Take::RawText],
     },
     ShareRule {
@@ -861,7 +861,13 @@ fn char_ref(s: &str) -> Option<(char, usize)> {
     if len == 0 {
         return None;
     }
-    let value = u32::from_str_radix(&body[..len].chars().take(8).collect::<String>(), radix).ok()?;
+    // Browsers accept any number of leading zeros; past eight significant digits the value is out of range anyway.
+    let significant = body[..len].trim_start_matches('0');
+    let value = if significant.len() > 8 {
+        0x11_0000
+    } else {
+        u32::from_str_radix(significant, radix).unwrap_or(0)
+    };
     let c = char::from_u32(value).unwrap_or('\u{FFFD}');
     let semicolon = usize::from(body[len..].starts_with(';'));
     Some((c, prefix + len + semicolon))
@@ -1226,6 +1232,10 @@ mod tests {
         );
         assert_eq!(
             share("line://msg/text/?Title%20https%3A%2F%2Fexample.com%2Fa"),
+            some("LINE", t)
+        );
+        assert_eq!(
+            share("line://msg/text/Title%20https%3A%2F%2Fexample.com%2Fa"),
             some("LINE", t)
         );
     }
@@ -1672,6 +1682,7 @@ mod tests {
             "&#106;avascript:alert(1)",
             "&#x6A;avascript:alert(1)",
             "&#106avascript:alert(1)",
+            "&#0000000000106;avascript:alert(1)",
             "javascript&colon;alert(1)",
             "java&Tab;script:alert(1)",
             "vbscript:msgbox(1)",
