@@ -48,14 +48,23 @@ pub(crate) struct Neighbor {
 }
 
 impl Neighbor {
-    pub(crate) const EDGE: Neighbor = Neighbor { class: Class::Space, ch: None };
+    pub(crate) const EDGE: Neighbor = Neighbor {
+        class: Class::Space,
+        ch: None,
+    };
 
     pub(crate) fn char(c: char) -> Neighbor {
-        Neighbor { class: Class::of(c), ch: Some(c) }
+        Neighbor {
+            class: Class::of(c),
+            ch: Some(c),
+        }
     }
 
     pub(crate) fn punct(c: char) -> Neighbor {
-        Neighbor { class: Class::Punct, ch: Some(c) }
+        Neighbor {
+            class: Class::Punct,
+            ch: Some(c),
+        }
     }
 }
 
@@ -145,7 +154,11 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
         let trail = chars.iter().rev().take_while(|&&c| c == '#').count();
         if trail > 0 {
             let start = n - trail;
-            let before = if start == 0 { env.prev.ch } else { Some(chars[start - 1]) };
+            let before = if start == 0 {
+                env.prev.ch
+            } else {
+                Some(chars[start - 1])
+            };
             if matches!(before, None | Some(' ') | Some('\t')) {
                 escape_at[start] = true;
             }
@@ -273,7 +286,10 @@ fn lt_could_open(rest: &[char], gt_follows: bool) -> bool {
         '!' | '?' => true,
         '/' => rest.get(1).is_some_and(|c| c.is_ascii_alphabetic()),
         c if c.is_ascii_alphabetic() => {
-            let name = rest.iter().take_while(|c| c.is_ascii_alphanumeric() || **c == '-').count();
+            let name = rest
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == '-')
+                .count();
             let after = rest.get(name);
             // An open tag: the name ends at whitespace, `/`, `>` or the end of this text.
             let tag = matches!(after, None | Some(' ' | '\t' | '\n' | '/' | '>'));
@@ -298,12 +314,16 @@ fn html_block_start(rest: &[char], first_line: bool) -> bool {
         return true;
     }
     let name_start = usize::from(s.starts_with('/'));
-    let name: String = s[name_start..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    let name: String = s[name_start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric())
+        .collect();
     if name.is_empty() {
         return false;
     }
     let after = rest.get(name_start + name.len());
-    let ends = matches!(after, None | Some(' ' | '\t' | '>')) || (after == Some(&'/') && rest.get(name_start + name.len() + 1) == Some(&'>'));
+    let ends = matches!(after, None | Some(' ' | '\t' | '>'))
+        || (after == Some(&'/') && rest.get(name_start + name.len() + 1) == Some(&'>'));
     if name_start == 0 && matches!(name.as_str(), "pre" | "script" | "style" | "textarea") && ends {
         return true;
     }
@@ -316,11 +336,68 @@ fn html_block_start(rest: &[char], first_line: bool) -> bool {
 
 /// The tag names of HTML block condition 6 (§4.6), sorted.
 const BLOCK_TAGS: &[&str] = &[
-    "address", "article", "aside", "base", "basefont", "blockquote", "body", "caption", "center", "col", "colgroup",
-    "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form",
-    "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hr", "html", "iframe", "legend",
-    "li", "link", "main", "menu", "menuitem", "nav", "noframes", "ol", "optgroup", "option", "p", "param",
-    "search", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "track", "ul",
+    "address",
+    "article",
+    "aside",
+    "base",
+    "basefont",
+    "blockquote",
+    "body",
+    "caption",
+    "center",
+    "col",
+    "colgroup",
+    "dd",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "frame",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "head",
+    "header",
+    "hr",
+    "html",
+    "iframe",
+    "legend",
+    "li",
+    "link",
+    "main",
+    "menu",
+    "menuitem",
+    "nav",
+    "noframes",
+    "ol",
+    "optgroup",
+    "option",
+    "p",
+    "param",
+    "search",
+    "section",
+    "summary",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "title",
+    "tr",
+    "track",
+    "ul",
 ];
 
 fn brackets_balanced(chars: &[char]) -> bool {
@@ -376,7 +453,10 @@ fn is_named_reference(name: &[char]) -> bool {
     if name.len() > 32 {
         return false;
     }
-    let probe: String = std::iter::once('&').chain(name.iter().copied()).chain(std::iter::once(';')).collect();
+    let probe: String = std::iter::once('&')
+        .chain(name.iter().copied())
+        .chain(std::iter::once(';'))
+        .collect();
     let mut text = String::new();
     for event in pulldown_cmark::Parser::new(&probe) {
         if let pulldown_cmark::Event::Text(t) = event {
@@ -390,7 +470,6 @@ fn is_named_reference(name: &[char]) -> bool {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Run {
     pub(crate) ch: char,
-    pub(crate) len: usize,
     pub(crate) can_open: bool,
     pub(crate) can_close: bool,
     /// A run of the text (a candidate for escaping) rather than one of our own delimiters.
@@ -486,8 +565,8 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
         }
         '-' | '+' | '*' => {
             // An empty item cannot interrupt a paragraph (§5.2), but a lone `-` is a setext underline.
-            let content_follows = matches!(after(1), Some(' ' | '\t'))
-                && (!whole || chars[1..].iter().any(|c| *c != ' ' && *c != '\t'));
+            let content_follows =
+                matches!(after(1), Some(' ' | '\t')) && (!whole || chars[1..].iter().any(|c| *c != ' ' && *c != '\t'));
             let eol = matches!(after(1), None | Some('\n'));
             if env.first_line && space_or_eol(after(1)) || content_follows || (first == '-' && eol) {
                 escape_at[0] = true;
@@ -648,8 +727,8 @@ pub(crate) fn push_code_span(out: &mut String, code: &str, in_table: bool) {
     };
     let fence = longest_run(&code, '`') + 1;
     let all_space = code.chars().all(|c| c == ' ');
-    let pad = !all_space
-        && (code.starts_with('`') || code.ends_with('`') || (code.starts_with(' ') && code.ends_with(' ')));
+    let pad =
+        !all_space && (code.starts_with('`') || code.ends_with('`') || (code.starts_with(' ') && code.ends_with(' ')));
     push_repeat(out, '`', fence);
     if pad {
         out.push(' ');
@@ -703,7 +782,10 @@ pub(crate) fn push_info_string(out: &mut String, info: &str) {
 
 /// Whether `dest` and `text` can be written as an autolink `<dest>` (§6.5).
 pub(crate) fn autolink_form(dest: &str, text: &str) -> bool {
-    if dest.chars().any(|c| c == '<' || c == '>' || c.is_whitespace() || c.is_control()) {
+    if dest
+        .chars()
+        .any(|c| c == '<' || c == '>' || c.is_whitespace() || c.is_control())
+    {
         return false;
     }
     if let Some(email) = dest.strip_prefix("mailto:") {
@@ -717,13 +799,19 @@ fn has_scheme(s: &str) -> bool {
     let scheme = &s[..colon];
     (2..=32).contains(&scheme.len())
         && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
 }
 
 fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     let local_ok = !local.is_empty()
-        && local.chars().all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c))
+        && local
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c))
         && !local.contains(['\\', '&']);
     let domain_ok = !domain.is_empty()
         && domain.split('.').all(|label| {

@@ -222,7 +222,10 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                             out.push_str(tag);
                             out.push('>');
                         }
-                        (Some(Written::Link), Inline::Start(Span::Link { dest, title } | Span::Image { dest, title })) => {
+                        (
+                            Some(Written::Link),
+                            Inline::Start(Span::Link { dest, title } | Span::Image { dest, title }),
+                        ) => {
                             link_depth = link_depth.saturating_sub(1);
                             out.push_str("](");
                             escape::push_link_dest(&mut out, dest, ctx == Context::TableCell);
@@ -289,7 +292,9 @@ fn choose_delimiters(items: &[Inline], end_of: &[usize], style: &InlineStyle, ct
 
 /// The last character written before item `i`, given the spans chosen so far.
 fn char_before(items: &[Inline], i: usize, end_of: &[usize], chosen: &[Option<Written>]) -> Neighbor {
-    let Some(k) = i.checked_sub(1) else { return Neighbor::EDGE };
+    let Some(k) = i.checked_sub(1) else {
+        return Neighbor::EDGE;
+    };
     match &items[k] {
         Inline::Text(t) => t.chars().next_back().map_or(Neighbor::EDGE, Neighbor::char),
         Inline::SoftBreak | Inline::HardBreak | Inline::Task(_) => Neighbor::EDGE,
@@ -331,12 +336,7 @@ fn class_after(items: &[Inline], i: usize) -> Class {
 
 /// Block-wide escaping decisions for delimiter runs and backtick runs in text: for each text item, the
 /// characters that must be escaped because they could pair with another run in the same block.
-fn plan_escapes(
-    items: &[Inline],
-    end_of: &[usize],
-    chosen: &[Option<Written>],
-    style: &InlineStyle,
-) -> Vec<Vec<bool>> {
+fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], style: &InlineStyle) -> Vec<Vec<bool>> {
     let mut planned: Vec<Vec<bool>> = vec![Vec::new(); items.len()];
     // (item, char index, len) for each run, parallel to `runs` / `ticks`.
     let mut run_at = Vec::new();
@@ -377,11 +377,18 @@ fn plan_escapes(
                         ticks.push((true, len));
                         tick_at.push(Some((i, k, len)));
                     } else if c == '*' || c == '_' || (c == '~' && style.strikethrough && len <= 2) {
-                        let prev = if k == 0 { class_before(items, i) } else { Class::of(chars[k - 1]) };
-                        let next = if j == chars.len() { class_after(items, i + 1) } else { Class::of(chars[j]) };
+                        let prev = if k == 0 {
+                            class_before(items, i)
+                        } else {
+                            Class::of(chars[k - 1])
+                        };
+                        let next = if j == chars.len() {
+                            class_after(items, i + 1)
+                        } else {
+                            Class::of(chars[j])
+                        };
                         runs.push(escape::Run {
                             ch: c,
-                            len,
                             can_open: escape::can_open(c, len, prev, next),
                             can_close: escape::can_close(c, len, prev, next),
                             text: true,
@@ -401,7 +408,6 @@ fn plan_escapes(
                     let next = first_neighbor(items, i + 1, end_of, chosen, style, Context::Paragraph).class;
                     runs.push(escape::Run {
                         ch,
-                        len,
                         can_open: true,
                         can_close: escape::can_close(ch, len, prev, next),
                         text: false,
@@ -434,7 +440,6 @@ fn plan_escapes(
                     let next = first_neighbor(items, i + 1, end_of, chosen, style, Context::Paragraph).class;
                     runs.push(escape::Run {
                         ch,
-                        len,
                         can_open: escape::can_open(ch, len, prev, next),
                         can_close: true,
                         text: false,
@@ -444,7 +449,10 @@ fn plan_escapes(
                     });
                     run_at.push(None);
                 }
-                if matches!(items.get(s), Some(Inline::Start(Span::Link { .. } | Span::Image { .. }))) {
+                if matches!(
+                    items.get(s),
+                    Some(Inline::Start(Span::Link { .. } | Span::Image { .. }))
+                ) {
                     scopes.pop();
                 }
             }
@@ -532,7 +540,9 @@ fn first_neighbor(
     style: &InlineStyle,
     ctx: Context,
 ) -> Neighbor {
-    let Some(item) = items.get(i) else { return Neighbor::EDGE };
+    let Some(item) = items.get(i) else {
+        return Neighbor::EDGE;
+    };
     match item {
         Inline::Text(t) => t.chars().next().map_or(Neighbor::EDGE, Neighbor::char),
         Inline::Code(_) => Neighbor::punct('`'),
@@ -558,7 +568,10 @@ fn first_neighbor(
             _ => match written.get(i).and_then(Option::as_ref) {
                 Some(Written::Delim(c, _)) => Neighbor::punct(*c),
                 Some(Written::Html(_)) => Neighbor::punct('<'),
-                _ => Neighbor { class: Class::Punct, ch: None },
+                _ => Neighbor {
+                    class: Class::Punct,
+                    ch: None,
+                },
             },
         },
         Inline::End => {
@@ -567,7 +580,10 @@ fn first_neighbor(
                 Some(Written::Delim(c, _)) => Neighbor::punct(*c),
                 Some(Written::Html(_)) => Neighbor::punct('<'),
                 Some(Written::Link) => Neighbor::punct(']'),
-                _ => Neighbor { class: Class::Punct, ch: None },
+                _ => Neighbor {
+                    class: Class::Punct,
+                    ch: None,
+                },
             }
         }
     }
@@ -586,7 +602,10 @@ fn last_content_neighbor(items: &[Inline], s: usize, e: usize, end_of: &[usize])
         Inline::Task(_) => Neighbor::EDGE,
         Inline::FootnoteRef(_) => Neighbor::punct(']'),
         Inline::Math { .. } => Neighbor::punct('$'),
-        Inline::Start(_) => Neighbor { class: Class::Punct, ch: None },
+        Inline::Start(_) => Neighbor {
+            class: Class::Punct,
+            ch: None,
+        },
         Inline::End => {
             let inner = end_of[e - 1];
             match items.get(inner) {
@@ -595,7 +614,10 @@ fn last_content_neighbor(items: &[Inline], s: usize, e: usize, end_of: &[usize])
                 }
                 Some(Inline::Start(Span::Link { .. } | Span::Image { .. })) => Neighbor::punct(')'),
                 Some(Inline::Start(Span::Superscript | Span::Subscript)) => Neighbor::punct('>'),
-                _ => Neighbor { class: Class::Punct, ch: None },
+                _ => Neighbor {
+                    class: Class::Punct,
+                    ch: None,
+                },
             }
         }
     }
@@ -622,7 +644,11 @@ fn start_span(
 ) -> Written {
     let (candidates, html): (&[(char, usize)], &'static str) = match span {
         Span::Link { dest, .. } => {
-            return if link_content_is(items, i, end_of, dest) { Written::Autolink } else { Written::Link };
+            return if link_content_is(items, i, end_of, dest) {
+                Written::Autolink
+            } else {
+                Written::Link
+            };
         }
         Span::Image { .. } => return Written::Link,
         Span::Superscript => return Written::Html("sup"),

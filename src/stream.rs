@@ -23,7 +23,11 @@ pub struct Converter<W: Write> {
 impl<W: Write> Converter<W> {
     /// Creates a converter writing to `output`.
     pub fn new(output: W, options: Options) -> Self {
-        Converter { out: output, input: Vec::new(), options }
+        Converter {
+            out: output,
+            input: Vec::new(),
+            options,
+        }
     }
 
     /// Feeds a chunk of input.

@@ -17,6 +17,10 @@ impl Iterator for Events {
 }
 
 pub(crate) fn events(html: &str, _options: &Options) -> Events {
-    let v = vec![Event::Start(Tag::Paragraph), Event::Text(html.to_string().into()), Event::End(TagEnd::Paragraph)];
+    let v = vec![
+        Event::Start(Tag::Paragraph),
+        Event::Text(html.to_string().into()),
+        Event::End(TagEnd::Paragraph),
+    ];
     Events { inner: v.into_iter() }
 }

@@ -28,9 +28,19 @@ enum Kind {
     /// A block quote: `> ` on every line.
     Quote,
     /// A list: its items are separated by blank lines once it is known to be loose.
-    List { ordered: bool, next: u64, marker: char, loose: bool, items: usize },
+    List {
+        ordered: bool,
+        next: u64,
+        marker: char,
+        loose: bool,
+        items: usize,
+    },
     /// A list item: the marker on its first line, then indentation to the content column.
-    Item { marker: String, pending: bool, task: Option<bool> },
+    Item {
+        marker: String,
+        pending: bool,
+        task: Option<bool>,
+    },
     /// A footnote definition: `[^label]: ` on its first line, then four spaces.
     Footnote { label: String, pending: bool },
 }
@@ -53,11 +63,19 @@ enum Last {
 enum Leaf {
     None,
     /// A paragraph, or the loose text directly inside a tight list item (`tight`).
-    Para { tight: bool },
+    Para {
+        tight: bool,
+    },
     Heading(HeadingLevel),
-    Code { info: Option<String>, text: String },
+    Code {
+        info: Option<String>,
+        text: String,
+    },
     Html(String),
-    Metadata { kind: MetadataBlockKind, text: String },
+    Metadata {
+        kind: MetadataBlockKind,
+        text: String,
+    },
     Cell,
 }
 
@@ -113,8 +131,20 @@ impl MarkdownWriter {
                 _ => self.inline(Inline::Text(t.into_string()), out),
             },
             Event::Code(c) => self.inline(Inline::Code(c.into_string()), out),
-            Event::InlineMath(m) => self.inline(Inline::Math { display: false, text: m.into_string() }, out),
-            Event::DisplayMath(m) => self.inline(Inline::Math { display: true, text: m.into_string() }, out),
+            Event::InlineMath(m) => self.inline(
+                Inline::Math {
+                    display: false,
+                    text: m.into_string(),
+                },
+                out,
+            ),
+            Event::DisplayMath(m) => self.inline(
+                Inline::Math {
+                    display: true,
+                    text: m.into_string(),
+                },
+                out,
+            ),
             Event::Html(h) => match &mut self.leaf {
                 Leaf::Html(buf) => buf.push_str(&h),
                 Leaf::None if self.table.is_none() => {
@@ -135,7 +165,11 @@ impl MarkdownWriter {
                 self.write_line(line, out);
             }
             Event::TaskListMarker(checked) => {
-                if let Some(Frame { kind: Kind::Item { task, .. }, blocks: 0, .. }) = self.frames.last_mut()
+                if let Some(Frame {
+                    kind: Kind::Item { task, .. },
+                    blocks: 0,
+                    ..
+                }) = self.frames.last_mut()
                     && matches!(self.leaf, Leaf::None)
                 {
                     *task = Some(checked);
@@ -213,7 +247,10 @@ impl MarkdownWriter {
                     CodeBlockKind::Fenced(info) => Some(info.into_string()),
                     CodeBlockKind::Indented => None,
                 };
-                self.leaf = Leaf::Code { info, text: String::new() };
+                self.leaf = Leaf::Code {
+                    info,
+                    text: String::new(),
+                };
             }
             Tag::HtmlBlock => {
                 self.close_tight_text(out);
@@ -234,7 +271,13 @@ impl MarkdownWriter {
             }
             Tag::Item => {
                 let marker = match self.frames.last_mut().map(|f| &mut f.kind) {
-                    Some(Kind::List { ordered, next, marker, items, .. }) => {
+                    Some(Kind::List {
+                        ordered,
+                        next,
+                        marker,
+                        items,
+                        ..
+                    }) => {
                         *items += 1;
                         let m = if *ordered {
                             let m = format!("{}{} ", *next, marker);
@@ -255,17 +298,27 @@ impl MarkdownWriter {
                         return self.start(Tag::Item, out);
                     }
                 };
-                self.push_frame(Kind::Item { marker, pending: true, task: None });
+                self.push_frame(Kind::Item {
+                    marker,
+                    pending: true,
+                    task: None,
+                });
             }
             Tag::FootnoteDefinition(label) => {
                 self.close_tight_text(out);
                 self.begin_block(Last::Other, out);
-                self.push_frame(Kind::Footnote { label: label.into_string(), pending: true });
+                self.push_frame(Kind::Footnote {
+                    label: label.into_string(),
+                    pending: true,
+                });
             }
             Tag::Table(aligns) => {
                 self.close_tight_text(out);
                 self.begin_block(Last::Table, out);
-                self.table = Some(Table { aligns, ..Table::default() });
+                self.table = Some(Table {
+                    aligns,
+                    ..Table::default()
+                });
             }
             Tag::TableHead | Tag::TableRow => {
                 if let Some(t) = &mut self.table {
@@ -282,17 +335,26 @@ impl MarkdownWriter {
             Tag::Superscript => self.inline(Inline::Start(Span::Superscript), out),
             Tag::Subscript => self.inline(Inline::Start(Span::Subscript), out),
             Tag::Link { dest_url, title, .. } => self.inline(
-                Inline::Start(Span::Link { dest: dest_url.into_string(), title: title.into_string() }),
+                Inline::Start(Span::Link {
+                    dest: dest_url.into_string(),
+                    title: title.into_string(),
+                }),
                 out,
             ),
             Tag::Image { dest_url, title, .. } => self.inline(
-                Inline::Start(Span::Image { dest: dest_url.into_string(), title: title.into_string() }),
+                Inline::Start(Span::Image {
+                    dest: dest_url.into_string(),
+                    title: title.into_string(),
+                }),
                 out,
             ),
             Tag::MetadataBlock(kind) => {
                 self.close_tight_text(out);
                 self.begin_block(Last::Other, out);
-                self.leaf = Leaf::Metadata { kind, text: String::new() };
+                self.leaf = Leaf::Metadata {
+                    kind,
+                    text: String::new(),
+                };
             }
             // Definition lists are not CommonMark: their parts become plain blocks.
             Tag::DefinitionList | Tag::DefinitionListTitle | Tag::DefinitionListDefinition => {}
@@ -338,7 +400,12 @@ impl MarkdownWriter {
             }
             TagEnd::BlockQuote(_) => {
                 self.close_tight_text(out);
-                if let Some(Frame { kind: Kind::Quote, blocks, .. }) = self.frames.last() {
+                if let Some(Frame {
+                    kind: Kind::Quote,
+                    blocks,
+                    ..
+                }) = self.frames.last()
+                {
                     if *blocks == 0 {
                         // An empty block quote is a lone `>`.
                         self.write_line("", out);
@@ -348,13 +415,25 @@ impl MarkdownWriter {
             }
             TagEnd::List(_) => {
                 self.close_tight_text(out);
-                if matches!(self.frames.last(), Some(Frame { kind: Kind::List { .. }, .. })) {
+                if matches!(
+                    self.frames.last(),
+                    Some(Frame {
+                        kind: Kind::List { .. },
+                        ..
+                    })
+                ) {
                     self.frames.pop();
                 }
             }
             TagEnd::Item => {
                 self.close_tight_text(out);
-                if let Some(Frame { kind: Kind::Item { pending: true, task, .. }, .. }) = self.frames.last() {
+                if let Some(Frame {
+                    kind: Kind::Item {
+                        pending: true, task, ..
+                    },
+                    ..
+                }) = self.frames.last()
+                {
                     // An empty item: the marker alone (with its task box, if any).
                     let line = match task {
                         Some(true) => "[x]",
@@ -364,16 +443,32 @@ impl MarkdownWriter {
                     self.separate_item(false, out);
                     self.write_marker_line(line, out);
                 }
-                if matches!(self.frames.last(), Some(Frame { kind: Kind::Item { .. }, .. })) {
+                if matches!(
+                    self.frames.last(),
+                    Some(Frame {
+                        kind: Kind::Item { .. },
+                        ..
+                    })
+                ) {
                     self.frames.pop();
                 }
             }
             TagEnd::FootnoteDefinition => {
                 self.close_tight_text(out);
-                if let Some(Frame { kind: Kind::Footnote { pending: true, .. }, .. }) = self.frames.last() {
+                if let Some(Frame {
+                    kind: Kind::Footnote { pending: true, .. },
+                    ..
+                }) = self.frames.last()
+                {
                     self.write_marker_line("", out);
                 }
-                if matches!(self.frames.last(), Some(Frame { kind: Kind::Footnote { .. }, .. })) {
+                if matches!(
+                    self.frames.last(),
+                    Some(Frame {
+                        kind: Kind::Footnote { .. },
+                        ..
+                    })
+                ) {
                     self.frames.pop();
                 }
             }
@@ -410,7 +505,13 @@ impl MarkdownWriter {
     /// Buffers an inline event, opening an implicit paragraph (or tight item text) when none is open.
     fn inline(&mut self, item: Inline, out: &mut String) {
         if matches!(self.leaf, Leaf::None) {
-            let tight = matches!(self.frames.last(), Some(Frame { kind: Kind::Item { .. }, .. }));
+            let tight = matches!(
+                self.frames.last(),
+                Some(Frame {
+                    kind: Kind::Item { .. },
+                    ..
+                })
+            );
             if tight {
                 self.begin_block(Last::TightText, out);
             } else {
@@ -432,7 +533,10 @@ impl MarkdownWriter {
 
     fn write_inline_block(&mut self, items: &[Inline], out: &mut String) {
         let mut items = items.to_vec();
-        if let Some(Frame { kind: Kind::Item { task, .. }, .. }) = self.frames.last_mut()
+        if let Some(Frame {
+            kind: Kind::Item { task, .. },
+            ..
+        }) = self.frames.last_mut()
             && let Some(checked) = task.take()
         {
             items.insert(0, Inline::Task(checked));
@@ -479,7 +583,11 @@ impl MarkdownWriter {
         let mut fence = String::new();
         escape::push_repeat(&mut fence, fence_char, fence_len);
         // Tabs in content lines expand by column: pad the fence so content starts at a tab stop.
-        let pad = if text.contains('\t') { (4 - self.content_column() % 4) % 4 } else { 0 };
+        let pad = if text.contains('\t') {
+            (4 - self.content_column() % 4) % 4
+        } else {
+            0
+        };
         let indent = " ".repeat(pad);
         let mut open = format!("{indent}{fence}");
         escape::push_info_string(&mut open, info);
@@ -547,7 +655,10 @@ impl MarkdownWriter {
         let mut avoid_dash = false;
         let mut avoid_star = false;
         for f in &self.frames {
-            if let Kind::Item { marker, pending: true, .. } = &f.kind {
+            if let Kind::Item {
+                marker, pending: true, ..
+            } = &f.kind
+            {
                 avoid_dash |= marker.starts_with('-');
                 avoid_star |= marker.starts_with('*');
             }
@@ -563,14 +674,25 @@ impl MarkdownWriter {
     }
 
     fn push_frame(&mut self, kind: Kind) {
-        self.frames.push(Frame { kind, blocks: 0, last: Last::None });
+        self.frames.push(Frame {
+            kind,
+            blocks: 0,
+            last: Last::None,
+        });
     }
 
     /// The marker for a new list: the preferred one, or the other one when the previous block at this level is
     /// a list with the same marker (two such lists would merge into one, §5.3).
     fn list_marker(&self, ordered: bool) -> char {
         let last = self.frames.last().map_or(self.root_last, |f| f.last);
-        let (pref, other) = if ordered { ('.', ')') } else { (self.list_marker_pref, if self.list_marker_pref == '-' { '*' } else { '-' }) };
+        let (pref, other) = if ordered {
+            ('.', ')')
+        } else {
+            (
+                self.list_marker_pref,
+                if self.list_marker_pref == '-' { '*' } else { '-' },
+            )
+        };
         if last == Last::List(pref) { other } else { pref }
     }
 

@@ -33,9 +33,55 @@ enum Block {
 
 fn text() -> impl Strategy<Value = String> {
     let atoms = prop::sample::select(vec![
-        "a", "b", "foo", " ", "*", "**", "_", "__", "`", "``", "[", "]", "(", ")", "!", "<", ">", "<a>", "&",
-        "&amp;", "&#42;", "#", "# ", "\\", "-", "- ", "+ ", "=", "|", "~", "~~", "1.", "1) ", "中文", "：", "。",
-        "“", "”", "\u{a0}", ":", "/", "http://x.y", "x@y.z", "$", "'", "\"", "...", "\t", "  ",
+        "a",
+        "b",
+        "foo",
+        " ",
+        "*",
+        "**",
+        "_",
+        "__",
+        "`",
+        "``",
+        "[",
+        "]",
+        "(",
+        ")",
+        "!",
+        "<",
+        ">",
+        "<a>",
+        "&",
+        "&amp;",
+        "&#42;",
+        "#",
+        "# ",
+        "\\",
+        "-",
+        "- ",
+        "+ ",
+        "=",
+        "|",
+        "~",
+        "~~",
+        "1.",
+        "1) ",
+        "中文",
+        "：",
+        "。",
+        "“",
+        "”",
+        "\u{a0}",
+        ":",
+        "/",
+        "http://x.y",
+        "x@y.z",
+        "$",
+        "'",
+        "\"",
+        "...",
+        "\t",
+        "  ",
     ]);
     prop::collection::vec(atoms, 1..6).prop_map(|v| v.concat())
 }
@@ -58,8 +104,7 @@ fn inlines() -> impl Strategy<Value = Vec<In>> {
             (text(), text(), content).prop_map(|(d, t, c)| In::Link(d, t, strip_links(c))),
         ]
     });
-    prop::collection::vec(prop_oneof![8 => inline, 1 => Just(In::Soft), 1 => Just(In::Hard)], 1..6)
-        .prop_map(fix_breaks)
+    prop::collection::vec(prop_oneof![8 => inline, 1 => Just(In::Soft), 1 => Just(In::Hard)], 1..6).prop_map(fix_breaks)
 }
 
 /// Links cannot nest, and breaks cannot start or end a block or follow each other.
@@ -121,7 +166,11 @@ fn blocks() -> impl Strategy<Value = Vec<Block>> {
         let kids = prop::collection::vec(inner, 1..4);
         prop_oneof![
             kids.clone().prop_map(Block::Quote),
-            (prop::option::of(0u64..12), any::<bool>(), prop::collection::vec(kids, 1..4))
+            (
+                prop::option::of(0u64..12),
+                any::<bool>(),
+                prop::collection::vec(kids, 1..4)
+            )
                 .prop_map(|(start, tight, items)| Block::List(start, tight, items)),
         ]
     });
@@ -187,7 +236,12 @@ fn push_blocks(out: &mut Vec<Event<'static>>, v: &[Block], tight: bool) {
             }
             Block::Heading(l, i) => {
                 let level = HeadingLevel::try_from(*l as usize).unwrap_or(HeadingLevel::H1);
-                out.push(Event::Start(Tag::Heading { level, id: None, classes: vec![], attrs: vec![] }));
+                out.push(Event::Start(Tag::Heading {
+                    level,
+                    id: None,
+                    classes: vec![],
+                    attrs: vec![],
+                }));
                 push_inlines(out, i);
                 out.push(Event::End(TagEnd::Heading(level)));
             }

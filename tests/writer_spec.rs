@@ -29,8 +29,13 @@ struct Tally {
 fn run(file: &str, only_extensions: bool) -> Option<Tally> {
     let spec = shared_json(&format!("conformance/{file}"))?;
     let known = known_failures();
-    let mut tally =
-        Tally { passed: 0, total: 0, unexpected: Vec::new(), source_backslashes: 0, our_backslashes: 0 };
+    let mut tally = Tally {
+        passed: 0,
+        total: 0,
+        unexpected: Vec::new(),
+        source_backslashes: 0,
+        our_backslashes: 0,
+    };
     for ex in spec.as_array()? {
         if only_extensions && ex["extension"].is_null() {
             continue;
@@ -70,7 +75,11 @@ fn check(file: &str, only_extensions: bool, ratchet: usize, backslash_ceiling: u
     for u in &t.unexpected {
         println!("{u}");
     }
-    assert!(t.unexpected.is_empty(), "{} examples failed that are not in the known-failures file", t.unexpected.len());
+    assert!(
+        t.unexpected.is_empty(),
+        "{} examples failed that are not in the known-failures file",
+        t.unexpected.len()
+    );
     assert!(t.passed >= ratchet, "pass count dropped: {} < {ratchet}", t.passed);
     assert!(
         t.our_backslashes <= backslash_ceiling.max(t.source_backslashes),
@@ -94,7 +103,9 @@ fn gfm_spec_round_trip() {
 #[test]
 #[ignore]
 fn show_backslash_excess() {
-    let Some(spec) = shared_json("conformance/spec.json") else { return };
+    let Some(spec) = shared_json("conformance/spec.json") else {
+        return;
+    };
     for ex in spec.as_array().into_iter().flatten() {
         let md = ex["markdown"].as_str().unwrap_or_default();
         if let Ok(ours) = writer_round_trip(&parse(md)) {

@@ -38,12 +38,18 @@ pub fn normalize(events: &[Event<'_>]) -> Vec<Event<'static>> {
     let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
     for e in events {
         let e = match e.clone().into_static() {
-            Event::Start(Tag::Link { dest_url, title, .. }) => {
-                Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url, title, id: CowStr::Borrowed("") })
-            }
-            Event::Start(Tag::Image { dest_url, title, .. }) => {
-                Event::Start(Tag::Image { link_type: LinkType::Inline, dest_url, title, id: CowStr::Borrowed("") })
-            }
+            Event::Start(Tag::Link { dest_url, title, .. }) => Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url,
+                title,
+                id: CowStr::Borrowed(""),
+            }),
+            Event::Start(Tag::Image { dest_url, title, .. }) => Event::Start(Tag::Image {
+                link_type: LinkType::Inline,
+                dest_url,
+                title,
+                id: CowStr::Borrowed(""),
+            }),
             Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(CowStr::Borrowed(""))))
             }
@@ -81,5 +87,9 @@ pub fn writer_round_trip(events: &[Event<'static>]) -> Result<String, (String, V
     let mut md = String::new();
     html2cmark::push_markdown(&mut md, events.iter().cloned());
     let back = normalize(&parse(&md));
-    if back == normalize(events) { Ok(md) } else { Err((md, back)) }
+    if back == normalize(events) {
+        Ok(md)
+    } else {
+        Err((md, back))
+    }
 }
