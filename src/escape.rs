@@ -218,10 +218,8 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
                     escape_at[i] = true;
                 }
             }
-            '!' => {
-                if i + 1 == n && env.next.ch == Some('[') {
-                    escape_at[i] = true;
-                }
+            '!' if i + 1 == n && env.next.ch == Some('[') => {
+                escape_at[i] = true;
             }
             '<' => {
                 let at_line_start = i == 0 && env.line_start && env.ctx == Context::Paragraph;
@@ -231,15 +229,11 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
                     escape_at[i] = true;
                 }
             }
-            '&' => {
-                if entity_like(&chars[i + 1..]) {
-                    escape_at[i] = true;
-                }
+            '&' if entity_like(&chars[i + 1..]) => {
+                escape_at[i] = true;
             }
-            '|' => {
-                if env.ctx == Context::TableCell {
-                    escape_at[i] = true;
-                }
+            '|' if env.ctx == Context::TableCell => {
+                escape_at[i] = true;
             }
             _ => {}
         }
@@ -572,15 +566,11 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
                 escape_at[0] = true;
             }
         }
-        '=' if !env.first_line => {
-            if whole && chars.iter().all(|&c| c == '=' || c == ' ' || c == '\t') {
-                escape_at[0] = true;
-            }
+        '=' if !env.first_line && whole && chars.iter().all(|&c| c == '=' || c == ' ' || c == '\t') => {
+            escape_at[0] = true;
         }
-        '~' => {
-            if chars.iter().take_while(|&&c| c == '~').count() >= 3 {
-                escape_at[0] = true;
-            }
+        '~' if chars.iter().take_while(|&&c| c == '~').count() >= 3 => {
+            escape_at[0] = true;
         }
         '0'..='9' => {
             let k = chars.iter().take_while(|c| c.is_ascii_digit()).count();

@@ -818,7 +818,7 @@ impl MarkdownWriter {
 /// use html2cmark::pulldown_cmark::{Event, Tag, TagEnd};
 /// let mut md = String::new();
 /// html2cmark::push_markdown(&mut md, [Event::Start(Tag::Paragraph), Event::Text("*hi*".into()), Event::End(TagEnd::Paragraph)]);
-/// assert_eq!(md, "\\*hi\\*\n");
+/// assert_eq!(md, "\\*hi*\n");
 /// ```
 pub fn push_markdown<'a, I: IntoIterator<Item = Event<'a>>>(out: &mut String, events: I) {
     push_markdown_with(out, events, &Options::DEFAULT)
