@@ -20,9 +20,11 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod dom;
 mod error;
 mod escape;
 mod options;
+mod rules;
 mod stream;
 mod walk;
 mod writer;
@@ -30,6 +32,8 @@ mod writer;
 pub use error::{Error, Result};
 pub use options::{Options, Unsupported};
 pub use stream::{Converter, convert_reader};
+#[doc(hidden)]
+pub use stream::check_flush_rule;
 pub use walk::Events;
 pub use writer::{push_markdown, push_markdown_with, write_markdown, write_markdown_with};
 

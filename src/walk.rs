@@ -1,10 +1,31 @@
-//! DOM to events. (Stub; being written.)
+//! DOM to events: a state machine fed element entries, exits and text in document order.
+//!
+//! The machine never looks ahead except into subtrees it converts whole (tables, code, images) and into the
+//! first [`rules::LIST_LOOKAHEAD`] children of a list, so the streaming driver can enter open containers
+//! early and feed finished children one by one: the events come out the same however the input was chunked.
+//!
+//! Inline formatting opens lazily: entering `<b>` pushes a frame, and `Start(Strong)` is emitted only when
+//! visible content arrives inside it, after any pending space or break. So empty wrappers vanish, spaces move
+//! outside emphasis and links, and formatting still active after a block boundary re-opens in the next
+//! paragraph.
 
-use pulldown_cmark::{Event, Tag, TagEnd};
+use std::mem;
 
-use crate::Options;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
 
-/// The events for a document (stub).
+use crate::dom::{Kind, Node};
+use crate::rules;
+use crate::{Options, Unsupported};
+
+/// The events for a document, in order. Returned by [`events`](crate::events).
+///
+/// # Example
+///
+/// ```
+/// use html2cmark::pulldown_cmark::Event;
+/// let events = html2cmark::events("<hr>", &html2cmark::Options::default());
+/// assert_eq!(events.collect::<Vec<_>>(), vec![Event::Rule]);
+/// ```
 pub struct Events {
     inner: std::vec::IntoIter<Event<'static>>,
 }
@@ -16,7 +37,742 @@ impl Iterator for Events {
     }
 }
 
-pub(crate) fn events(html: &str, _options: &Options) -> Events {
-    let v = vec![Event::Start(Tag::Paragraph), Event::Text(html.to_string().into()), Event::End(TagEnd::Paragraph)];
-    Events { inner: v.into_iter() }
+pub(crate) fn events(html: &str, options: &Options) -> Events {
+    let mut pipe = crate::stream::Pipeline::new(options.clone(), true);
+    pipe.feed(html);
+    pipe.finish();
+    Events { inner: pipe.take_events().into_iter() }
+}
+
+/// What a walker's root holds.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CellRoot {
+    /// A document: inline runs become paragraphs.
+    Paragraphs,
+    /// A table cell: inline only.
+    Cell,
+}
+
+/// Whether the walk goes into an element's children.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Flow {
+    Descend,
+    Skip,
+}
+
+/// Where inline runs go.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Ctx {
+    /// Runs are paragraphs (document, block quote, loose item).
+    Para,
+    /// Runs are bare inline content; a second run is joined with a hard break (tight item).
+    Tight,
+    /// Inside a heading: block boundaries are spaces.
+    Heading,
+    /// Inside a table cell: block boundaries are `<br>`.
+    Cell,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Inline {
+    Strong,
+    Emph,
+    Strike,
+    Link(String, String),
+    Html(String),
+}
+
+impl Inline {
+    fn bit(&self) -> u8 {
+        match self {
+            Inline::Strong => 1,
+            Inline::Emph => 2,
+            Inline::Strike => 4,
+            Inline::Link(..) => 8,
+            Inline::Html(_) => 0,
+        }
+    }
+    fn start(&self) -> Event<'static> {
+        match self {
+            Inline::Strong => Event::Start(Tag::Strong),
+            Inline::Emph => Event::Start(Tag::Emphasis),
+            Inline::Strike => Event::Start(Tag::Strikethrough),
+            Inline::Link(d, t) => Event::Start(rules::link_tag(d.clone(), t.clone(), false)),
+            Inline::Html(tag) => Event::InlineHtml(format!("<{tag}>").into()),
+        }
+    }
+    fn end(&self) -> Event<'static> {
+        match self {
+            Inline::Strong => Event::End(TagEnd::Strong),
+            Inline::Emph => Event::End(TagEnd::Emphasis),
+            Inline::Strike => Event::End(TagEnd::Strikethrough),
+            Inline::Link(..) => Event::End(TagEnd::Link),
+            Inline::Html(tag) => Event::InlineHtml(format!("</{tag}>").into()),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum FrameKind {
+    Root,
+    /// A block boundary on entry and exit, no Markdown of its own.
+    Div,
+    Quote,
+    List { ordered: bool, tight: bool },
+    /// A list item; implicit items (non-`li` content of a list) open lazily.
+    Item,
+    Heading(HeadingLevel),
+    Inline(Inline),
+    /// `q`: quotation marks around the content.
+    Q,
+    /// Content only.
+    Transparent,
+}
+
+#[derive(Clone, Debug)]
+struct Frame {
+    kind: FrameKind,
+    /// For lazy frames (implicit items, headings, inline formatting): whether Start was emitted.
+    opened: bool,
+    /// The context inline runs have inside this frame.
+    ctx: Ctx,
+    /// Bits of the inline formatting active here (to collapse nesting and never nest links).
+    active: u8,
+    /// Block quotes and lists around (and including) this frame, for `max_depth`.
+    depth: usize,
+    /// Raw-HTML inline frames around (and including) this frame.
+    html_depth: usize,
+}
+
+/// The run of inline content being built.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Paragraph,
+    Bare,
+}
+
+/// The walker state machine.
+pub(crate) struct Walker {
+    options: Options,
+    frames: Vec<Frame>,
+    /// Frame-stack length before each entered element, so exit pops what entry pushed.
+    marks: Vec<usize>,
+    /// Indices of frames that open lazily (implicit items, headings, inline formatting).
+    lazy: Vec<usize>,
+    out: Vec<Event<'static>>,
+    text: String,
+    run: Option<Run>,
+    space: bool,
+    breaks: usize,
+    /// A tight item's run ended at a block boundary: the next run in the item starts with a hard break.
+    join: bool,
+    /// Nothing has been emitted since `Start(Item)`.
+    item_fresh: bool,
+    task: Option<bool>,
+}
+
+impl Walker {
+    pub(crate) fn new(options: Options, root: CellRoot) -> Self {
+        let ctx = if root == CellRoot::Cell { Ctx::Cell } else { Ctx::Para };
+        let frame = Frame { kind: FrameKind::Root, opened: true, ctx, active: 0, depth: 0, html_depth: 0 };
+        Walker {
+            options,
+            frames: vec![frame],
+            marks: Vec::new(),
+            lazy: Vec::new(),
+            out: Vec::new(),
+            text: String::new(),
+            run: None,
+            space: false,
+            breaks: 0,
+            join: false,
+            item_fresh: false,
+            task: None,
+        }
+    }
+
+    /// Takes the events produced so far.
+    pub(crate) fn take(&mut self) -> Vec<Event<'static>> {
+        self.flush_text();
+        mem::take(&mut self.out)
+    }
+
+    fn top(&self) -> &Frame {
+        // ok: the root frame is never popped (marks never go below 1).
+        self.frames.last().expect("root frame")
+    }
+
+    fn ctx(&self) -> Ctx {
+        self.top().ctx
+    }
+
+    // ---- output helpers ----
+
+    fn flush_text(&mut self) {
+        if !self.text.is_empty() {
+            self.out.push(Event::Text(CowStr::from(mem::take(&mut self.text))));
+        }
+    }
+
+    fn emit(&mut self, event: Event<'static>) {
+        self.flush_text();
+        self.item_fresh = false;
+        self.out.push(event);
+    }
+
+    /// Emits a block-level event: the current run ends first, lazy containers open.
+    fn block(&mut self, event: Event<'static>) {
+        self.end_run();
+        self.open_lazy_blocks();
+        self.emit(event);
+        self.join = false;
+        self.task = None;
+    }
+
+    fn open_lazy_blocks(&mut self) {
+        for k in 0..self.lazy.len() {
+            let i = self.lazy[k];
+            if self.frames[i].opened {
+                continue;
+            }
+            let event = match &self.frames[i].kind {
+                FrameKind::Item => Event::Start(Tag::Item),
+                FrameKind::Heading(level) => {
+                    Event::Start(Tag::Heading { level: *level, id: None, classes: vec![], attrs: vec![] })
+                }
+                _ => continue,
+            };
+            self.frames[i].opened = true;
+            self.emit(event);
+            self.join = false;
+            if matches!(self.frames[i].kind, FrameKind::Item) {
+                self.item_fresh = true;
+            }
+        }
+    }
+
+    /// Ends the current inline run: open formatting is closed (and re-opens lazily later), a paragraph ends.
+    fn end_run(&mut self) {
+        self.space = false;
+        self.breaks = 0;
+        let Some(run) = self.run.take() else { return };
+        self.flush_text();
+        for k in (0..self.lazy.len()).rev() {
+            let i = self.lazy[k];
+            if let FrameKind::Inline(inline) = &self.frames[i].kind {
+                if self.frames[i].opened {
+                    let end = inline.end();
+                    self.frames[i].opened = false;
+                    self.emit(end);
+                }
+            }
+        }
+        match run {
+            Run::Paragraph => self.emit(Event::End(TagEnd::Paragraph)),
+            Run::Bare => self.join = true,
+        }
+    }
+
+    /// A block boundary in the current context.
+    fn boundary(&mut self) {
+        match self.ctx() {
+            Ctx::Para | Ctx::Tight => self.end_run(),
+            Ctx::Heading => self.soft_space(),
+            Ctx::Cell => {
+                if self.run.is_some() {
+                    self.breaks = self.breaks.max(1);
+                    self.space = false;
+                }
+            }
+        }
+    }
+
+    fn soft_space(&mut self) {
+        if self.run.is_some() && self.breaks == 0 {
+            self.space = true;
+        }
+    }
+
+    fn line_break(&mut self) {
+        match self.ctx() {
+            Ctx::Heading => self.soft_space(),
+            _ => {
+                if self.run.is_some() {
+                    self.breaks += 1;
+                    self.space = false;
+                }
+            }
+        }
+    }
+
+    /// Visible content is about to be emitted: open what is lazy, place pending spaces and breaks.
+    fn content(&mut self) {
+        self.open_lazy_blocks();
+        let ctx = self.ctx();
+        if self.run.is_some() && self.breaks >= 2 && matches!(ctx, Ctx::Para | Ctx::Tight) {
+            self.end_run();
+        }
+        if self.run.is_none() {
+            let run = if ctx == Ctx::Para { Run::Paragraph } else { Run::Bare };
+            if run == Run::Paragraph {
+                self.emit(Event::Start(Tag::Paragraph));
+            } else if ctx == Ctx::Tight && self.join {
+                self.emit(Event::HardBreak);
+            }
+            self.join = false;
+            self.run = Some(run);
+            if let Some(checked) = self.task.take() {
+                self.emit(Event::TaskListMarker(checked));
+            }
+        } else if self.breaks > 0 {
+            match ctx {
+                Ctx::Cell => {
+                    for _ in 0..self.breaks {
+                        self.emit(Event::InlineHtml("<br>".into()));
+                    }
+                }
+                _ => self.emit(Event::HardBreak),
+            }
+        } else if self.space {
+            self.text.push(' ');
+        }
+        self.space = false;
+        self.breaks = 0;
+        for k in 0..self.lazy.len() {
+            let i = self.lazy[k];
+            if let FrameKind::Inline(inline) = &self.frames[i].kind {
+                if !self.frames[i].opened {
+                    let start = inline.start();
+                    self.frames[i].opened = true;
+                    self.emit(start);
+                }
+            }
+        }
+        self.item_fresh = false;
+    }
+
+    /// Visible text in normal flow: whitespace collapses.
+    pub(crate) fn text(&mut self, s: &str) {
+        if matches!(self.top().kind, FrameKind::List { .. }) {
+            if s.chars().all(rules::is_html_space) {
+                return;
+            }
+            self.marks.push(self.frames.len());
+            self.push_implicit_item();
+            self.flow_text(s);
+            self.exit();
+        } else {
+            self.flow_text(s);
+        }
+    }
+
+    fn flow_text(&mut self, s: &str) {
+        let mut rest = s;
+        while !rest.is_empty() {
+            let ws = rest.find(|c: char| !rules::is_html_space(c)).unwrap_or(rest.len());
+            if ws > 0 {
+                self.soft_space();
+                rest = &rest[ws..];
+            }
+            let word = rest.find(rules::is_html_space).unwrap_or(rest.len());
+            if word > 0 {
+                self.content();
+                self.text.push_str(&rest[..word]);
+                rest = &rest[word..];
+            }
+        }
+    }
+
+    fn literal(&mut self, s: &str) {
+        if !s.is_empty() {
+            self.content();
+            self.text.push_str(s);
+        }
+    }
+
+    // ---- frames ----
+
+    fn push(&mut self, kind: FrameKind, opened: bool) {
+        let parent = self.top().clone();
+        let mut frame = Frame { opened, ctx: parent.ctx, active: parent.active, ..parent };
+        match &kind {
+            FrameKind::Quote => {
+                frame.ctx = Ctx::Para;
+                frame.depth += 1;
+            }
+            FrameKind::List { .. } => frame.depth += 1,
+            FrameKind::Item => {
+                let tight = self.frames.iter().rev().find_map(|f| match f.kind {
+                    FrameKind::List { tight, .. } => Some(tight),
+                    _ => None,
+                });
+                frame.ctx = if tight == Some(true) { Ctx::Tight } else { Ctx::Para };
+            }
+            FrameKind::Heading(_) => frame.ctx = Ctx::Heading,
+            FrameKind::Inline(inline) => {
+                frame.active |= inline.bit();
+                if matches!(inline, Inline::Html(_)) {
+                    frame.html_depth += 1;
+                }
+            }
+            _ => {}
+        }
+        frame.kind = kind;
+        let lazy = matches!(frame.kind, FrameKind::Inline(_) | FrameKind::Heading(_))
+            || (matches!(frame.kind, FrameKind::Item) && !opened);
+        if lazy {
+            self.lazy.push(self.frames.len());
+        }
+        self.frames.push(frame);
+    }
+
+    fn push_implicit_item(&mut self) {
+        self.end_run();
+        self.push(FrameKind::Item, false);
+    }
+
+    fn push_inline(&mut self, inline: Inline) {
+        let top = self.top();
+        let duplicate = inline.bit() != 0 && top.active & inline.bit() != 0;
+        let too_deep = matches!(inline, Inline::Html(_)) && top.html_depth >= self.options.max_depth;
+        if duplicate || too_deep {
+            self.push(FrameKind::Transparent, true);
+        } else {
+            self.push(FrameKind::Inline(inline), false);
+        }
+    }
+
+    fn pop(&mut self) {
+        let Some(frame) = self.frames.pop() else { return };
+        if self.lazy.last() == Some(&self.frames.len()) {
+            self.lazy.pop();
+        }
+        match frame.kind {
+            FrameKind::Root | FrameKind::Transparent => {}
+            FrameKind::Div => self.boundary(),
+            FrameKind::Q => self.literal("\""),
+            FrameKind::Inline(inline) => {
+                if frame.opened {
+                    self.emit(inline.end());
+                }
+            }
+            FrameKind::Quote => {
+                self.end_run();
+                self.emit(Event::End(TagEnd::BlockQuote(None)));
+                self.join = false;
+            }
+            FrameKind::List { ordered, .. } => {
+                self.end_run();
+                self.emit(Event::End(TagEnd::List(ordered)));
+                self.join = false;
+            }
+            FrameKind::Item => {
+                self.end_run();
+                self.task = None;
+                if frame.opened {
+                    self.emit(Event::End(TagEnd::Item));
+                }
+                self.join = false;
+            }
+            FrameKind::Heading(level) => {
+                self.end_run();
+                if frame.opened {
+                    self.emit(Event::End(TagEnd::Heading(level)));
+                }
+                self.join = false;
+            }
+        }
+    }
+
+    /// Leaves the element entered last.
+    pub(crate) fn exit(&mut self) {
+        let mark = self.marks.pop().unwrap_or(1).max(1);
+        while self.frames.len() > mark {
+            self.pop();
+        }
+    }
+
+    /// Ends the document: closes everything still open.
+    pub(crate) fn finish(&mut self) {
+        while !self.marks.is_empty() {
+            self.exit();
+        }
+        self.end_run();
+        self.flush_text();
+    }
+
+    // ---- elements ----
+
+    /// Enters an element (or the document); the caller then feeds its children (if `Descend`) and calls
+    /// [`exit`](Self::exit) in both cases.
+    pub(crate) fn enter(&mut self, node: &Node) -> Flow {
+        self.marks.push(self.frames.len());
+        if node.kind() != Kind::Element {
+            return Flow::Descend;
+        }
+        let tag = node.tag();
+        let in_list = matches!(self.top().kind, FrameKind::List { .. });
+        if in_list && tag != "li" {
+            self.push_implicit_item();
+        }
+        let inline_only = matches!(self.ctx(), Ctx::Heading | Ctx::Cell);
+        match tag {
+            "head" | "script" | "style" | "template" | "noscript" | "title" | "select" | "textarea" | "option"
+            | "optgroup" | "datalist" | "meta" | "link" | "base" | "param" | "source" | "track" | "area" | "map"
+            | "canvas" | "frame" | "wbr" => Flow::Skip,
+            "svg" => {
+                let title = rules::collapse(&rules::svg_title(node));
+                self.flow_text(&title);
+                Flow::Skip
+            }
+            "br" => {
+                self.line_break();
+                Flow::Skip
+            }
+            "hr" => {
+                if inline_only {
+                    self.boundary();
+                } else {
+                    self.block(Event::Rule);
+                }
+                Flow::Skip
+            }
+            "img" => {
+                self.img(node);
+                Flow::Skip
+            }
+            "input" => {
+                self.input(node);
+                Flow::Skip
+            }
+            "iframe" | "video" | "audio" | "embed" | "object" => {
+                self.media(node);
+                Flow::Skip
+            }
+            "pre" | "listing" | "xmp" | "plaintext" if !inline_only => {
+                self.code_block(node);
+                Flow::Skip
+            }
+            "code" | "kbd" | "samp" | "tt" | "pre" | "listing" | "xmp" | "plaintext" => {
+                self.code(node);
+                Flow::Skip
+            }
+            "table" if !inline_only && self.options.tables => match rules::table(node, &self.options) {
+                Some(events) => {
+                    self.end_run();
+                    self.open_lazy_blocks();
+                    self.join = false;
+                    self.task = None;
+                    for e in events {
+                        self.emit(e);
+                    }
+                    Flow::Skip
+                }
+                None => self.div(),
+            },
+            "blockquote" if !inline_only && self.top().depth < self.options.max_depth => {
+                self.block(Event::Start(Tag::BlockQuote(None)));
+                self.push(FrameKind::Quote, true);
+                Flow::Descend
+            }
+            "ul" | "ol" | "menu" | "dir" if !inline_only && self.top().depth < self.options.max_depth => {
+                self.list(node)
+            }
+            "li" if in_list => {
+                self.block(Event::Start(Tag::Item));
+                self.item_fresh = true;
+                self.push(FrameKind::Item, true);
+                Flow::Descend
+            }
+            "summary" | "dt" => {
+                self.div();
+                self.push_inline(Inline::Strong);
+                Flow::Descend
+            }
+            "strong" | "b" => self.inline(Inline::Strong),
+            "em" | "i" | "cite" | "dfn" | "var" => self.inline(Inline::Emph),
+            "del" | "s" | "strike" if self.options.strikethrough => self.inline(Inline::Strike),
+            "a" => match node.attr("href") {
+                Some(href) if self.top().active & Inline::Link(String::new(), String::new()).bit() == 0 => {
+                    let title = node.attr("title").unwrap_or_default();
+                    self.inline(Inline::Link(href.trim().to_string(), title))
+                }
+                _ => self.transparent(),
+            },
+            "q" => {
+                self.literal("\"");
+                self.push(FrameKind::Q, true);
+                Flow::Descend
+            }
+            "sub" | "sup" | "u" | "ins" | "mark" | "small" | "big" => match self.options.unsupported {
+                Unsupported::KeepContent => self.transparent(),
+                Unsupported::Drop => Flow::Skip,
+                Unsupported::KeepHtml => self.inline(Inline::Html(tag.to_string())),
+            },
+            _ if !inline_only && rules::heading_level(tag).is_some() => {
+                self.end_run();
+                if let Some(level) = rules::heading_level(tag) {
+                    self.push(FrameKind::Heading(level), false);
+                }
+                Flow::Descend
+            }
+            _ if rules::is_div_like(tag) => self.div(),
+            _ => self.transparent(),
+        }
+    }
+
+    fn div(&mut self) -> Flow {
+        self.boundary();
+        self.push(FrameKind::Div, true);
+        Flow::Descend
+    }
+
+    fn transparent(&mut self) -> Flow {
+        self.push(FrameKind::Transparent, true);
+        Flow::Descend
+    }
+
+    fn inline(&mut self, inline: Inline) -> Flow {
+        self.push_inline(inline);
+        Flow::Descend
+    }
+
+    fn list(&mut self, node: &Node) -> Flow {
+        let Some(loose) = rules::list_plan(node) else { return self.div() };
+        let ordered = !node.is("ul") && !node.is("menu") && !node.is("dir");
+        let mut start = if ordered { Some(rules::ol_start(node)) } else { None };
+        // CommonMark §5.2: an ordered list not starting at 1 cannot interrupt a paragraph, and a tight item's
+        // text is one. Items past the look-ahead cannot make their list loose any more, so start at 1.
+        if self.ctx() == Ctx::Tight && self.run.is_some() && start.is_some_and(|s| s != 1) {
+            start = Some(1);
+        }
+        self.block(Event::Start(Tag::List(start)));
+        self.push(FrameKind::List { ordered, tight: !loose }, true);
+        Flow::Descend
+    }
+
+    fn img(&mut self, node: &Node) {
+        let (src, title, alt) = rules::image(node);
+        match src {
+            Some(src) => {
+                self.content();
+                self.emit(Event::Start(rules::link_tag(src, title, true)));
+                if !alt.is_empty() {
+                    self.emit(Event::Text(alt.into()));
+                }
+                self.emit(Event::End(TagEnd::Image));
+            }
+            None => self.flow_text(&alt),
+        }
+    }
+
+    fn input(&mut self, node: &Node) {
+        let checkbox = node.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("checkbox"));
+        let in_item = self.frames.iter().rev().find(|f| !matches!(f.kind, FrameKind::Transparent | FrameKind::Inline(_)));
+        let in_item = in_item.is_some_and(|f| matches!(f.kind, FrameKind::Item));
+        if checkbox && self.options.task_lists && in_item && self.item_fresh && self.run.is_none() {
+            self.task = Some(node.attr("checked").is_some());
+        }
+    }
+
+    fn media(&mut self, node: &Node) {
+        let Some((src, label)) = rules::media(node) else { return };
+        if self.top().active & Inline::Link(String::new(), String::new()).bit() != 0 {
+            self.flow_text(&label);
+            return;
+        }
+        self.content();
+        self.emit(Event::Start(rules::link_tag(src, String::new(), false)));
+        self.emit(Event::Text(label.into()));
+        self.emit(Event::End(TagEnd::Link));
+    }
+
+    fn code(&mut self, node: &Node) {
+        let text = rules::collapse(&rules::subtree_text(node, " "));
+        let trimmed = text.trim_matches(' ');
+        if text.starts_with(' ') {
+            self.soft_space();
+        }
+        if !trimmed.is_empty() {
+            self.content();
+            self.emit(Event::Code(trimmed.to_string().into()));
+            if text.ends_with(' ') {
+                self.soft_space();
+            }
+        }
+    }
+
+    fn code_block(&mut self, node: &Node) {
+        let lang = rules::pre_lang(node);
+        let text = rules::pre_text(node);
+        self.block(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang.into()))));
+        if !text.is_empty() {
+            self.emit(Event::Text(text.into()));
+        }
+        self.emit(Event::End(TagEnd::CodeBlock));
+    }
+
+    // ---- whole subtrees ----
+
+    /// Converts a whole (finished) subtree, iteratively.
+    pub(crate) fn convert(&mut self, node: &Node) {
+        match node.kind() {
+            Kind::Text => self.text(&node.text()),
+            Kind::Element | Kind::Document => {
+                if self.enter(node) == Flow::Skip {
+                    self.exit();
+                    return;
+                }
+                let mut stack: Vec<(Node, usize)> = vec![(node.clone(), 0)];
+                while let Some((parent, index)) = stack.last_mut() {
+                    match parent.child(*index) {
+                        None => {
+                            stack.pop();
+                            self.exit();
+                        }
+                        Some(child) => {
+                            *index += 1;
+                            match child.kind() {
+                                Kind::Text => self.text(&child.text()),
+                                Kind::Element => {
+                                    if self.enter(&child) == Flow::Descend {
+                                        stack.push((child, 0));
+                                    } else {
+                                        self.exit();
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+            }
+            Kind::Other => {}
+        }
+    }
+
+    /// Converts the children of `node` (not the node itself).
+    pub(crate) fn convert_children(&mut self, node: &Node) {
+        for child in node.children() {
+            self.convert(&child);
+        }
+    }
+}
+
+/// Whether the streaming driver may enter `node` while it is still open (its entry never looks at children
+/// beyond a list's look-ahead, and it is never skipped).
+pub(crate) fn is_enterable(node: &Node) -> bool {
+    if node.kind() != Kind::Element {
+        return false;
+    }
+    let tag = node.tag();
+    match tag {
+        "ul" | "ol" | "menu" | "dir" => {
+            node.children().iter().filter(|c| c.kind() == Kind::Element).count() > rules::LIST_LOOKAHEAD
+        }
+        "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "nav" | "address" | "center"
+        | "figure" | "form" | "fieldset" | "details" | "dl" | "dd" | "li" | "blockquote" | "hgroup" | "search"
+        | "body" => true,
+        _ => tag.contains('-'),
+    }
 }
