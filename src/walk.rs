@@ -517,7 +517,7 @@ impl Walker {
         }
         let inline_only = matches!(self.ctx(), Ctx::Heading | Ctx::Cell);
         match tag {
-            "head" | "script" | "style" | "template" | "noscript" | "title" | "select" | "textarea" | "option"
+            "head" | "script" | "style" | "template" | "noscript" | "noframes" | "noembed" | "title" | "select" | "textarea" | "option"
             | "optgroup" | "datalist" | "meta" | "link" | "base" | "param" | "source" | "track" | "area" | "map"
             | "canvas" | "frame" | "wbr" => Flow::Skip,
             "svg" => {
