@@ -51,9 +51,11 @@ impl Node {
     /// The value of attribute `name` (no namespace), if present.
     pub(crate) fn attr(&self, name: &str) -> Option<String> {
         match &self.0.data {
-            NodeData::Element { attrs, .. } => {
-                attrs.borrow().iter().find(|a| a.name.ns.is_empty() && &*a.name.local == name).map(|a| a.value.to_string())
-            }
+            NodeData::Element { attrs, .. } => attrs
+                .borrow()
+                .iter()
+                .find(|a| a.name.ns.is_empty() && &*a.name.local == name)
+                .map(|a| a.value.to_string()),
             _ => None,
         }
     }
@@ -144,7 +146,10 @@ impl HtmlParser {
     pub(crate) fn new() -> Self {
         let dom = RcDom::default();
         let document = Node(dom.document.clone());
-        HtmlParser { parser: parse_document(dom, ParseOpts::default()), document }
+        HtmlParser {
+            parser: parse_document(dom, ParseOpts::default()),
+            document,
+        }
     }
 
     /// The document node (a handle that stays valid while parsing goes on).

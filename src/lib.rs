@@ -31,9 +31,9 @@ mod writer;
 
 pub use error::{Error, Result};
 pub use options::{Options, Unsupported};
-pub use stream::{Converter, convert_reader};
 #[doc(hidden)]
 pub use stream::check_flush_rule;
+pub use stream::{Converter, convert_reader};
 pub use walk::Events;
 pub use writer::{push_markdown, push_markdown_with, write_markdown, write_markdown_with};
 

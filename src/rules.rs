@@ -105,7 +105,12 @@ pub(crate) fn is_html_space(c: char) -> bool {
 pub(crate) fn list_plan(list: &Node) -> Option<bool> {
     let mut any_item = false;
     let mut loose = false;
-    for child in list.children().iter().filter(|c| c.kind() == Kind::Element).take(LIST_LOOKAHEAD) {
+    for child in list
+        .children()
+        .iter()
+        .filter(|c| c.kind() == Kind::Element)
+        .take(LIST_LOOKAHEAD)
+    {
         if !child.is("li") {
             continue;
         }
@@ -135,8 +140,10 @@ fn item_needs_loose(li: &Node) -> bool {
                 if tag == "ol" && seen_inline && ol_start(&c) != 1 {
                     return true;
                 }
-                let hard_block = matches!(tag, "ul" | "ol" | "menu" | "dir" | "blockquote" | "pre" | "hr" | "table")
-                    || heading_level(tag).is_some();
+                let hard_block = matches!(
+                    tag,
+                    "ul" | "ol" | "menu" | "dir" | "blockquote" | "pre" | "hr" | "table"
+                ) || heading_level(tag).is_some();
                 if hard_block {
                     seen_block = true;
                 } else if !is_div_like(tag) && !matches!(tag, "script" | "style" | "template" | "input" | "br") {
@@ -157,7 +164,9 @@ fn item_needs_loose(li: &Node) -> bool {
 /// The start number of an ordered list: the `start` attribute as a non-negative integer, capped at
 /// 999,999,999 (CommonMark §5.2 allows nine digits); invalid or negative → 1.
 pub(crate) fn ol_start(ol: &Node) -> u64 {
-    ol.attr("start").and_then(|s| s.trim().parse::<u64>().ok()).map_or(1, |n| n.min(999_999_999))
+    ol.attr("start")
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map_or(1, |n| n.min(999_999_999))
 }
 
 /// The language of a `pre` block: a `language-x`, `lang-x` or `highlight-source-x` class on the `pre` or its
@@ -174,7 +183,11 @@ pub(crate) fn pre_lang(pre: &Node) -> String {
                 }
             }
         }
-        if let Some(lang) = node.attr("data-lang").map(|l| l.trim().to_string()).filter(|l| !l.is_empty()) {
+        if let Some(lang) = node
+            .attr("data-lang")
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+        {
             return lang;
         }
     }
@@ -233,19 +246,27 @@ pub(crate) fn collapse(text: &str) -> String {
 pub(crate) fn image(img: &Node) -> (Option<String>, String, String) {
     let nonempty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let src = nonempty(img.attr("src"));
-    let placeholder = src.as_deref().is_none_or(|s| s.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("data:")));
+    let placeholder = src
+        .as_deref()
+        .is_none_or(|s| s.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("data:")));
     let chosen = if placeholder {
         nonempty(img.attr("data-src"))
             .or_else(|| {
-                nonempty(img.attr("srcset"))
-                    .and_then(|s| s.split(',').next().and_then(|c| c.split_ascii_whitespace().next()).map(String::from))
+                nonempty(img.attr("srcset")).and_then(|s| {
+                    s.split(',')
+                        .next()
+                        .and_then(|c| c.split_ascii_whitespace().next())
+                        .map(String::from)
+                })
             })
             .or(src)
     } else {
         src
     };
     let title = img.attr("title").unwrap_or_default();
-    let alt = collapse(&img.attr("alt").unwrap_or_default()).trim_matches(' ').to_string();
+    let alt = collapse(&img.attr("alt").unwrap_or_default())
+        .trim_matches(' ')
+        .to_string();
     (chosen, title, alt)
 }
 
@@ -258,24 +279,51 @@ pub(crate) fn media(node: &Node) -> Option<(String, String)> {
     };
     let nonempty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     let src = nonempty(node.attr("src"))
-        .or_else(|| node.children().into_iter().filter(|c| c.is("source")).find_map(|c| nonempty(c.attr("src"))))
-        .or_else(|| if node.is("object") { nonempty(node.attr("data")) } else { None })?;
-    let label = nonempty(node.attr("title")).map(|t| collapse(&t)).unwrap_or_else(|| kind.to_string());
+        .or_else(|| {
+            node.children()
+                .into_iter()
+                .filter(|c| c.is("source"))
+                .find_map(|c| nonempty(c.attr("src")))
+        })
+        .or_else(|| {
+            if node.is("object") {
+                nonempty(node.attr("data"))
+            } else {
+                None
+            }
+        })?;
+    let label = nonempty(node.attr("title"))
+        .map(|t| collapse(&t))
+        .unwrap_or_else(|| kind.to_string());
     Some((src, label))
 }
 
 /// The text of an `svg`'s `title` child (kept; the rest of an `svg` is dropped).
 pub(crate) fn svg_title(svg: &Node) -> String {
-    svg.children().into_iter().find(|c| c.is("title")).map(|t| subtree_text(&t, " ")).unwrap_or_default()
+    svg.children()
+        .into_iter()
+        .find(|c| c.is("title"))
+        .map(|t| subtree_text(&t, " "))
+        .unwrap_or_default()
 }
 
 /// Events for a link or image start.
 pub(crate) fn link_tag(dest: String, title: String, image: bool) -> Tag<'static> {
     let (dest_url, title, id) = (CowStr::from(dest), CowStr::from(title), CowStr::from(""));
     if image {
-        Tag::Image { link_type: LinkType::Inline, dest_url, title, id }
+        Tag::Image {
+            link_type: LinkType::Inline,
+            dest_url,
+            title,
+            id,
+        }
     } else {
-        Tag::Link { link_type: LinkType::Inline, dest_url, title, id }
+        Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url,
+            title,
+            id,
+        }
     }
 }
 
@@ -286,7 +334,10 @@ fn cell_alignment(cell: &Node) -> Alignment {
             (k.trim().eq_ignore_ascii_case("text-align")).then(|| v.trim().to_ascii_lowercase())
         })
     });
-    match from_style.or_else(|| cell.attr("align").map(|a| a.trim().to_ascii_lowercase())).as_deref() {
+    match from_style
+        .or_else(|| cell.attr("align").map(|a| a.trim().to_ascii_lowercase()))
+        .as_deref()
+    {
         Some("left") | Some("start") => Alignment::Left,
         Some("center") => Alignment::Center,
         Some("right") | Some("end") => Alignment::Right,
@@ -318,7 +369,11 @@ pub(crate) fn table(table: &Node, options: &Options) -> Option<Vec<Event<'static
     let cells_of = |row: &Node| -> Vec<Option<Node>> {
         let mut cells = Vec::new();
         for c in row.children().into_iter().filter(|c| c.is("td") || c.is("th")) {
-            let span = c.attr("colspan").and_then(|s| s.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, 1000);
+            let span = c
+                .attr("colspan")
+                .and_then(|s| s.trim().parse::<usize>().ok())
+                .unwrap_or(1)
+                .clamp(1, 1000);
             cells.push(Some(c));
             cells.extend(std::iter::repeat_n(None, span - 1));
         }
@@ -326,9 +381,20 @@ pub(crate) fn table(table: &Node, options: &Options) -> Option<Vec<Event<'static
     };
     let head_cells = cells_of(&header);
     let body: Vec<Vec<Option<Node>>> = rows.iter().map(|(_, r)| cells_of(r)).collect();
-    let width = body.iter().map(Vec::len).chain([head_cells.len(), 1]).max().unwrap_or(1);
-    let aligns: Vec<Alignment> =
-        (0..width).map(|i| head_cells.get(i).and_then(|c| c.as_ref()).map_or(Alignment::None, cell_alignment)).collect();
+    let width = body
+        .iter()
+        .map(Vec::len)
+        .chain([head_cells.len(), 1])
+        .max()
+        .unwrap_or(1);
+    let aligns: Vec<Alignment> = (0..width)
+        .map(|i| {
+            head_cells
+                .get(i)
+                .and_then(|c| c.as_ref())
+                .map_or(Alignment::None, cell_alignment)
+        })
+        .collect();
 
     let mut out = Vec::new();
     for caption in &captions {

@@ -41,7 +41,9 @@ pub(crate) fn events(html: &str, options: &Options) -> Events {
     let mut pipe = crate::stream::Pipeline::new(options.clone(), true);
     pipe.feed(html);
     pipe.finish();
-    Events { inner: pipe.take_events().into_iter() }
+    Events {
+        inner: pipe.take_events().into_iter(),
+    }
 }
 
 /// What a walker's root holds.
@@ -118,7 +120,10 @@ enum FrameKind {
     /// A block boundary on entry and exit, no Markdown of its own.
     Div,
     Quote,
-    List { ordered: bool, tight: bool },
+    List {
+        ordered: bool,
+        tight: bool,
+    },
     /// A list item; implicit items (non-`li` content of a list) open lazily.
     Item,
     Heading(HeadingLevel),
@@ -174,7 +179,14 @@ pub(crate) struct Walker {
 impl Walker {
     pub(crate) fn new(options: Options, root: CellRoot) -> Self {
         let ctx = if root == CellRoot::Cell { Ctx::Cell } else { Ctx::Para };
-        let frame = Frame { kind: FrameKind::Root, opened: true, ctx, active: 0, depth: 0, html_depth: 0 };
+        let frame = Frame {
+            kind: FrameKind::Root,
+            opened: true,
+            ctx,
+            active: 0,
+            depth: 0,
+            html_depth: 0,
+        };
         Walker {
             options,
             frames: vec![frame],
@@ -237,9 +249,12 @@ impl Walker {
             }
             let event = match &self.frames[i].kind {
                 FrameKind::Item => Event::Start(Tag::Item),
-                FrameKind::Heading(level) => {
-                    Event::Start(Tag::Heading { level: *level, id: None, classes: vec![], attrs: vec![] })
-                }
+                FrameKind::Heading(level) => Event::Start(Tag::Heading {
+                    level: *level,
+                    id: None,
+                    classes: vec![],
+                    attrs: vec![],
+                }),
                 _ => continue,
             };
             self.frames[i].opened = true;
@@ -394,7 +409,12 @@ impl Walker {
 
     fn push(&mut self, kind: FrameKind, opened: bool) {
         let parent = self.top().clone();
-        let mut frame = Frame { opened, ctx: parent.ctx, active: parent.active, ..parent };
+        let mut frame = Frame {
+            opened,
+            ctx: parent.ctx,
+            active: parent.active,
+            ..parent
+        };
         match &kind {
             FrameKind::Quote => {
                 frame.ctx = Ctx::Para;
@@ -517,9 +537,9 @@ impl Walker {
         }
         let inline_only = matches!(self.ctx(), Ctx::Heading | Ctx::Cell);
         match tag {
-            "head" | "script" | "style" | "template" | "noscript" | "noframes" | "noembed" | "title" | "select" | "textarea" | "option"
-            | "optgroup" | "datalist" | "meta" | "link" | "base" | "param" | "source" | "track" | "area" | "map"
-            | "canvas" | "frame" | "wbr" => Flow::Skip,
+            "head" | "script" | "style" | "template" | "noscript" | "noframes" | "noembed" | "title" | "select"
+            | "textarea" | "option" | "optgroup" | "datalist" | "meta" | "link" | "base" | "param" | "source"
+            | "track" | "area" | "map" | "canvas" | "frame" | "wbr" => Flow::Skip,
             "svg" => {
                 let title = rules::collapse(&rules::svg_title(node));
                 self.flow_text(&title);
@@ -638,7 +658,9 @@ impl Walker {
     }
 
     fn list(&mut self, node: &Node) -> Flow {
-        let Some(loose) = rules::list_plan(node) else { return self.div() };
+        let Some(loose) = rules::list_plan(node) else {
+            return self.div();
+        };
         let ordered = !node.is("ul") && !node.is("menu") && !node.is("dir");
         let mut start = if ordered { Some(rules::ol_start(node)) } else { None };
         // CommonMark §5.2: an ordered list not starting at 1 cannot interrupt a paragraph, and a tight item's
@@ -667,8 +689,14 @@ impl Walker {
     }
 
     fn input(&mut self, node: &Node) {
-        let checkbox = node.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("checkbox"));
-        let in_item = self.frames.iter().rev().find(|f| !matches!(f.kind, FrameKind::Transparent | FrameKind::Inline(_)));
+        let checkbox = node
+            .attr("type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("checkbox"));
+        let in_item = self
+            .frames
+            .iter()
+            .rev()
+            .find(|f| !matches!(f.kind, FrameKind::Transparent | FrameKind::Inline(_)));
         let in_item = in_item.is_some_and(|f| matches!(f.kind, FrameKind::Item));
         if checkbox && self.options.task_lists && in_item && self.item_fresh && self.run.is_none() {
             self.task = Some(node.attr("checked").is_some());

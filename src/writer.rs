@@ -13,7 +13,9 @@ pub(crate) struct MarkdownWriter {
 
 impl MarkdownWriter {
     pub(crate) fn new(options: &Options) -> Self {
-        MarkdownWriter { _options: options.clone() }
+        MarkdownWriter {
+            _options: options.clone(),
+        }
     }
 
     /// Feeds one event; Markdown for every block it completes is appended to `out`.

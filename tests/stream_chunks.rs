@@ -29,7 +29,10 @@ const DOCS: &[&str] = &[
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self, bound: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) as usize) % bound
     }
 }
@@ -71,7 +74,11 @@ fn utf8_split_anywhere_and_invalid_bytes_decode_like_lossy() {
     let expected = convert_with(&String::from_utf8_lossy(&input), &Options::default());
     assert!(expected.contains('\u{FFFD}'));
     for size in 1..8 {
-        assert_eq!(stream(&input, &mut || size, &Options::default()), expected, "chunk size {size}");
+        assert_eq!(
+            stream(&input, &mut || size, &Options::default()),
+            expected,
+            "chunk size {size}"
+        );
     }
 }
 
@@ -97,7 +104,11 @@ fn html5lib_inputs_are_chunk_independent() {
             assert_eq!(got, expected, "html5lib input #{i} {input:?} in chunks of {size}");
         }
         let mut rng = Lcg(i as u64);
-        assert_eq!(stream(input.as_bytes(), &mut || 1 + rng.next(9), &options), expected, "#{i} random");
+        assert_eq!(
+            stream(input.as_bytes(), &mut || 1 + rng.next(9), &options),
+            expected,
+            "#{i} random"
+        );
     }
 }
 
@@ -162,9 +173,18 @@ fn output_is_produced_before_the_input_ends() {
     let before_finish = recorder.0.borrow().len();
     c.finish().unwrap();
     let total = recorder.0.borrow().len();
-    assert!(sizes[1] > 0, "list items are written while the list is still open: {sizes:?}");
-    assert!(sizes.windows(2).all(|w| w[0] < w[1]), "output grows as input comes: {sizes:?}");
-    assert!(before_finish * 10 > total * 9, "almost everything is written before finish: {before_finish} of {total}");
+    assert!(
+        sizes[1] > 0,
+        "list items are written while the list is still open: {sizes:?}"
+    );
+    assert!(
+        sizes.windows(2).all(|w| w[0] < w[1]),
+        "output grows as input comes: {sizes:?}"
+    );
+    assert!(
+        before_finish * 10 > total * 9,
+        "almost everything is written before finish: {before_finish} of {total}"
+    );
 }
 
 #[test]
@@ -173,5 +193,47 @@ fn input_limit_is_enforced() {
     options.max_input_bytes = Some(10);
     let mut c = Converter::new(Vec::new(), options);
     c.feed(b"<p>12345").unwrap();
-    assert!(matches!(c.feed(b"67890"), Err(html2cmark::Error::InputTooLarge { limit: 10 })));
+    assert!(matches!(
+        c.feed(b"67890"),
+        Err(html2cmark::Error::InputTooLarge { limit: 10 })
+    ));
+}
+
+fn corpus_files() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let mut files = Vec::new();
+    for dir in ["articles", "articles-jekyll", "articles-recent", "pages"] {
+        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
+            files.extend(entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()));
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        println!("note: {} not found, skipping", root.display());
+    }
+    files
+}
+
+#[test]
+fn corpus_documents_are_chunk_independent_and_flush_safely() {
+    let options = Options::default();
+    for path in corpus_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let expected = convert_with(&String::from_utf8_lossy(&bytes), &options);
+        let mut rng = Lcg(bytes.len() as u64);
+        let got = stream(&bytes, &mut || 1 + rng.next(3000), &options);
+        assert_eq!(got, expected, "{} in random chunks", path.display());
+        if let Err(e) = html2cmark::check_flush_rule(&bytes, 4096) {
+            panic!("{}: {e}", path.display());
+        }
+    }
+}
+
+#[test]
+fn deep_nesting_streams_in_small_chunks() {
+    let n = 20_000;
+    let html = format!("{}x{}<p>after</p>", "<div>".repeat(n), "</div>".repeat(n));
+    let expected = convert_with(&html, &Options::default());
+    let got = std::thread::spawn(move || stream(html.as_bytes(), &mut || 7, &Options::default())).join().unwrap();
+    assert_eq!(got, expected);
 }
