@@ -8,6 +8,18 @@
 //! visible content arrives inside it, after any pending space or break. So empty wrappers vanish, spaces move
 //! outside emphasis and links, and formatting still active after a block boundary re-opens in the next
 //! paragraph.
+//!
+//! Decisions worth knowing:
+//! - Lists: loose or tight is decided by [`rules::list_plan`] from the first 16 element children. In a tight
+//!   item, two inline runs separated by a block boundary are joined with a hard break; an ordered list not
+//!   starting at 1 that follows text in a tight item starts at 1 (past the look-ahead; within it, the list is
+//!   made loose instead). Known limit: text after a nested list, quote or code block in a tight item past the
+//!   look-ahead cannot be written tightly and will read back as a lazy continuation of that block.
+//! - `Options::unsupported` applies to `sub`, `sup`, `u`, `ins`, `mark`, `small` and `big`; `details` and
+//!   `summary` always keep their content (summary as a strong paragraph).
+//! - A table holding another table is kept as paragraphs (one per non-empty cell); an inner table that
+//!   holds no table is still written as a table.
+//! - Block quotes and lists nested deeper than `Options::max_depth` become plain block boundaries.
 
 use std::mem;
 

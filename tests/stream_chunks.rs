@@ -234,6 +234,8 @@ fn deep_nesting_streams_in_small_chunks() {
     let n = 20_000;
     let html = format!("{}x{}<p>after</p>", "<div>".repeat(n), "</div>".repeat(n));
     let expected = convert_with(&html, &Options::default());
-    let got = std::thread::spawn(move || stream(html.as_bytes(), &mut || 7, &Options::default())).join().unwrap();
+    let got = std::thread::spawn(move || stream(html.as_bytes(), &mut || 7, &Options::default()))
+        .join()
+        .unwrap();
     assert_eq!(got, expected);
 }

@@ -65,6 +65,64 @@ fn check_shape(events: &[Event<'_>]) {
         prev_text = matches!(e, Event::Text(_));
     }
     assert!(stack.is_empty(), "unclosed tags: {events:?}");
+    check_tightness(events);
+}
+
+/// pulldown-cmark's list shape: in one list, either every item's inline content is wrapped in paragraphs
+/// (loose) or no item has a direct paragraph (tight).
+fn check_tightness(events: &[Event<'_>]) {
+    // Per open container: (is list, saw direct paragraph in an item, saw bare inline in an item).
+    struct Open {
+        list: bool,
+        item: bool,
+    }
+    let mut open: Vec<Open> = Vec::new();
+    let mut lists: Vec<(bool, bool)> = Vec::new();
+    for e in events {
+        let direct_in_item = open.last().is_some_and(|o| o.item);
+        match e {
+            Event::Start(tag) => {
+                if direct_in_item {
+                    if let Some(l) = lists.last_mut() {
+                        if matches!(tag, Tag::Paragraph) {
+                            l.0 = true;
+                        } else if is_inline(tag) {
+                            l.1 = true;
+                        }
+                    }
+                }
+                let list = matches!(tag, Tag::List(_));
+                if list {
+                    lists.push((false, false));
+                }
+                open.push(Open {
+                    list,
+                    item: matches!(tag, Tag::Item),
+                });
+            }
+            Event::End(_) => {
+                if let Some(o) = open.pop() {
+                    if o.list {
+                        let (para, bare) = lists.pop().unwrap_or_default();
+                        assert!(!(para && bare), "list mixes tight and loose items: {events:?}");
+                    }
+                }
+            }
+            Event::Text(_) | Event::Code(_) | Event::HardBreak | Event::InlineHtml(_) if direct_in_item => {
+                if let Some(l) = lists.last_mut() {
+                    l.1 = true;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+    )
 }
 
 fn text(s: &str) -> Event<'static> {
@@ -587,4 +645,42 @@ fn deep_blockquotes_are_capped_at_max_depth() {
         .count();
     assert_eq!(quotes, Options::default().max_depth);
     assert!(events.contains(&text("x")));
+}
+
+// ---- well-formedness on real and adversarial inputs ----
+
+#[test]
+fn html5lib_inputs_give_well_formed_events() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/html5lib-inputs.json");
+    let Ok(json) = std::fs::read_to_string(&path) else {
+        println!("note: {} not found, skipping", path.display());
+        return;
+    };
+    let inputs: Vec<String> = serde_json::from_str(&json).unwrap();
+    for input in &inputs {
+        ev(input);
+        let mut options = Options::default();
+        options.unsupported = Unsupported::KeepHtml;
+        options.tables = false;
+        ev_with(input, &options);
+    }
+}
+
+#[test]
+fn corpus_pages_give_well_formed_events() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let mut n = 0;
+    for dir in ["articles", "articles-jekyll", "pages"] {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let html = String::from_utf8_lossy(&std::fs::read(entry.path()).unwrap()).into_owned();
+            ev(&html);
+            n += 1;
+        }
+    }
+    if n == 0 {
+        println!("note: {} not found, skipping", root.display());
+    }
 }
