@@ -100,7 +100,8 @@ impl Pipeline {
         let parent = self.entered[level].clone();
         let from = self.done[level];
         for i in from..to {
-            if let Some(child) = parent.child(if self.detach { i - from } else { i }) {
+            // With detaching, `done` stays 0: converted children leave the tree after this loop.
+            if let Some(child) = parent.child(i) {
                 self.convert(&child);
             }
         }
@@ -130,10 +131,14 @@ impl Pipeline {
                 });
             }
             self.walker.exit();
-            self.entered.pop();
+            let node = self.entered.pop();
             self.done.pop();
-            if level > 0 {
-                self.mark_converted(level - 1, 1);
+            // Mark it converted in its parent, unless the tree builder has already taken it out.
+            if let (Some(node), Some(parent)) = (node, level.checked_sub(1)) {
+                let index = if self.detach { 0 } else { self.done[parent] };
+                if self.entered[parent].child(index).is_some_and(|c| c.same(&node)) {
+                    self.mark_converted(parent, 1);
+                }
             }
         }
     }
