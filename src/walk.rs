@@ -186,6 +186,11 @@ pub(crate) struct Walker {
     /// Nothing has been emitted since `Start(Item)`.
     item_fresh: bool,
     task: Option<bool>,
+    /// Formatting just closed, whose End is held back: if the same formatting opens again right away
+    /// (`<b>a</b><b>b</b>`), the two merge into one.
+    deferred: Vec<Inline>,
+    /// Length of `text` when the first deferred End was held back (text before it precedes the Ends).
+    deferred_at: usize,
 }
 
 impl Walker {
@@ -212,12 +217,18 @@ impl Walker {
             join: false,
             item_fresh: false,
             task: None,
+            deferred: Vec::new(),
+            deferred_at: 0,
         }
     }
 
     /// Takes the events produced so far.
     pub(crate) fn take(&mut self) -> Vec<Event<'static>> {
-        self.flush_text();
+        // Held-back Ends with no text after them may still merge: keep them (and the text before them), so
+        // that the events do not depend on when they were taken.
+        if self.deferred.is_empty() || self.text.len() > self.deferred_at {
+            self.flush_text();
+        }
         mem::take(&mut self.out)
     }
 
@@ -232,7 +243,18 @@ impl Walker {
 
     // ---- output helpers ----
 
+    /// Pushes pending text and held-back Ends, in document order.
     fn flush_text(&mut self) {
+        if !self.deferred.is_empty() {
+            let after = self.text.split_off(self.deferred_at.min(self.text.len()));
+            if !self.text.is_empty() {
+                self.out.push(Event::Text(CowStr::from(mem::take(&mut self.text))));
+            }
+            for inline in mem::take(&mut self.deferred) {
+                self.out.push(inline.end());
+            }
+            self.text = after;
+        }
         if !self.text.is_empty() {
             self.out.push(Event::Text(CowStr::from(mem::take(&mut self.text))));
         }
@@ -339,6 +361,11 @@ impl Walker {
         if self.run.is_some() && self.breaks >= 2 && matches!(ctx, Ctx::Para | Ctx::Tight) {
             self.end_run();
         }
+        let mut merge = self.run.is_some()
+            && self.breaks == 0
+            && !self.space
+            && self.text.len() == self.deferred_at
+            && !self.deferred.is_empty();
         if self.run.is_none() {
             let run = if ctx == Ctx::Para { Run::Paragraph } else { Run::Bare };
             if run == Run::Paragraph {
@@ -367,12 +394,19 @@ impl Walker {
         self.breaks = 0;
         for k in 0..self.lazy.len() {
             let i = self.lazy[k];
+            if self.frames[i].opened {
+                continue;
+            }
             if let FrameKind::Inline(inline) = &self.frames[i].kind {
-                if !self.frames[i].opened {
-                    let start = inline.start();
-                    self.frames[i].opened = true;
-                    self.emit(start);
+                let same = merge && self.deferred.last() == Some(inline);
+                let start = inline.start();
+                self.frames[i].opened = true;
+                if same {
+                    self.deferred.pop();
+                    continue;
                 }
+                merge = false;
+                self.emit(start);
             }
         }
         self.item_fresh = false;
@@ -420,12 +454,14 @@ impl Walker {
     // ---- frames ----
 
     fn push(&mut self, kind: FrameKind, opened: bool) {
-        let parent = self.top().clone();
+        let parent = self.top();
         let mut frame = Frame {
+            kind: FrameKind::Transparent,
             opened,
             ctx: parent.ctx,
             active: parent.active,
-            ..parent
+            depth: parent.depth,
+            html_depth: parent.html_depth,
         };
         match &kind {
             FrameKind::Quote => {
@@ -485,7 +521,10 @@ impl Walker {
             FrameKind::Q => self.literal("\""),
             FrameKind::Inline(inline) => {
                 if frame.opened {
-                    self.emit(inline.end());
+                    if self.deferred.is_empty() {
+                        self.deferred_at = self.text.len();
+                    }
+                    self.deferred.push(inline);
                 }
             }
             FrameKind::Quote => {

@@ -260,17 +260,23 @@ fn figure_caption_and_details_summary_and_definition_lists() {
 
 #[test]
 fn emphasis_family() {
+    // Adjacent same formatting merges.
     assert_eq!(
         render("<p><b>b</b><strong>s</strong> <i>i</i><em>e</em><cite>c</cite></p>"),
         "<p><strong>bs</strong> <em>iec</em></p>"
-            .replace("<strong>bs</strong>", "<strong>b</strong><strong>s</strong>")
-            .replace("<em>iec</em>", "<em>i</em><em>e</em><em>c</em>")
+    );
+    assert_eq!(
+        render("<p><dfn>d</dfn> <var>v</var></p>"),
+        "<p><em>d</em> <em>v</em></p>"
     );
 }
 
 #[test]
 fn strikethrough_follows_the_option() {
-    assert_eq!(render("<p><del>x</del><s>y</s></p>"), "<p><del>x</del><del>y</del></p>");
+    assert_eq!(
+        render("<p><del>x</del> <s>y</s></p>"),
+        "<p><del>x</del> <del>y</del></p>"
+    );
     let mut options = Options::default();
     options.strikethrough = false;
     assert_eq!(
@@ -683,4 +689,25 @@ fn corpus_pages_give_well_formed_events() {
     if n == 0 {
         println!("note: {} not found, skipping", root.display());
     }
+}
+
+#[test]
+fn adjacent_same_formatting_merges() {
+    assert_eq!(
+        render("<p><b>a</b><b>b</b> <b>c</b></p>"),
+        "<p><strong>ab</strong> <strong>c</strong></p>"
+    );
+    assert_eq!(
+        render("<p><b><i>a</i></b><b><i>b</i></b></p>"),
+        "<p><strong><em>ab</em></strong></p>"
+    );
+    assert_eq!(
+        render("<p><b>a</b>c<b>d</b></p>"),
+        "<p><strong>a</strong>c<strong>d</strong></p>"
+    );
+    assert_eq!(render("<p><b>a</b><i>b</i></p>"), "<p><strong>a</strong><em>b</em></p>");
+    assert_eq!(
+        render("<p><a href=x>a</a><a href=y>b</a></p>"),
+        "<p><a href=\"x\">a</a><a href=\"y\">b</a></p>"
+    );
 }
