@@ -23,6 +23,7 @@ const DOCS: &[&str] = &[
     "<dl><dt>T<dd>D</dl><details><summary>S</summary>body</details><figure><img src=f><figcaption>c</figcaption></figure>",
     "</body>after body</html>after html<!-- c -->",
     "<p>unclosed <em>emphasis <strong>strong<p>next<div>div",
+    "<p>a\r\nb\r</p><pre>x\r\ny\r\n</pre>\r\n<p>c</p>",
     "<b>a</b><b>b</b><i>c</i> <i>d</i><b><i>e</i></b><b><i>f</i></b>g<b>h</b>",
 ];
 
