@@ -146,15 +146,30 @@ fn item_needs_loose(li: &Node) -> bool {
                 ) || heading_level(tag).is_some();
                 if hard_block {
                     seen_block = true;
-                } else if !is_div_like(tag) && !matches!(tag, "script" | "style" | "template" | "input" | "br") {
+                } else if has_visible_content(&c) {
                     if seen_block {
                         return true;
                     }
                     seen_inline = true;
-                } else if is_div_like(tag) {
-                    seen_inline = true;
                 }
             }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether a subtree shows anything: non-whitespace text or an image/media element outside dropped elements.
+pub(crate) fn has_visible_content(node: &Node) -> bool {
+    let mut stack = vec![node.clone()];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            Kind::Text if !n.text().chars().all(is_html_space) => return true,
+            Kind::Element => match n.tag() {
+                "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" | "hr" => return true,
+                "script" | "style" | "template" | "noscript" | "select" | "textarea" => {}
+                _ => stack.extend(n.children()),
+            },
             _ => {}
         }
     }

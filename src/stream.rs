@@ -214,8 +214,7 @@ fn decode_utf8(tail: &mut Vec<u8>, chunk: &[u8], last: bool) -> String {
             }
             Err(e) => {
                 let (valid, after) = rest.split_at(e.valid_up_to());
-                // ok: from_utf8 just validated this prefix.
-                out.push_str(std::str::from_utf8(valid).expect("valid prefix"));
+                out.push_str(std::str::from_utf8(valid).expect("valid prefix")); // ok: validated just above.
                 match e.error_len() {
                     Some(n) => {
                         out.push('\u{FFFD}');

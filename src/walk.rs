@@ -233,8 +233,7 @@ impl Walker {
     }
 
     fn top(&self) -> &Frame {
-        // ok: the root frame is never popped (marks never go below 1).
-        self.frames.last().expect("root frame")
+        self.frames.last().expect("root frame") // ok: the root frame is never popped (exit keeps >= 1 frame).
     }
 
     fn ctx(&self) -> Ctx {

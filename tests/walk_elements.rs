@@ -711,3 +711,15 @@ fn adjacent_same_formatting_merges() {
         "<p><a href=\"x\">a</a><a href=\"y\">b</a></p>"
     );
 }
+
+#[test]
+fn text_after_a_nested_list_makes_the_list_loose() {
+    assert_eq!(
+        render("<ul><li>a<ul><li>b</li></ul><div>c</div></li></ul>"),
+        "<ul><li><p>a</p><ul><li>b</li></ul><p>c</p></li></ul>"
+    );
+    assert_eq!(
+        render("<ul><li>a<ul><li>b</li></ul><span> </span></li></ul>"),
+        "<ul><li>a<ul><li>b</li></ul></li></ul>"
+    );
+}
