@@ -18,7 +18,8 @@
 //! - `Options::unsupported` applies to `sub`, `sup`, `u`, `ins`, `mark`, `small` and `big`; `details` and
 //!   `summary` always keep their content (summary as a strong paragraph).
 //! - A table holding another table is kept as paragraphs (one per non-empty cell); an inner table that
-//!   holds no table is still written as a table.
+//!   holds no table is still written as a table (up to 8 such levels deep; deeper, every table is kept as
+//!   paragraphs, so that deeply nested tables cost linear time).
 //! - Block quotes and lists nested deeper than `Options::max_depth` become plain block boundaries.
 
 use std::mem;
@@ -159,6 +160,11 @@ struct Frame {
     depth: usize,
     /// Raw-HTML inline frames around (and including) this frame.
     html_depth: usize,
+    /// Tables kept as paragraphs around this frame (past a few, inner tables are not even examined, so that
+    /// nested tables cost linear time).
+    table_depth: usize,
+    /// Directly inside a list item (no block quote, list or heading in between).
+    in_item: bool,
 }
 
 /// The run of inline content being built.
@@ -167,6 +173,9 @@ enum Run {
     Paragraph,
     Bare,
 }
+
+/// How many tables-kept-as-paragraphs deep an inner table is still examined for being a GFM table.
+const MAX_TABLE_SCANS: usize = 8;
 
 /// The walker state machine.
 pub(crate) struct Walker {
@@ -203,6 +212,8 @@ impl Walker {
             active: 0,
             depth: 0,
             html_depth: 0,
+            table_depth: 0,
+            in_item: false,
         };
         Walker {
             options,
@@ -461,21 +472,31 @@ impl Walker {
             active: parent.active,
             depth: parent.depth,
             html_depth: parent.html_depth,
+            table_depth: parent.table_depth,
+            in_item: parent.in_item,
         };
         match &kind {
             FrameKind::Quote => {
                 frame.ctx = Ctx::Para;
                 frame.depth += 1;
+                frame.in_item = false;
             }
-            FrameKind::List { .. } => frame.depth += 1,
+            FrameKind::List { .. } => {
+                frame.depth += 1;
+                frame.in_item = false;
+            }
             FrameKind::Item => {
+                frame.in_item = true;
                 let tight = self.frames.iter().rev().find_map(|f| match f.kind {
                     FrameKind::List { tight, .. } => Some(tight),
                     _ => None,
                 });
                 frame.ctx = if tight == Some(true) { Ctx::Tight } else { Ctx::Para };
             }
-            FrameKind::Heading(_) => frame.ctx = Ctx::Heading,
+            FrameKind::Heading(_) => {
+                frame.ctx = Ctx::Heading;
+                frame.in_item = false;
+            }
             FrameKind::Inline(inline) => {
                 frame.active |= inline.bit();
                 if matches!(inline, Inline::Html(_)) {
@@ -627,6 +648,7 @@ impl Walker {
                 self.code(node);
                 Flow::Skip
             }
+            "table" if !inline_only && self.top().table_depth >= MAX_TABLE_SCANS => self.div(),
             "table" if !inline_only && self.options.tables => match rules::table(node, &self.options) {
                 Some(events) => {
                     self.end_run();
@@ -638,7 +660,13 @@ impl Walker {
                     }
                     Flow::Skip
                 }
-                None => self.div(),
+                None => {
+                    self.div();
+                    if let Some(top) = self.frames.last_mut() {
+                        top.table_depth += 1;
+                    }
+                    Flow::Descend
+                }
             },
             "blockquote" if !inline_only && self.top().depth < self.options.max_depth => {
                 self.block(Event::Start(Tag::BlockQuote(None)));
@@ -742,12 +770,7 @@ impl Walker {
         let checkbox = node
             .attr("type")
             .is_some_and(|t| t.trim().eq_ignore_ascii_case("checkbox"));
-        let in_item = self
-            .frames
-            .iter()
-            .rev()
-            .find(|f| !matches!(f.kind, FrameKind::Transparent | FrameKind::Inline(_)));
-        let in_item = in_item.is_some_and(|f| matches!(f.kind, FrameKind::Item));
+        let in_item = self.top().in_item;
         if checkbox && self.options.task_lists && in_item && self.item_fresh && self.run.is_none() {
             self.task = Some(node.attr("checked").is_some());
         }

@@ -723,3 +723,13 @@ fn text_after_a_nested_list_makes_the_list_loose() {
         "<ul><li>a<ul><li>b</li></ul></li></ul>"
     );
 }
+
+#[test]
+fn deeply_nested_tables_are_kept_as_paragraphs_in_linear_time() {
+    let n = 3000;
+    let html = format!("{}x{}", "<table><tr><td>".repeat(n), "</td></tr></table>".repeat(n));
+    let started = std::time::Instant::now();
+    let events = std::thread::spawn(move || ev(&html)).join().expect("no stack overflow");
+    assert_eq!(events, p(vec![text("x")]));
+    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
+}
