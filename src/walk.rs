@@ -190,6 +190,8 @@ pub(crate) struct Walker {
     run: Option<Run>,
     space: bool,
     breaks: usize,
+    /// The pending break in a cell comes from a block boundary only.
+    boundary_break: bool,
     /// A tight item's run ended at a block boundary: the next run in the item starts with a hard break.
     join: bool,
     /// Nothing has been emitted since `Start(Item)`.
@@ -225,6 +227,7 @@ impl Walker {
             run: None,
             space: false,
             breaks: 0,
+            boundary_break: false,
             join: false,
             item_fresh: false,
             task: None,
@@ -314,6 +317,7 @@ impl Walker {
     fn end_run(&mut self) {
         self.space = false;
         self.breaks = 0;
+        self.boundary_break = false;
         let Some(run) = self.run.take() else { return };
         self.flush_text();
         for k in (0..self.lazy.len()).rev() {
@@ -339,7 +343,10 @@ impl Walker {
             Ctx::Heading => self.soft_space(),
             Ctx::Cell => {
                 if self.run.is_some() {
-                    self.breaks = self.breaks.max(1);
+                    if self.breaks == 0 {
+                        self.breaks = 1;
+                        self.boundary_break = true;
+                    }
                     self.space = false;
                 }
             }
@@ -357,7 +364,12 @@ impl Walker {
             Ctx::Heading => self.soft_space(),
             _ => {
                 if self.run.is_some() {
-                    self.breaks += 1;
+                    // A `<br>` right after a block boundary in a cell is the same line break, not a second one.
+                    if self.boundary_break {
+                        self.boundary_break = false;
+                    } else {
+                        self.breaks += 1;
+                    }
                     self.space = false;
                 }
             }
@@ -402,6 +414,7 @@ impl Walker {
         }
         self.space = false;
         self.breaks = 0;
+        self.boundary_break = false;
         for k in 0..self.lazy.len() {
             let i = self.lazy[k];
             if self.frames[i].opened {

@@ -733,3 +733,13 @@ fn deeply_nested_tables_are_kept_as_paragraphs_in_linear_time() {
     assert_eq!(events, p(vec![text("x")]));
     assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
 }
+
+#[test]
+fn a_break_next_to_a_block_boundary_in_a_cell_is_one_break() {
+    let events = ev("<table><tr><td>a<br><div>b</div><p>c</p><br><br>d</td></tr></table>");
+    let brs = events
+        .iter()
+        .filter(|e| **e == Event::InlineHtml("<br>".into()))
+        .count();
+    assert_eq!(brs, 4, "{events:?}");
+}
