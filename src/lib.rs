@@ -24,11 +24,13 @@
 // their tests use them.
 #[allow(dead_code)]
 mod decode;
+mod dom;
 mod error;
 mod escape;
 mod inline;
 mod options;
 mod punct;
+mod rules;
 mod stream;
 #[allow(dead_code)]
 mod url;
@@ -37,6 +39,8 @@ mod writer;
 
 pub use error::{Error, Result};
 pub use options::{Options, Unsupported};
+#[doc(hidden)]
+pub use stream::check_flush_rule;
 pub use stream::{Converter, convert_reader};
 pub use walk::Events;
 pub use writer::{push_markdown, push_markdown_with, write_markdown, write_markdown_with};

@@ -1,10 +1,247 @@
-//! Streaming conversion: bytes in, Markdown out. (Stub; being written.)
+//! Streaming conversion: bytes in, Markdown out, in memory bounded by the unfinished part of the tree.
+//!
+//! After each chunk the [`Pipeline`] applies DESIGN.md's flush rule: from `body` down the rightmost path, the
+//! children before the last one are finished (unless the last one is a `table`), and the walk stops at
+//! formatting elements. Finished children are converted and detached from the tree; open block containers on
+//! the path are *entered* (their Start events go out early) and exited once they are finished.
 
 use std::io::{Read, Write};
 
+use pulldown_cmark::Event;
+
+use crate::dom::{self, HtmlParser, Node};
+use crate::walk::{CellRoot, Flow, Walker, is_enterable};
+use crate::writer::MarkdownWriter;
 use crate::{Error, Options, Result};
 
-/// A streaming converter (stub).
+/// A record of one converted node, for the flush-safety check.
+struct Traced {
+    node: Node,
+    html: String,
+    parent: Option<Node>,
+}
+
+/// The parser, the flush rule and the walker: HTML text in, events out.
+pub(crate) struct Pipeline {
+    parser: Option<HtmlParser>,
+    document: Node,
+    walker: Walker,
+    /// The chain of entered (open) containers, from `body` down the rightmost path.
+    entered: Vec<Node>,
+    /// For each entered node, how many of its first children are converted but still attached (always 0
+    /// when converted children are detached).
+    done: Vec<usize>,
+    detach: bool,
+    trace: Option<Vec<Traced>>,
+    /// Input characters parsed since the last flush.
+    unflushed: usize,
+}
+
+impl Pipeline {
+    /// A pipeline; `detach` frees converted nodes (off only for the flush-safety check).
+    pub(crate) fn new(options: Options, detach: bool) -> Self {
+        let parser = HtmlParser::new();
+        let document = parser.document();
+        Pipeline {
+            parser: Some(parser),
+            document,
+            walker: Walker::new(options, CellRoot::Paragraphs),
+            entered: Vec::new(),
+            done: Vec::new(),
+            detach,
+            trace: None,
+            unflushed: 0,
+        }
+    }
+
+    /// Parses more text and converts what it finished.
+    ///
+    /// A flush walks the entered chain, so it runs only once at least as many bytes as the chain is long have
+    /// come in since the last one: linear time even for deep documents fed in tiny chunks. When flushes run
+    /// changes only when output appears, never what it is.
+    pub(crate) fn feed(&mut self, text: &str) {
+        if let Some(parser) = self.parser.as_mut() {
+            parser.process(text);
+        }
+        self.unflushed = self.unflushed.saturating_add(text.len());
+        if self.unflushed >= self.entered.len() {
+            self.unflushed = 0;
+            self.flush(false);
+        }
+    }
+
+    /// Ends the input and converts everything left.
+    pub(crate) fn finish(&mut self) {
+        if let Some(parser) = self.parser.take() {
+            parser.finish();
+        }
+        self.flush(true);
+        self.walker.finish();
+    }
+
+    /// The events produced so far.
+    pub(crate) fn take_events(&mut self) -> Vec<Event<'static>> {
+        self.walker.take()
+    }
+
+    fn convert(&mut self, node: &Node) {
+        if let Some(trace) = self.trace.as_mut() {
+            trace.push(Traced {
+                node: node.clone(),
+                html: node.serialize(),
+                parent: node.parent(),
+            });
+        }
+        self.walker.convert(node);
+    }
+
+    /// Converts children `from..to` of `parent` and marks them converted.
+    fn convert_range(&mut self, level: usize, to: usize) {
+        let parent = self.entered[level].clone();
+        let from = self.done[level];
+        for i in from..to {
+            // With detaching, `done` stays 0: converted children leave the tree after this loop.
+            if let Some(child) = parent.child(i) {
+                self.convert(&child);
+            }
+        }
+        self.mark_converted(level, to.saturating_sub(from));
+    }
+
+    fn mark_converted(&mut self, level: usize, n: usize) {
+        if self.detach {
+            self.entered[level].detach_first(n);
+        } else {
+            self.done[level] += n;
+        }
+    }
+
+    /// Finishes entered nodes at `from` and deeper: their remaining children, then their exit.
+    fn close_entered(&mut self, from: usize) {
+        while self.entered.len() > from {
+            let level = self.entered.len() - 1;
+            let count = self.entered[level].child_count();
+            let to = if self.detach { count + self.done[level] } else { count };
+            self.convert_range(level, to);
+            if let (Some(node), Some(trace)) = (self.entered.last(), self.trace.as_mut()) {
+                trace.push(Traced {
+                    node: node.clone(),
+                    html: node.serialize(),
+                    parent: node.parent(),
+                });
+            }
+            self.walker.exit();
+            let node = self.entered.pop();
+            self.done.pop();
+            // Mark it converted in its parent, unless the tree builder has already taken it out.
+            if let (Some(node), Some(parent)) = (node, level.checked_sub(1)) {
+                let index = if self.detach { 0 } else { self.done[parent] };
+                if self.entered[parent].child(index).is_some_and(|c| c.same(&node)) {
+                    self.mark_converted(parent, 1);
+                }
+            }
+        }
+    }
+
+    fn enter(&mut self, node: Node) {
+        let flow = self.walker.enter(&node);
+        debug_assert_eq!(flow, Flow::Descend, "enterable nodes are never skipped");
+        self.entered.push(node);
+        self.done.push(0);
+    }
+
+    fn flush(&mut self, at_end: bool) {
+        if self.entered.is_empty() {
+            match dom::find_body(&self.document) {
+                Some(body) => self.enter(body),
+                None => {
+                    if at_end {
+                        let document = self.document.clone();
+                        self.convert(&document);
+                    }
+                    return;
+                }
+            }
+        }
+        if at_end {
+            self.close_entered(0);
+            return;
+        }
+        let mut level = 0;
+        loop {
+            let parent = self.entered[level].clone();
+            let Some(last) = parent.last_child() else { break };
+            if level + 1 < self.entered.len() {
+                if last.same(&self.entered[level + 1]) {
+                    level += 1;
+                    continue;
+                }
+                self.close_entered(level + 1);
+            }
+            // DESIGN.md flush rule: a trailing table can still receive foster-parented content before it.
+            if last.is("table") {
+                break;
+            }
+            let count = parent.child_count();
+            let to = if self.detach {
+                count - 1 + self.done[level]
+            } else {
+                count - 1
+            };
+            self.convert_range(level, to);
+            // Below an open formatting element nothing is final (the adoption agency may move it).
+            if crate::rules::is_formatting(last.tag()) || !is_enterable(&last) {
+                break;
+            }
+            self.enter(last);
+            level += 1;
+        }
+    }
+}
+
+/// Decodes UTF-8 from `chunk` after the incomplete sequence kept in `tail`, keeping a new incomplete tail
+/// unless `last`. Invalid bytes become U+FFFD exactly as `String::from_utf8_lossy` would on the whole input.
+fn decode_utf8(tail: &mut Vec<u8>, chunk: &[u8], last: bool) -> String {
+    tail.extend_from_slice(chunk);
+    let mut out = String::with_capacity(tail.len());
+    let mut rest: &[u8] = tail;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                out.push_str(s);
+                rest = &[];
+                break;
+            }
+            Err(e) => {
+                let (valid, after) = rest.split_at(e.valid_up_to());
+                out.push_str(std::str::from_utf8(valid).expect("valid prefix")); // ok: validated just above.
+                match e.error_len() {
+                    Some(n) => {
+                        out.push('\u{FFFD}');
+                        rest = &after[n..];
+                    }
+                    None if last => {
+                        out.push('\u{FFFD}');
+                        rest = &[];
+                        break;
+                    }
+                    None => {
+                        rest = after;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    let keep = rest.to_vec();
+    *tail = keep;
+    out
+}
+
+/// A streaming converter: feed it HTML bytes in chunks of any size, and it writes Markdown to `output` as
+/// soon as blocks are finished.
+///
+/// Input is read as UTF-8 (invalid bytes become U+FFFD). The output is the same however the input is split.
 ///
 /// # Example
 ///
@@ -16,47 +253,107 @@ use crate::{Error, Options, Result};
 /// ```
 pub struct Converter<W: Write> {
     out: W,
-    input: Vec<u8>,
     options: Options,
+    pipeline: Pipeline,
+    writer: MarkdownWriter,
+    tail: Vec<u8>,
+    fed: u64,
+    buf: String,
 }
 
 impl<W: Write> Converter<W> {
     /// Creates a converter writing to `output`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let c = html2cmark::Converter::new(std::io::sink(), html2cmark::Options::default());
+    /// c.finish().unwrap();
+    /// ```
     pub fn new(output: W, options: Options) -> Self {
+        let writer = MarkdownWriter::new(&options);
+        let pipeline = Pipeline::new(options.clone(), true);
         Converter {
             out: output,
-            input: Vec::new(),
             options,
+            pipeline,
+            writer,
+            tail: Vec::new(),
+            fed: 0,
+            buf: String::new(),
         }
     }
 
-    /// Feeds a chunk of input.
+    /// Feeds a chunk of input; Markdown for the blocks it finishes is written.
     ///
     /// # Errors
     ///
-    /// [`Error::Write`] when writing output fails.
+    /// [`Error::Write`] when writing output fails; [`Error::InputTooLarge`] past
+    /// [`Options::max_input_bytes`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let mut c = html2cmark::Converter::new(Vec::new(), html2cmark::Options::default());
+    /// for chunk in [&b"<p>caf"[..], &b"\xC3"[..], &b"\xA9</p>"[..]] {
+    ///     c.feed(chunk).unwrap();
+    /// }
+    /// assert_eq!(c.finish().unwrap(), "café\n".as_bytes());
+    /// ```
     pub fn feed(&mut self, chunk: &[u8]) -> Result<()> {
-        self.input.extend_from_slice(chunk);
-        Ok(())
+        self.fed = self.fed.saturating_add(chunk.len() as u64);
+        if let Some(limit) = self.options.max_input_bytes {
+            if self.fed > limit {
+                return Err(Error::InputTooLarge { limit });
+            }
+        }
+        let text = decode_utf8(&mut self.tail, chunk, false);
+        self.pipeline.feed(&text);
+        self.write_events()
     }
 
-    /// Ends the input and returns the output.
+    /// Ends the input, writes the rest of the Markdown and returns the output.
     ///
     /// # Errors
     ///
     /// [`Error::Write`] when writing output fails.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let mut c = html2cmark::Converter::new(Vec::new(), html2cmark::Options::default());
+    /// c.feed(b"<h1>Title").unwrap();
+    /// let md = String::from_utf8(c.finish().unwrap()).unwrap();
+    /// assert!(md.contains("Title"));
+    /// ```
     pub fn finish(mut self) -> Result<W> {
-        let md = convert_str(&String::from_utf8_lossy(&self.input), &self.options);
-        self.out.write_all(md.as_bytes()).map_err(Error::Write)?;
+        let text = decode_utf8(&mut self.tail, &[], true);
+        self.pipeline.feed(&text);
+        self.pipeline.finish();
+        self.write_events()?;
+        self.writer.finish(&mut self.buf);
+        self.out.write_all(self.buf.as_bytes()).map_err(Error::Write)?;
+        self.buf.clear();
         Ok(self.out)
+    }
+
+    fn write_events(&mut self) -> Result<()> {
+        for event in self.pipeline.take_events() {
+            self.writer.push(event, &mut self.buf);
+        }
+        if !self.buf.is_empty() {
+            self.out.write_all(self.buf.as_bytes()).map_err(Error::Write)?;
+            self.buf.clear();
+        }
+        Ok(())
     }
 }
 
-/// Converts everything `input` yields, writing Markdown to `output`.
+/// Converts everything `input` yields, writing Markdown to `output` as it goes.
 ///
 /// # Errors
 ///
-/// [`Error::Read`] or [`Error::Write`].
+/// [`Error::Read`] or [`Error::Write`], or [`Error::InputTooLarge`] past [`Options::max_input_bytes`].
 ///
 /// # Example
 ///
@@ -84,4 +381,49 @@ pub(crate) fn convert_str(html: &str, options: &Options) -> String {
     let mut out = String::new();
     crate::writer::push_markdown_with(&mut out, crate::walk::events(html, options), options);
     out
+}
+
+/// Test hook for the flush rule (not a stable API): parses `input` in chunks of `chunk` bytes, records each
+/// node at the moment the streaming converter converts it, and checks after the end of input that none of
+/// them changed (same serialization, same parent). Returns how many nodes were checked, or a description of
+/// the first node that changed.
+///
+/// # Example
+///
+/// ```
+/// let checked = html2cmark::check_flush_rule(b"<p>a</p><p>b</p><div>c<b>d</div>", 3).unwrap();
+/// assert!(checked > 0);
+/// ```
+#[doc(hidden)]
+pub fn check_flush_rule(input: &[u8], chunk: usize) -> std::result::Result<usize, String> {
+    let mut pipeline = Pipeline::new(Options::DEFAULT, false);
+    pipeline.trace = Some(Vec::new());
+    let mut tail = Vec::new();
+    for piece in input.chunks(chunk.max(1)) {
+        let text = decode_utf8(&mut tail, piece, false);
+        pipeline.feed(&text);
+    }
+    let text = decode_utf8(&mut tail, &[], true);
+    pipeline.feed(&text);
+    // Stop recording before the end of input: at the end everything is final by definition.
+    let traced = pipeline.trace.take().unwrap_or_default();
+    pipeline.finish();
+    for t in &traced {
+        let now = t.node.serialize();
+        if now != t.html {
+            return Err(format!(
+                "node changed after it was flushed:\n  then: {:?}\n  now:  {:?}",
+                t.html, now
+            ));
+        }
+        let same_parent = match (&t.parent, t.node.parent()) {
+            (Some(a), Some(b)) => a.same(&b),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same_parent {
+            return Err(format!("node moved after it was flushed: {:?}", t.html));
+        }
+    }
+    Ok(traced.len())
 }

@@ -1,22 +1,43 @@
-//! DOM to events: an iterative walk (explicit stack) that maps HTML elements to `pulldown_cmark::Event`s.
+//! DOM to events: a state machine fed element entries, exits and text in document order.
 //!
-//! This is the first, whole-document version of the walker: it parses the document, then walks it. Inline
-//! formatting opens lazily (an element's `Start` is emitted only when visible content arrives), so empty
-//! wrappers vanish and spaces move outside emphasis and links.
+//! The machine never looks ahead except into subtrees it converts whole (tables, code, images) and into the
+//! first [`rules::LIST_LOOKAHEAD`] children of a list, so the streaming driver can enter open containers
+//! early and feed finished children one by one: the events come out the same however the input was chunked.
+//!
+//! Inline formatting opens lazily: entering `<b>` pushes a frame, and `Start(Strong)` is emitted only when
+//! visible content arrives inside it, after any pending space or break. So empty wrappers vanish, spaces move
+//! outside emphasis and links, and formatting still active after a block boundary re-opens in the next
+//! paragraph.
+//!
+//! Decisions worth knowing:
+//! - Lists: loose or tight is decided by [`rules::list_plan`] from the first 16 element children. In a tight
+//!   item, two inline runs separated by a block boundary are joined with a hard break; an ordered list not
+//!   starting at 1 that follows text in a tight item starts at 1 (past the look-ahead; within it, the list is
+//!   made loose instead). Known limit: text after a nested list, quote or code block in a tight item past the
+//!   look-ahead cannot be written tightly and will read back as a lazy continuation of that block.
+//! - `Options::unsupported` applies to `sub`, `sup`, `u`, `ins`, `mark`, `small` and `big`; `details` and
+//!   `summary` always keep their content (summary as a strong paragraph).
+//! - A table holding another table is kept as paragraphs (one per non-empty cell); an inner table that
+//!   holds no table is still written as a table (up to 8 such levels deep; deeper, every table is kept as
+//!   paragraphs, so that deeply nested tables cost linear time).
+//! - Block quotes and lists nested deeper than `Options::max_depth` become plain block boundaries.
 
-use html5ever::tendril::TendrilSink;
-use markup5ever_rcdom::{Handle, NodeData, RcDom};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
+use std::mem;
 
-use crate::Options;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
 
-/// The events for a document, in order: what [`crate::events`] returns.
+use crate::dom::{Kind, Node};
+use crate::rules;
+use crate::{Options, Unsupported};
+
+/// The events for a document, in order. Returned by [`events`](crate::events).
 ///
 /// # Example
 ///
 /// ```
-/// let n = html2cmark::events("<p>a</p><p>b</p>", &html2cmark::Options::default()).count();
-/// assert_eq!(n, 6);
+/// use html2cmark::pulldown_cmark::Event;
+/// let events = html2cmark::events("<hr>", &html2cmark::Options::default());
+/// assert_eq!(events.collect::<Vec<_>>(), vec![Event::Rule]);
 /// ```
 pub struct Events {
     inner: std::vec::IntoIter<Event<'static>>,
@@ -30,519 +51,842 @@ impl Iterator for Events {
 }
 
 pub(crate) fn events(html: &str, options: &Options) -> Events {
-    let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
-    let mut w = Walker {
-        options,
-        out: Vec::new(),
-        para: Para::Closed,
-        space: false,
-        breaks: 0,
-        inline: Vec::new(),
-        blocks: Vec::new(),
-    };
-    w.walk(&dom.document);
-    w.close_para();
+    let mut pipe = crate::stream::Pipeline::new(options.clone(), true);
+    pipe.feed(html);
+    pipe.finish();
     Events {
-        inner: w.out.into_iter(),
+        inner: pipe.take_events().into_iter(),
     }
 }
 
+/// What a walker's root holds.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Para {
-    Closed,
-    /// A paragraph (or the text of a tight list item, `tight`) with content.
-    Open {
-        tight: bool,
-    },
+pub(crate) enum CellRoot {
+    /// A document: inline runs become paragraphs.
+    Paragraphs,
+    /// A table cell: inline only.
+    Cell,
 }
 
-/// What a block element contributes around its content.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum BlockKind {
-    /// A block boundary only (div, section, …).
-    Plain,
-    Heading(HeadingLevel),
+/// Whether the walk goes into an element's children.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Flow {
+    Descend,
+    Skip,
+}
+
+/// Where inline runs go.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Ctx {
+    /// Runs are paragraphs (document, block quote, loose item).
+    Para,
+    /// Runs are bare inline content; a second run is joined with a hard break (tight item).
+    Tight,
+    /// Inside a heading: block boundaries are spaces.
+    Heading,
+    /// Inside a table cell: block boundaries are `<br>`.
+    Cell,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Inline {
+    Strong,
+    Emph,
+    Strike,
+    Link(String, String),
+    Html(String),
+}
+
+impl Inline {
+    fn bit(&self) -> u8 {
+        match self {
+            Inline::Strong => 1,
+            Inline::Emph => 2,
+            Inline::Strike => 4,
+            Inline::Link(..) => 8,
+            Inline::Html(_) => 0,
+        }
+    }
+    fn start(&self) -> Event<'static> {
+        match self {
+            Inline::Strong => Event::Start(Tag::Strong),
+            Inline::Emph => Event::Start(Tag::Emphasis),
+            Inline::Strike => Event::Start(Tag::Strikethrough),
+            Inline::Link(d, t) => Event::Start(rules::link_tag(d.clone(), t.clone(), false)),
+            Inline::Html(tag) => Event::InlineHtml(format!("<{tag}>").into()),
+        }
+    }
+    fn end(&self) -> Event<'static> {
+        match self {
+            Inline::Strong => Event::End(TagEnd::Strong),
+            Inline::Emph => Event::End(TagEnd::Emphasis),
+            Inline::Strike => Event::End(TagEnd::Strikethrough),
+            Inline::Link(..) => Event::End(TagEnd::Link),
+            Inline::Html(tag) => Event::InlineHtml(format!("</{tag}>").into()),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum FrameKind {
+    Root,
+    /// A block boundary on entry and exit, no Markdown of its own.
+    Div,
     Quote,
     List {
         ordered: bool,
-        loose: bool,
+        tight: bool,
     },
-    Item {
-        loose: bool,
-    },
+    /// A list item; implicit items (non-`li` content of a list) open lazily.
+    Item,
+    Heading(HeadingLevel),
+    Inline(Inline),
+    /// `q`: quotation marks around the content.
+    Q,
+    /// Content only.
+    Transparent,
 }
 
-struct Walker<'o> {
-    options: &'o Options,
+#[derive(Clone, Debug)]
+struct Frame {
+    kind: FrameKind,
+    /// For lazy frames (implicit items, headings, inline formatting): whether Start was emitted.
+    opened: bool,
+    /// The context inline runs have inside this frame.
+    ctx: Ctx,
+    /// Bits of the inline formatting active here (to collapse nesting and never nest links).
+    active: u8,
+    /// Block quotes and lists around (and including) this frame, for `max_depth`.
+    depth: usize,
+    /// Raw-HTML inline frames around (and including) this frame.
+    html_depth: usize,
+    /// Tables kept as paragraphs around this frame (past a few, inner tables are not even examined, so that
+    /// nested tables cost linear time).
+    table_depth: usize,
+    /// Directly inside a list item (no block quote, list or heading in between).
+    in_item: bool,
+}
+
+/// The run of inline content being built.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Paragraph,
+    Bare,
+}
+
+/// How many tables-kept-as-paragraphs deep an inner table is still examined for being a GFM table.
+const MAX_TABLE_SCANS: usize = 8;
+
+/// The walker state machine.
+pub(crate) struct Walker {
+    options: Options,
+    frames: Vec<Frame>,
+    /// Frame-stack length before each entered element, so exit pops what entry pushed.
+    marks: Vec<usize>,
+    /// Indices of frames that open lazily (implicit items, headings, inline formatting).
+    lazy: Vec<usize>,
     out: Vec<Event<'static>>,
-    para: Para,
+    text: String,
+    run: Option<Run>,
     space: bool,
     breaks: usize,
-    /// Open inline formatting: the tag, and whether its `Start` has been emitted in the current paragraph.
-    inline: Vec<(Tag<'static>, bool)>,
-    blocks: Vec<BlockKind>,
+    /// The pending break in a cell comes from a block boundary only.
+    boundary_break: bool,
+    /// A tight item's run ended at a block boundary: the next run in the item starts with a hard break.
+    join: bool,
+    /// Nothing has been emitted since `Start(Item)`.
+    item_fresh: bool,
+    task: Option<bool>,
+    /// Formatting just closed, whose End is held back: if the same formatting opens again right away
+    /// (`<b>a</b><b>b</b>`), the two merge into one.
+    deferred: Vec<Inline>,
+    /// Length of `text` when the first deferred End was held back (text before it precedes the Ends).
+    deferred_at: usize,
 }
 
-enum Step {
-    Enter(Handle),
-    Exit(Exit),
-}
-
-enum Exit {
-    Block(BlockKind),
-    Inline,
-    Nothing,
-}
-
-fn name(node: &Handle) -> Option<&str> {
-    match &node.data {
-        NodeData::Element { name, .. } => Some(&name.local),
-        _ => None,
-    }
-}
-
-fn attr(node: &Handle, key: &str) -> Option<String> {
-    match &node.data {
-        NodeData::Element { attrs, .. } => attrs
-            .borrow()
-            .iter()
-            .find(|a| &*a.name.local == key)
-            .map(|a| a.value.to_string()),
-        _ => None,
-    }
-}
-
-/// The text content of a subtree, iteratively; `<br>` becomes a newline.
-fn text_content(node: &Handle) -> String {
-    let mut s = String::new();
-    let mut stack = vec![node.clone()];
-    while let Some(n) = stack.pop() {
-        match &n.data {
-            NodeData::Text { contents } => s.push_str(&contents.borrow()),
-            NodeData::Element { name, .. } if &*name.local == "br" => s.push('\n'),
-            _ => {}
-        }
-        for c in n.children.borrow().iter().rev() {
-            stack.push(c.clone());
-        }
-    }
-    s
-}
-
-fn is_block(tag: &str) -> bool {
-    matches!(
-        tag,
-        "p" | "div"
-            | "section"
-            | "article"
-            | "main"
-            | "header"
-            | "footer"
-            | "aside"
-            | "nav"
-            | "address"
-            | "center"
-            | "figure"
-            | "figcaption"
-            | "form"
-            | "fieldset"
-            | "details"
-            | "summary"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "table"
-            | "thead"
-            | "tbody"
-            | "tfoot"
-            | "tr"
-            | "caption"
-            | "body"
-            | "html"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "blockquote"
-            | "ul"
-            | "ol"
-            | "li"
-            | "pre"
-            | "hr"
-            | "menu"
-            | "hgroup"
-            | "search"
-            | "dialog"
-            | "legend"
-            | "optgroup"
-    )
-}
-
-fn dropped(tag: &str) -> bool {
-    matches!(
-        tag,
-        "head"
-            | "script"
-            | "style"
-            | "template"
-            | "noscript"
-            | "svg"
-            | "math"
-            | "select"
-            | "textarea"
-            | "input"
-            | "iframe"
-            | "video"
-            | "audio"
-            | "embed"
-            | "object"
-            | "canvas"
-            | "map"
-            | "title"
-            | "meta"
-            | "link"
-    )
-}
-
-/// A list is loose when one of its items holds a paragraph or two blocks.
-fn list_is_loose(list: &Handle) -> bool {
-    list.children
-        .borrow()
-        .iter()
-        .filter(|c| name(c) == Some("li"))
-        .any(|li| {
-            let blocks = li
-                .children
-                .borrow()
-                .iter()
-                .filter(|c| name(c).is_some_and(|n| is_block(n) && !matches!(n, "ul" | "ol")))
-                .count();
-            li.children.borrow().iter().any(|c| name(c) == Some("p")) || blocks >= 2
-        })
-}
-
-impl Walker<'_> {
-    fn walk(&mut self, root: &Handle) {
-        let mut stack = vec![Step::Enter(root.clone())];
-        while let Some(step) = stack.pop() {
-            match step {
-                Step::Exit(Exit::Block(kind)) => self.exit_block(kind),
-                Step::Exit(Exit::Inline) => self.exit_inline(),
-                Step::Exit(Exit::Nothing) => {}
-                Step::Enter(node) => {
-                    let exit = match &node.data {
-                        NodeData::Text { contents } => {
-                            let t = contents.borrow().to_string();
-                            self.text(&t);
-                            continue;
-                        }
-                        NodeData::Document => Exit::Nothing,
-                        NodeData::Element { .. } => match self.enter_element(&node) {
-                            Some(exit) => exit,
-                            None => continue,
-                        },
-                        _ => continue,
-                    };
-                    stack.push(Step::Exit(exit));
-                    for c in node.children.borrow().iter().rev() {
-                        stack.push(Step::Enter(c.clone()));
-                    }
-                }
-            }
+impl Walker {
+    pub(crate) fn new(options: Options, root: CellRoot) -> Self {
+        let ctx = if root == CellRoot::Cell { Ctx::Cell } else { Ctx::Para };
+        let frame = Frame {
+            kind: FrameKind::Root,
+            opened: true,
+            ctx,
+            active: 0,
+            depth: 0,
+            html_depth: 0,
+            table_depth: 0,
+            in_item: false,
+        };
+        Walker {
+            options,
+            frames: vec![frame],
+            marks: Vec::new(),
+            lazy: Vec::new(),
+            out: Vec::new(),
+            text: String::new(),
+            run: None,
+            space: false,
+            breaks: 0,
+            boundary_break: false,
+            join: false,
+            item_fresh: false,
+            task: None,
+            deferred: Vec::new(),
+            deferred_at: 0,
         }
     }
 
-    /// Handles an element's start; `None` when its children are not to be walked.
-    fn enter_element(&mut self, node: &Handle) -> Option<Exit> {
-        let tag = name(node).unwrap_or("");
-        if dropped(tag) {
-            return None;
+    /// Takes the events produced so far.
+    pub(crate) fn take(&mut self) -> Vec<Event<'static>> {
+        // Held-back Ends with no text after them may still merge: keep them (and the text before them), so
+        // that the events do not depend on when they were taken.
+        if self.deferred.is_empty() || self.text.len() > self.deferred_at {
+            self.flush_text();
         }
-        let in_heading = self.blocks.iter().any(|b| matches!(b, BlockKind::Heading(_)));
-        match tag {
-            "br" => {
-                if in_heading {
-                    self.space = true;
-                } else if self.para != Para::Closed {
-                    self.breaks += 1;
-                }
-                None
+        mem::take(&mut self.out)
+    }
+
+    fn top(&self) -> &Frame {
+        self.frames.last().expect("root frame") // ok: the root frame is never popped (exit keeps >= 1 frame).
+    }
+
+    fn ctx(&self) -> Ctx {
+        self.top().ctx
+    }
+
+    // ---- output helpers ----
+
+    /// Pushes pending text and held-back Ends, in document order.
+    fn flush_text(&mut self) {
+        if !self.deferred.is_empty() {
+            let after = self.text.split_off(self.deferred_at.min(self.text.len()));
+            if !self.text.is_empty() {
+                self.out.push(Event::Text(CowStr::from(mem::take(&mut self.text))));
             }
-            "hr" => {
-                self.close_para();
-                self.out.push(Event::Rule);
-                None
+            for inline in mem::take(&mut self.deferred) {
+                self.out.push(inline.end());
             }
-            "pre" => {
-                self.close_para();
-                let mut text = text_content(node);
-                if !text.ends_with('\n') {
-                    text.push('\n');
-                }
-                let lang = code_language(node);
-                self.out
-                    .push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang.into()))));
-                self.out.push(Event::Text(text.into()));
-                self.out.push(Event::End(TagEnd::CodeBlock));
-                None
-            }
-            "code" | "kbd" | "samp" | "tt" => {
-                let code: String = text_content(node).split_whitespace().collect::<Vec<_>>().join(" ");
-                if !code.is_empty() {
-                    self.content();
-                    self.out.push(Event::Code(code.into()));
-                }
-                None
-            }
-            "img" => {
-                let src = attr(node, "src")
-                    .filter(|s| !s.is_empty() && !s.starts_with("data:"))
-                    .or_else(|| attr(node, "data-src"));
-                let alt = attr(node, "alt").unwrap_or_default();
-                let alt = alt.split_whitespace().collect::<Vec<_>>().join(" ");
-                match src {
-                    Some(src) => {
-                        self.content();
-                        let title = attr(node, "title").unwrap_or_default();
-                        self.out.push(Event::Start(Tag::Image {
-                            link_type: LinkType::Inline,
-                            dest_url: src.into(),
-                            title: title.into(),
-                            id: CowStr::Borrowed(""),
-                        }));
-                        if !alt.is_empty() {
-                            self.out.push(Event::Text(alt.into()));
-                        }
-                        self.out.push(Event::End(TagEnd::Image));
-                    }
-                    None => self.text(&alt),
-                }
-                None
-            }
-            "strong" | "b" => Some(self.enter_inline(Tag::Strong)),
-            "em" | "i" | "cite" | "dfn" | "var" => Some(self.enter_inline(Tag::Emphasis)),
-            "del" | "s" | "strike" if self.options.strikethrough => Some(self.enter_inline(Tag::Strikethrough)),
-            "a" => match attr(node, "href") {
-                Some(href) if !self.inline.iter().any(|(t, _)| matches!(t, Tag::Link { .. })) => {
-                    let title = attr(node, "title").unwrap_or_default();
-                    Some(self.enter_inline(Tag::Link {
-                        link_type: LinkType::Inline,
-                        dest_url: href.trim().to_string().into(),
-                        title: title.into(),
-                        id: CowStr::Borrowed(""),
-                    }))
-                }
-                _ => Some(Exit::Nothing),
-            },
-            t if in_heading && is_block(t) => {
-                self.space = true;
-                Some(Exit::Nothing)
-            }
-            t if is_block(t) => {
-                self.close_para();
-                let kind = match t {
-                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                        let level =
-                            HeadingLevel::try_from(usize::from(t.as_bytes()[1] - b'0')).unwrap_or(HeadingLevel::H6);
-                        self.out.push(Event::Start(Tag::Heading {
-                            level,
-                            id: None,
-                            classes: vec![],
-                            attrs: vec![],
-                        }));
-                        BlockKind::Heading(level)
-                    }
-                    "blockquote" => {
-                        self.out.push(Event::Start(Tag::BlockQuote(None)));
-                        BlockKind::Quote
-                    }
-                    "ul" | "ol" => {
-                        let ordered = t == "ol";
-                        let start = if ordered {
-                            Some(
-                                attr(node, "start")
-                                    .and_then(|s| s.trim().parse::<u64>().ok())
-                                    .unwrap_or(1)
-                                    .min(999_999_999),
-                            )
-                        } else {
-                            None
-                        };
-                        self.out.push(Event::Start(Tag::List(start)));
-                        BlockKind::List {
-                            ordered,
-                            loose: list_is_loose(node),
-                        }
-                    }
-                    "li" => {
-                        let loose = match self.blocks.last() {
-                            Some(BlockKind::List { loose, .. }) => *loose,
-                            _ => false,
-                        };
-                        self.out.push(Event::Start(Tag::Item));
-                        BlockKind::Item { loose }
-                    }
-                    _ => BlockKind::Plain,
-                };
-                self.blocks.push(kind);
-                Some(Exit::Block(kind))
-            }
-            _ => Some(Exit::Nothing),
+            self.text = after;
+        }
+        if !self.text.is_empty() {
+            self.out.push(Event::Text(CowStr::from(mem::take(&mut self.text))));
         }
     }
 
-    fn exit_block(&mut self, kind: BlockKind) {
-        self.close_para();
-        self.blocks.pop();
-        match kind {
-            BlockKind::Plain => {}
-            BlockKind::Heading(level) => {
-                if matches!(self.out.last(), Some(Event::Start(Tag::Heading { .. }))) {
-                    self.out.pop();
-                } else {
-                    self.out.push(Event::End(TagEnd::Heading(level)));
-                }
-            }
-            BlockKind::Quote => self.out.push(Event::End(TagEnd::BlockQuote(None))),
-            BlockKind::List { ordered, .. } => self.out.push(Event::End(TagEnd::List(ordered))),
-            BlockKind::Item { .. } => self.out.push(Event::End(TagEnd::Item)),
-        }
+    fn emit(&mut self, event: Event<'static>) {
+        self.flush_text();
+        self.item_fresh = false;
+        self.out.push(event);
     }
 
-    fn enter_inline(&mut self, tag: Tag<'static>) -> Exit {
-        // Nested formatting of the same kind adds nothing.
-        if self
-            .inline
-            .iter()
-            .any(|(t, _)| std::mem::discriminant(t) == std::mem::discriminant(&tag))
-        {
-            return Exit::Nothing;
-        }
-        self.inline.push((tag, false));
-        Exit::Inline
+    /// Emits a block-level event: the current run ends first, lazy containers open.
+    fn block(&mut self, event: Event<'static>) {
+        self.end_run();
+        self.open_lazy_blocks();
+        self.emit(event);
+        self.join = false;
+        self.task = None;
     }
 
-    fn exit_inline(&mut self) {
-        if let Some((tag, emitted)) = self.inline.pop()
-            && emitted
-        {
-            self.out.push(Event::End(tag.to_end()));
-        }
-    }
-
-    /// Whitespace-collapsing text.
-    fn text(&mut self, t: &str) {
-        let mut words = t.split([' ', '\t', '\n', '\r', '\x0C']).peekable();
-        if t.starts_with([' ', '\t', '\n', '\r', '\x0C']) {
-            self.space = true;
-        }
-        let mut first = true;
-        while let Some(word) = words.next() {
-            if word.is_empty() {
+    fn open_lazy_blocks(&mut self) {
+        for k in 0..self.lazy.len() {
+            let i = self.lazy[k];
+            if self.frames[i].opened {
                 continue;
             }
-            if !first {
-                self.space = true;
+            let event = match &self.frames[i].kind {
+                FrameKind::Item => Event::Start(Tag::Item),
+                FrameKind::Heading(level) => Event::Start(Tag::Heading {
+                    level: *level,
+                    id: None,
+                    classes: vec![],
+                    attrs: vec![],
+                }),
+                _ => continue,
+            };
+            self.frames[i].opened = true;
+            self.emit(event);
+            self.join = false;
+            if matches!(self.frames[i].kind, FrameKind::Item) {
+                self.item_fresh = true;
             }
-            first = false;
-            self.content();
-            self.push_text(word);
-            let _ = words.peek();
         }
-        if t.ends_with([' ', '\t', '\n', '\r', '\x0C']) {
+    }
+
+    /// Ends the current inline run: open formatting is closed (and re-opens lazily later), a paragraph ends.
+    fn end_run(&mut self) {
+        self.space = false;
+        self.breaks = 0;
+        self.boundary_break = false;
+        let Some(run) = self.run.take() else { return };
+        self.flush_text();
+        for k in (0..self.lazy.len()).rev() {
+            let i = self.lazy[k];
+            if let FrameKind::Inline(inline) = &self.frames[i].kind {
+                if self.frames[i].opened {
+                    let end = inline.end();
+                    self.frames[i].opened = false;
+                    self.emit(end);
+                }
+            }
+        }
+        match run {
+            Run::Paragraph => self.emit(Event::End(TagEnd::Paragraph)),
+            Run::Bare => self.join = true,
+        }
+    }
+
+    /// A block boundary in the current context.
+    fn boundary(&mut self) {
+        match self.ctx() {
+            Ctx::Para | Ctx::Tight => self.end_run(),
+            Ctx::Heading => self.soft_space(),
+            Ctx::Cell => {
+                if self.run.is_some() {
+                    if self.breaks == 0 {
+                        self.breaks = 1;
+                        self.boundary_break = true;
+                    }
+                    self.space = false;
+                }
+            }
+        }
+    }
+
+    fn soft_space(&mut self) {
+        if self.run.is_some() && self.breaks == 0 {
             self.space = true;
         }
     }
 
-    fn push_text(&mut self, s: &str) {
-        if let Some(Event::Text(prev)) = self.out.last_mut() {
-            *prev = CowStr::from(format!("{prev}{s}"));
-        } else {
-            self.out.push(Event::Text(s.to_string().into()));
-        }
-    }
-
-    /// Called before visible content: opens the paragraph, writes pending breaks and space, opens formatting.
-    fn content(&mut self) {
-        if self.breaks >= 2 {
-            self.close_para();
-        }
-        if self.para == Para::Closed {
-            let in_heading = matches!(self.blocks.last(), Some(BlockKind::Heading(_)));
-            let tight = match self.blocks.last() {
-                Some(BlockKind::Item { loose }) => !loose,
-                _ => false,
-            };
-            if !in_heading && !tight {
-                self.out.push(Event::Start(Tag::Paragraph));
-            }
-            self.para = Para::Open {
-                tight: tight || in_heading,
-            };
-            self.space = false;
-            self.breaks = 0;
-        }
-        if self.breaks > 0 {
-            self.out.push(Event::HardBreak);
-            self.breaks = 0;
-            self.space = false;
-        }
-        if self.space {
-            self.push_text(" ");
-            self.space = false;
-        }
-        for (tag, emitted) in self.inline.iter_mut() {
-            if !*emitted {
-                self.out.push(Event::Start(tag.clone()));
-                *emitted = true;
-            }
-        }
-    }
-
-    fn close_para(&mut self) {
-        if let Para::Open { tight } = self.para {
-            for (tag, emitted) in self.inline.iter_mut().rev() {
-                if *emitted {
-                    self.out.push(Event::End(tag.to_end()));
-                    *emitted = false;
+    fn line_break(&mut self) {
+        match self.ctx() {
+            Ctx::Heading => self.soft_space(),
+            _ => {
+                if self.run.is_some() {
+                    // A `<br>` right after a block boundary in a cell is the same line break, not a second one.
+                    if self.boundary_break {
+                        self.boundary_break = false;
+                    } else {
+                        self.breaks += 1;
+                    }
+                    self.space = false;
                 }
             }
-            if !tight {
-                self.out.push(Event::End(TagEnd::Paragraph));
-            }
         }
-        self.para = Para::Closed;
+    }
+
+    /// Visible content is about to be emitted: open what is lazy, place pending spaces and breaks.
+    fn content(&mut self) {
+        self.open_lazy_blocks();
+        let ctx = self.ctx();
+        if self.run.is_some() && self.breaks >= 2 && matches!(ctx, Ctx::Para | Ctx::Tight) {
+            self.end_run();
+        }
+        let mut merge = self.run.is_some()
+            && self.breaks == 0
+            && !self.space
+            && self.text.len() == self.deferred_at
+            && !self.deferred.is_empty();
+        if self.run.is_none() {
+            let run = if ctx == Ctx::Para { Run::Paragraph } else { Run::Bare };
+            if run == Run::Paragraph {
+                self.emit(Event::Start(Tag::Paragraph));
+            } else if ctx == Ctx::Tight && self.join {
+                self.emit(Event::HardBreak);
+            }
+            self.join = false;
+            self.run = Some(run);
+            if let Some(checked) = self.task.take() {
+                self.emit(Event::TaskListMarker(checked));
+            }
+        } else if self.breaks > 0 {
+            match ctx {
+                Ctx::Cell => {
+                    for _ in 0..self.breaks {
+                        self.emit(Event::InlineHtml("<br>".into()));
+                    }
+                }
+                _ => self.emit(Event::HardBreak),
+            }
+        } else if self.space {
+            self.text.push(' ');
+        }
         self.space = false;
         self.breaks = 0;
-    }
-}
-
-/// The language of a `<pre>` from `class="language-x"`, `lang-x`, `highlight-source-x` or `data-lang`, on the
-/// element or its first `<code>` child.
-fn code_language(pre: &Handle) -> String {
-    let mut nodes = vec![pre.clone()];
-    nodes.extend(
-        pre.children
-            .borrow()
-            .iter()
-            .filter(|c| name(c) == Some("code"))
-            .cloned(),
-    );
-    for n in &nodes {
-        if let Some(lang) = attr(n, "data-lang") {
-            return lang;
+        self.boundary_break = false;
+        for k in 0..self.lazy.len() {
+            let i = self.lazy[k];
+            if self.frames[i].opened {
+                continue;
+            }
+            if let FrameKind::Inline(inline) = &self.frames[i].kind {
+                let same = merge && self.deferred.last() == Some(inline);
+                let start = inline.start();
+                self.frames[i].opened = true;
+                if same {
+                    self.deferred.pop();
+                    continue;
+                }
+                merge = false;
+                self.emit(start);
+            }
         }
-        if let Some(class) = attr(n, "class") {
-            for c in class.split_whitespace() {
-                for prefix in ["language-", "lang-", "highlight-source-"] {
-                    if let Some(l) = c.strip_prefix(prefix) {
-                        return l.to_string();
+        self.item_fresh = false;
+    }
+
+    /// Visible text in normal flow: whitespace collapses.
+    pub(crate) fn text(&mut self, s: &str) {
+        if matches!(self.top().kind, FrameKind::List { .. }) {
+            if s.chars().all(rules::is_html_space) {
+                return;
+            }
+            self.marks.push(self.frames.len());
+            self.push_implicit_item();
+            self.flow_text(s);
+            self.exit();
+        } else {
+            self.flow_text(s);
+        }
+    }
+
+    fn flow_text(&mut self, s: &str) {
+        let mut rest = s;
+        while !rest.is_empty() {
+            let ws = rest.find(|c: char| !rules::is_html_space(c)).unwrap_or(rest.len());
+            if ws > 0 {
+                self.soft_space();
+                rest = &rest[ws..];
+            }
+            let word = rest.find(rules::is_html_space).unwrap_or(rest.len());
+            if word > 0 {
+                self.content();
+                self.text.push_str(&rest[..word]);
+                rest = &rest[word..];
+            }
+        }
+    }
+
+    fn literal(&mut self, s: &str) {
+        if !s.is_empty() {
+            self.content();
+            self.text.push_str(s);
+        }
+    }
+
+    // ---- frames ----
+
+    fn push(&mut self, kind: FrameKind, opened: bool) {
+        let parent = self.top();
+        let mut frame = Frame {
+            kind: FrameKind::Transparent,
+            opened,
+            ctx: parent.ctx,
+            active: parent.active,
+            depth: parent.depth,
+            html_depth: parent.html_depth,
+            table_depth: parent.table_depth,
+            in_item: parent.in_item,
+        };
+        match &kind {
+            FrameKind::Quote => {
+                frame.ctx = Ctx::Para;
+                frame.depth += 1;
+                frame.in_item = false;
+            }
+            FrameKind::List { .. } => {
+                frame.depth += 1;
+                frame.in_item = false;
+            }
+            FrameKind::Item => {
+                frame.in_item = true;
+                let tight = self.frames.iter().rev().find_map(|f| match f.kind {
+                    FrameKind::List { tight, .. } => Some(tight),
+                    _ => None,
+                });
+                frame.ctx = if tight == Some(true) { Ctx::Tight } else { Ctx::Para };
+            }
+            FrameKind::Heading(_) => {
+                frame.ctx = Ctx::Heading;
+                frame.in_item = false;
+            }
+            FrameKind::Inline(inline) => {
+                frame.active |= inline.bit();
+                if matches!(inline, Inline::Html(_)) {
+                    frame.html_depth += 1;
+                }
+            }
+            _ => {}
+        }
+        frame.kind = kind;
+        let lazy = matches!(frame.kind, FrameKind::Inline(_) | FrameKind::Heading(_))
+            || (matches!(frame.kind, FrameKind::Item) && !opened);
+        if lazy {
+            self.lazy.push(self.frames.len());
+        }
+        self.frames.push(frame);
+    }
+
+    fn push_implicit_item(&mut self) {
+        self.end_run();
+        self.push(FrameKind::Item, false);
+    }
+
+    fn push_inline(&mut self, inline: Inline) {
+        let top = self.top();
+        let duplicate = inline.bit() != 0 && top.active & inline.bit() != 0;
+        let too_deep = matches!(inline, Inline::Html(_)) && top.html_depth >= self.options.max_depth;
+        if duplicate || too_deep {
+            self.push(FrameKind::Transparent, true);
+        } else {
+            self.push(FrameKind::Inline(inline), false);
+        }
+    }
+
+    fn pop(&mut self) {
+        let Some(frame) = self.frames.pop() else { return };
+        if self.lazy.last() == Some(&self.frames.len()) {
+            self.lazy.pop();
+        }
+        match frame.kind {
+            FrameKind::Root | FrameKind::Transparent => {}
+            FrameKind::Div => self.boundary(),
+            FrameKind::Q => self.literal("\""),
+            FrameKind::Inline(inline) => {
+                if frame.opened {
+                    if self.deferred.is_empty() {
+                        self.deferred_at = self.text.len();
+                    }
+                    self.deferred.push(inline);
+                }
+            }
+            FrameKind::Quote => {
+                self.end_run();
+                self.emit(Event::End(TagEnd::BlockQuote(None)));
+                self.join = false;
+            }
+            FrameKind::List { ordered, .. } => {
+                self.end_run();
+                self.emit(Event::End(TagEnd::List(ordered)));
+                self.join = false;
+            }
+            FrameKind::Item => {
+                self.end_run();
+                self.task = None;
+                if frame.opened {
+                    self.emit(Event::End(TagEnd::Item));
+                }
+                self.join = false;
+            }
+            FrameKind::Heading(level) => {
+                self.end_run();
+                if frame.opened {
+                    self.emit(Event::End(TagEnd::Heading(level)));
+                }
+                self.join = false;
+            }
+        }
+    }
+
+    /// Leaves the element entered last.
+    pub(crate) fn exit(&mut self) {
+        let mark = self.marks.pop().unwrap_or(1).max(1);
+        while self.frames.len() > mark {
+            self.pop();
+        }
+    }
+
+    /// Ends the document: closes everything still open.
+    pub(crate) fn finish(&mut self) {
+        while !self.marks.is_empty() {
+            self.exit();
+        }
+        self.end_run();
+        self.flush_text();
+    }
+
+    // ---- elements ----
+
+    /// Enters an element (or the document); the caller then feeds its children (if `Descend`) and calls
+    /// [`exit`](Self::exit) in both cases.
+    pub(crate) fn enter(&mut self, node: &Node) -> Flow {
+        self.marks.push(self.frames.len());
+        if node.kind() != Kind::Element {
+            return Flow::Descend;
+        }
+        let tag = node.tag();
+        let in_list = matches!(self.top().kind, FrameKind::List { .. });
+        if in_list && tag != "li" {
+            self.push_implicit_item();
+        }
+        let inline_only = matches!(self.ctx(), Ctx::Heading | Ctx::Cell);
+        match tag {
+            "head" | "script" | "style" | "template" | "noscript" | "noframes" | "noembed" | "title" | "select"
+            | "textarea" | "option" | "optgroup" | "datalist" | "meta" | "link" | "base" | "param" | "source"
+            | "track" | "area" | "map" | "canvas" | "frame" | "wbr" => Flow::Skip,
+            "svg" => {
+                let title = rules::collapse(&rules::svg_title(node));
+                self.flow_text(&title);
+                Flow::Skip
+            }
+            "br" => {
+                self.line_break();
+                Flow::Skip
+            }
+            "hr" => {
+                if inline_only {
+                    self.boundary();
+                } else {
+                    self.block(Event::Rule);
+                }
+                Flow::Skip
+            }
+            "img" => {
+                self.img(node);
+                Flow::Skip
+            }
+            "input" => {
+                self.input(node);
+                Flow::Skip
+            }
+            "iframe" | "video" | "audio" | "embed" | "object" => {
+                self.media(node);
+                Flow::Skip
+            }
+            "pre" | "listing" | "xmp" | "plaintext" if !inline_only => {
+                self.code_block(node);
+                Flow::Skip
+            }
+            "code" | "kbd" | "samp" | "tt" | "pre" | "listing" | "xmp" | "plaintext" => {
+                self.code(node);
+                Flow::Skip
+            }
+            "table" if !inline_only && self.top().table_depth >= MAX_TABLE_SCANS => self.div(),
+            "table" if !inline_only && self.options.tables => match rules::table(node, &self.options) {
+                Some(events) => {
+                    self.end_run();
+                    self.open_lazy_blocks();
+                    self.join = false;
+                    self.task = None;
+                    for e in events {
+                        self.emit(e);
+                    }
+                    Flow::Skip
+                }
+                None => {
+                    self.div();
+                    if let Some(top) = self.frames.last_mut() {
+                        top.table_depth += 1;
+                    }
+                    Flow::Descend
+                }
+            },
+            "blockquote" if !inline_only && self.top().depth < self.options.max_depth => {
+                self.block(Event::Start(Tag::BlockQuote(None)));
+                self.push(FrameKind::Quote, true);
+                Flow::Descend
+            }
+            "ul" | "ol" | "menu" | "dir" if !inline_only && self.top().depth < self.options.max_depth => {
+                self.list(node)
+            }
+            "li" if in_list => {
+                self.block(Event::Start(Tag::Item));
+                self.item_fresh = true;
+                self.push(FrameKind::Item, true);
+                Flow::Descend
+            }
+            "summary" | "dt" => {
+                self.div();
+                self.push_inline(Inline::Strong);
+                Flow::Descend
+            }
+            "strong" | "b" => self.inline(Inline::Strong),
+            "em" | "i" | "cite" | "dfn" | "var" => self.inline(Inline::Emph),
+            "del" | "s" | "strike" if self.options.strikethrough => self.inline(Inline::Strike),
+            "a" => match node.attr("href") {
+                Some(href) if self.top().active & Inline::Link(String::new(), String::new()).bit() == 0 => {
+                    let title = node.attr("title").unwrap_or_default();
+                    self.inline(Inline::Link(href.trim().to_string(), title))
+                }
+                _ => self.transparent(),
+            },
+            "q" => {
+                self.literal("\"");
+                self.push(FrameKind::Q, true);
+                Flow::Descend
+            }
+            "sub" | "sup" | "u" | "ins" | "mark" | "small" | "big" => match self.options.unsupported {
+                Unsupported::KeepContent => self.transparent(),
+                Unsupported::Drop => Flow::Skip,
+                Unsupported::KeepHtml => self.inline(Inline::Html(tag.to_string())),
+            },
+            _ if !inline_only && rules::heading_level(tag).is_some() => {
+                self.end_run();
+                if let Some(level) = rules::heading_level(tag) {
+                    self.push(FrameKind::Heading(level), false);
+                }
+                Flow::Descend
+            }
+            _ if rules::is_div_like(tag) => self.div(),
+            _ => self.transparent(),
+        }
+    }
+
+    fn div(&mut self) -> Flow {
+        self.boundary();
+        self.push(FrameKind::Div, true);
+        Flow::Descend
+    }
+
+    fn transparent(&mut self) -> Flow {
+        self.push(FrameKind::Transparent, true);
+        Flow::Descend
+    }
+
+    fn inline(&mut self, inline: Inline) -> Flow {
+        self.push_inline(inline);
+        Flow::Descend
+    }
+
+    fn list(&mut self, node: &Node) -> Flow {
+        let Some(loose) = rules::list_plan(node) else {
+            return self.div();
+        };
+        let ordered = !node.is("ul") && !node.is("menu") && !node.is("dir");
+        let mut start = if ordered { Some(rules::ol_start(node)) } else { None };
+        // CommonMark §5.2: an ordered list not starting at 1 cannot interrupt a paragraph, and a tight item's
+        // text is one. Items past the look-ahead cannot make their list loose any more, so start at 1.
+        if self.ctx() == Ctx::Tight && self.run.is_some() && start.is_some_and(|s| s != 1) {
+            start = Some(1);
+        }
+        self.block(Event::Start(Tag::List(start)));
+        self.push(FrameKind::List { ordered, tight: !loose }, true);
+        Flow::Descend
+    }
+
+    fn img(&mut self, node: &Node) {
+        let (src, title, alt) = rules::image(node);
+        match src {
+            Some(src) => {
+                self.content();
+                self.emit(Event::Start(rules::link_tag(src, title, true)));
+                if !alt.is_empty() {
+                    self.emit(Event::Text(alt.into()));
+                }
+                self.emit(Event::End(TagEnd::Image));
+            }
+            None => self.flow_text(&alt),
+        }
+    }
+
+    fn input(&mut self, node: &Node) {
+        let checkbox = node
+            .attr("type")
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("checkbox"));
+        let in_item = self.top().in_item;
+        if checkbox && self.options.task_lists && in_item && self.item_fresh && self.run.is_none() {
+            self.task = Some(node.attr("checked").is_some());
+        }
+    }
+
+    fn media(&mut self, node: &Node) {
+        let Some((src, label)) = rules::media(node) else { return };
+        if self.top().active & Inline::Link(String::new(), String::new()).bit() != 0 {
+            self.flow_text(&label);
+            return;
+        }
+        self.content();
+        self.emit(Event::Start(rules::link_tag(src, String::new(), false)));
+        self.emit(Event::Text(label.into()));
+        self.emit(Event::End(TagEnd::Link));
+    }
+
+    fn code(&mut self, node: &Node) {
+        let text = rules::collapse(&rules::subtree_text(node, " "));
+        let trimmed = text.trim_matches(' ');
+        if text.starts_with(' ') {
+            self.soft_space();
+        }
+        if !trimmed.is_empty() {
+            self.content();
+            self.emit(Event::Code(trimmed.to_string().into()));
+            if text.ends_with(' ') {
+                self.soft_space();
+            }
+        }
+    }
+
+    fn code_block(&mut self, node: &Node) {
+        let lang = rules::pre_lang(node);
+        let text = rules::pre_text(node);
+        self.block(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(lang.into()))));
+        if !text.is_empty() {
+            self.emit(Event::Text(text.into()));
+        }
+        self.emit(Event::End(TagEnd::CodeBlock));
+    }
+
+    // ---- whole subtrees ----
+
+    /// Converts a whole (finished) subtree, iteratively.
+    pub(crate) fn convert(&mut self, node: &Node) {
+        match node.kind() {
+            Kind::Text => self.text(&node.text()),
+            Kind::Element | Kind::Document => {
+                if self.enter(node) == Flow::Skip {
+                    self.exit();
+                    return;
+                }
+                let mut stack: Vec<(Node, usize)> = vec![(node.clone(), 0)];
+                while let Some((parent, index)) = stack.last_mut() {
+                    match parent.child(*index) {
+                        None => {
+                            stack.pop();
+                            self.exit();
+                        }
+                        Some(child) => {
+                            *index += 1;
+                            match child.kind() {
+                                Kind::Text => self.text(&child.text()),
+                                Kind::Element => {
+                                    if self.enter(&child) == Flow::Descend {
+                                        stack.push((child, 0));
+                                    } else {
+                                        self.exit();
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
                     }
                 }
             }
+            Kind::Other => {}
         }
     }
-    String::new()
+
+    /// Converts the children of `node` (not the node itself).
+    pub(crate) fn convert_children(&mut self, node: &Node) {
+        for child in node.children() {
+            self.convert(&child);
+        }
+    }
+}
+
+/// Whether the streaming driver may enter `node` while it is still open (its entry never looks at children
+/// beyond a list's look-ahead, and it is never skipped).
+pub(crate) fn is_enterable(node: &Node) -> bool {
+    if node.kind() != Kind::Element {
+        return false;
+    }
+    let tag = node.tag();
+    match tag {
+        "ul" | "ol" | "menu" | "dir" => {
+            node.children().iter().filter(|c| c.kind() == Kind::Element).count() > rules::LIST_LOOKAHEAD
+        }
+        "div" | "section" | "article" | "main" | "header" | "footer" | "aside" | "nav" | "address" | "center"
+        | "figure" | "form" | "fieldset" | "details" | "dl" | "dd" | "li" | "blockquote" | "hgroup" | "search"
+        | "body" => true,
+        _ => tag.contains('-'),
+    }
 }

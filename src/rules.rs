@@ -1,0 +1,456 @@
+//! One small function per element family: the decisions that look at an element's attributes or at a
+//! finished subtree (lists, code, images, media, tables). The walker calls them; none of them recurses on
+//! document depth.
+
+use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
+
+use crate::Options;
+use crate::dom::{Kind, Node};
+use crate::walk::{CellRoot, Walker};
+
+/// How many leading items decide whether a list is loose, so that a streaming converter can decide before
+/// the list has ended (DESIGN.md, "container decisions").
+pub(crate) const LIST_LOOKAHEAD: usize = 16;
+
+/// Elements that end the current paragraph and hold blocks or inline runs, but write no Markdown of their own.
+pub(crate) fn is_div_like(tag: &str) -> bool {
+    matches!(
+        tag,
+        "div"
+            | "p"
+            | "section"
+            | "article"
+            | "main"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "address"
+            | "center"
+            | "figure"
+            | "figcaption"
+            | "form"
+            | "fieldset"
+            | "legend"
+            | "details"
+            | "dl"
+            | "dd"
+            | "hgroup"
+            | "search"
+            | "body"
+            | "table"
+            | "caption"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "li"
+            | "ul"
+            | "ol"
+            | "menu"
+            | "dir"
+            | "blockquote"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "listing"
+            | "xmp"
+            | "plaintext"
+            | "pre"
+            | "dialog"
+            | "frameset"
+            | "frame"
+    )
+}
+
+/// The HTML formatting elements of the adoption agency algorithm: below an open one, nothing is final yet.
+pub(crate) fn is_formatting(tag: &str) -> bool {
+    matches!(
+        tag,
+        "a" | "b" | "big" | "code" | "em" | "font" | "i" | "nobr" | "s" | "small" | "strike" | "strong" | "tt" | "u"
+    )
+}
+
+/// Heading level of `h1`…`h6`.
+pub(crate) fn heading_level(tag: &str) -> Option<HeadingLevel> {
+    Some(match tag {
+        "h1" => HeadingLevel::H1,
+        "h2" => HeadingLevel::H2,
+        "h3" => HeadingLevel::H3,
+        "h4" => HeadingLevel::H4,
+        "h5" => HeadingLevel::H5,
+        "h6" => HeadingLevel::H6,
+        _ => return None,
+    })
+}
+
+/// Whether `c` is HTML's ASCII whitespace (collapsible in normal flow; U+00A0 is not).
+pub(crate) fn is_html_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0C')
+}
+
+/// Whether a list element is written as a list, and if so whether it is loose.
+///
+/// Only the first [`LIST_LOOKAHEAD`] element children are looked at. The list is a list at all if one of them
+/// is an `li` (otherwise it is a plain block container). It is loose (CommonMark §5.3: every item's inline
+/// runs become paragraphs) when one of those `li`s has a `p` child (that is how loose lists look in HTML,
+/// pulldown-cmark's own output included), has text or inline elements after a list, quote, code block,
+/// heading, rule or table child (a tight item cannot continue after such a block), or has an ordered list
+/// not starting at 1 after inline content (such a list cannot interrupt a paragraph, §5.2).
+pub(crate) fn list_plan(list: &Node) -> Option<bool> {
+    let mut any_item = false;
+    let mut loose = false;
+    for child in list
+        .children()
+        .iter()
+        .filter(|c| c.kind() == Kind::Element)
+        .take(LIST_LOOKAHEAD)
+    {
+        if !child.is("li") {
+            continue;
+        }
+        any_item = true;
+        loose = loose || item_needs_loose(child);
+    }
+    any_item.then_some(loose)
+}
+
+fn item_needs_loose(li: &Node) -> bool {
+    let mut seen_block = false;
+    let mut seen_inline = false;
+    for c in li.children() {
+        match c.kind() {
+            Kind::Text if c.text().chars().all(is_html_space) => {}
+            Kind::Text => {
+                if seen_block {
+                    return true;
+                }
+                seen_inline = true;
+            }
+            Kind::Element => {
+                let tag = c.tag();
+                if tag == "p" {
+                    return true;
+                }
+                if tag == "ol" && seen_inline && ol_start(&c) != 1 {
+                    return true;
+                }
+                let hard_block = matches!(
+                    tag,
+                    "ul" | "ol" | "menu" | "dir" | "blockquote" | "pre" | "hr" | "table"
+                ) || heading_level(tag).is_some();
+                if hard_block {
+                    seen_block = true;
+                } else if has_visible_content(&c) {
+                    if seen_block {
+                        return true;
+                    }
+                    seen_inline = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether a subtree shows anything: non-whitespace text or an image/media element outside dropped elements.
+pub(crate) fn has_visible_content(node: &Node) -> bool {
+    let mut stack = vec![node.clone()];
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            Kind::Text if !n.text().chars().all(is_html_space) => return true,
+            Kind::Element => match n.tag() {
+                "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" | "hr" => return true,
+                "script" | "style" | "template" | "noscript" | "select" | "textarea" => {}
+                _ => stack.extend(n.children()),
+            },
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The start number of an ordered list: the `start` attribute as a non-negative integer, capped at
+/// 999,999,999 (CommonMark §5.2 allows nine digits); invalid or negative → 1.
+pub(crate) fn ol_start(ol: &Node) -> u64 {
+    ol.attr("start")
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .map_or(1, |n| n.min(999_999_999))
+}
+
+/// The language of a `pre` block: a `language-x`, `lang-x` or `highlight-source-x` class on the `pre` or its
+/// first inner `code`, or a `data-lang` attribute; empty if none.
+pub(crate) fn pre_lang(pre: &Node) -> String {
+    let code = pre.children().into_iter().find(|c| c.is("code"));
+    for node in std::iter::once(pre).chain(code.as_ref()) {
+        if let Some(class) = node.attr("class") {
+            for word in class.split_ascii_whitespace() {
+                for prefix in ["language-", "lang-", "highlight-source-"] {
+                    if let Some(lang) = word.strip_prefix(prefix).filter(|l| !l.is_empty()) {
+                        return lang.to_string();
+                    }
+                }
+            }
+        }
+        if let Some(lang) = node
+            .attr("data-lang")
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+        {
+            return lang;
+        }
+    }
+    String::new()
+}
+
+/// The visible text of a subtree in document order, with `<br>` as `br` and dropped elements skipped.
+pub(crate) fn subtree_text(node: &Node, br: &str) -> String {
+    let mut out = String::new();
+    let mut stack: Vec<Node> = node.children().into_iter().rev().collect();
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            Kind::Text => out.push_str(&n.text()),
+            Kind::Element => {
+                if n.is("br") {
+                    out.push_str(br);
+                } else if !matches!(n.tag(), "script" | "style" | "template" | "noscript" | "head") {
+                    stack.extend(n.children().into_iter().rev());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The content of a code block: exact text, `<br>` as a newline, ending in `\n` unless empty.
+pub(crate) fn pre_text(pre: &Node) -> String {
+    let mut text = subtree_text(pre, "\n");
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// Collapses runs of HTML whitespace to one space (leading and trailing kept as one space).
+pub(crate) fn collapse(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_space = false;
+    for c in text.chars() {
+        if is_html_space(c) {
+            if !in_space {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    out
+}
+
+/// An image: (source, title, alt). Source: `src` unless missing or a `data:` placeholder, then `data-src`,
+/// then the first `srcset` candidate, then the `data:` source itself; `None` when there is none at all.
+pub(crate) fn image(img: &Node) -> (Option<String>, String, String) {
+    let nonempty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let src = nonempty(img.attr("src"));
+    let placeholder = src
+        .as_deref()
+        .is_none_or(|s| s.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("data:")));
+    let chosen = if placeholder {
+        nonempty(img.attr("data-src"))
+            .or_else(|| {
+                nonempty(img.attr("srcset")).and_then(|s| {
+                    s.split(',')
+                        .next()
+                        .and_then(|c| c.split_ascii_whitespace().next())
+                        .map(String::from)
+                })
+            })
+            .or(src)
+    } else {
+        src
+    };
+    let title = img.attr("title").unwrap_or_default();
+    let alt = collapse(&img.attr("alt").unwrap_or_default())
+        .trim_matches(' ')
+        .to_string();
+    (chosen, title, alt)
+}
+
+/// Embedded media (`iframe`, `video`, `audio`, `embed`, `object`): (source, label), or `None` without a source.
+pub(crate) fn media(node: &Node) -> Option<(String, String)> {
+    let kind = match node.tag() {
+        "video" => "Video",
+        "audio" => "Audio",
+        _ => "Embedded content",
+    };
+    let nonempty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    let src = nonempty(node.attr("src"))
+        .or_else(|| {
+            node.children()
+                .into_iter()
+                .filter(|c| c.is("source"))
+                .find_map(|c| nonempty(c.attr("src")))
+        })
+        .or_else(|| {
+            if node.is("object") {
+                nonempty(node.attr("data"))
+            } else {
+                None
+            }
+        })?;
+    let label = nonempty(node.attr("title"))
+        .map(|t| collapse(&t))
+        .unwrap_or_else(|| kind.to_string());
+    Some((src, label))
+}
+
+/// The text of an `svg`'s `title` child (kept; the rest of an `svg` is dropped).
+pub(crate) fn svg_title(svg: &Node) -> String {
+    svg.children()
+        .into_iter()
+        .find(|c| c.is("title"))
+        .map(|t| subtree_text(&t, " "))
+        .unwrap_or_default()
+}
+
+/// Events for a link or image start.
+pub(crate) fn link_tag(dest: String, title: String, image: bool) -> Tag<'static> {
+    let (dest_url, title, id) = (CowStr::from(dest), CowStr::from(title), CowStr::from(""));
+    if image {
+        Tag::Image {
+            link_type: LinkType::Inline,
+            dest_url,
+            title,
+            id,
+        }
+    } else {
+        Tag::Link {
+            link_type: LinkType::Inline,
+            dest_url,
+            title,
+            id,
+        }
+    }
+}
+
+fn cell_alignment(cell: &Node) -> Alignment {
+    let from_style = cell.attr("style").and_then(|style| {
+        style.split(';').find_map(|decl| {
+            let (k, v) = decl.split_once(':')?;
+            (k.trim().eq_ignore_ascii_case("text-align")).then(|| v.trim().to_ascii_lowercase())
+        })
+    });
+    match from_style
+        .or_else(|| cell.attr("align").map(|a| a.trim().to_ascii_lowercase()))
+        .as_deref()
+    {
+        Some("left") | Some("start") => Alignment::Left,
+        Some("center") => Alignment::Center,
+        Some("right") | Some("end") => Alignment::Right,
+        _ => Alignment::None,
+    }
+}
+
+/// Converts a finished `table` to GFM table events (GFM spec §4.10), or `None` when it cannot be one (it holds
+/// another table or has no rows); the caller then keeps its content as paragraphs. A `caption` becomes a
+/// paragraph before the table. Each cell's content is walked alone, inline only.
+pub(crate) fn table(table: &Node, options: &Options) -> Option<Vec<Event<'static>>> {
+    // Rows in document order, and whether the first comes from thead; captions.
+    let mut rows: Vec<(bool, Node)> = Vec::new();
+    let mut captions = Vec::new();
+    let mut stack: Vec<Node> = table.children().into_iter().rev().collect();
+    while let Some(n) = stack.pop() {
+        match n.tag() {
+            "tr" => rows.push((n.parent().is_some_and(|p| p.is("thead")), n)),
+            "thead" | "tbody" | "tfoot" => stack.extend(n.children().into_iter().rev()),
+            "caption" => captions.push(n),
+            _ => {}
+        }
+    }
+    if rows.is_empty() || contains_table(table) {
+        return None;
+    }
+    let header_index = rows.iter().position(|(thead, _)| *thead).unwrap_or(0);
+    let header = rows.remove(header_index).1;
+    let cells_of = |row: &Node| -> Vec<Option<Node>> {
+        let mut cells = Vec::new();
+        for c in row.children().into_iter().filter(|c| c.is("td") || c.is("th")) {
+            let span = c
+                .attr("colspan")
+                .and_then(|s| s.trim().parse::<usize>().ok())
+                .unwrap_or(1)
+                .clamp(1, 1000);
+            cells.push(Some(c));
+            cells.extend(std::iter::repeat_n(None, span - 1));
+        }
+        cells
+    };
+    let head_cells = cells_of(&header);
+    let body: Vec<Vec<Option<Node>>> = rows.iter().map(|(_, r)| cells_of(r)).collect();
+    let width = body
+        .iter()
+        .map(Vec::len)
+        .chain([head_cells.len(), 1])
+        .max()
+        .unwrap_or(1);
+    let aligns: Vec<Alignment> = (0..width)
+        .map(|i| {
+            head_cells
+                .get(i)
+                .and_then(|c| c.as_ref())
+                .map_or(Alignment::None, cell_alignment)
+        })
+        .collect();
+
+    let mut out = Vec::new();
+    for caption in &captions {
+        let mut w = Walker::new(options.clone(), CellRoot::Paragraphs);
+        w.convert_children(caption);
+        w.finish();
+        out.extend(w.take());
+    }
+    out.push(Event::Start(Tag::Table(aligns)));
+    out.push(Event::Start(Tag::TableHead));
+    push_cells(&mut out, &head_cells, width, options);
+    out.push(Event::End(TagEnd::TableHead));
+    for row in &body {
+        out.push(Event::Start(Tag::TableRow));
+        push_cells(&mut out, row, width, options);
+        out.push(Event::End(TagEnd::TableRow));
+    }
+    out.push(Event::End(TagEnd::Table));
+    Some(out)
+}
+
+fn push_cells(out: &mut Vec<Event<'static>>, cells: &[Option<Node>], width: usize, options: &Options) {
+    for i in 0..width {
+        out.push(Event::Start(Tag::TableCell));
+        if let Some(Some(cell)) = cells.get(i) {
+            let mut w = Walker::new(options.clone(), CellRoot::Cell);
+            w.convert_children(cell);
+            w.finish();
+            out.extend(w.take());
+        }
+        out.push(Event::End(TagEnd::TableCell));
+    }
+}
+
+fn contains_table(table: &Node) -> bool {
+    let mut stack = table.children();
+    while let Some(n) = stack.pop() {
+        if n.is("table") {
+            return true;
+        }
+        stack.extend(n.children());
+    }
+    false
+}

@@ -1,0 +1,243 @@
+//! Streaming: output is byte-identical however the input is chunked (DESIGN.md invariant 3), the flush rule
+//! never converts a node that later changes, and Markdown comes out before the input ends.
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::rc::Rc;
+
+use html2cmark::{Converter, Options, convert_with};
+
+const DOCS: &[&str] = &[
+    "<p>Hello <b>bold</b> and <i>it</i></p><p>second</p>",
+    "<!doctype html><html><head><title>t</title><style>p{}</style></head><body><h1>Title</h1>\
+     <div><p>a</p><div>b<span>c</span></div>tail</div><ul><li>one<li>two<li>three</ul></body></html>",
+    "<div><a href=x>a<div>b</div>c</a></div><p>after",
+    "<table><tr><td>1<td>2</table>x<table><tr><td>3</td></tr>text<tr><td>4</table>y",
+    "<b>1<p>2</b>3</p>4<a href=q>5<div>6</a>7</div>8",
+    "<ul><li>a<li>b<li>c<li>d<li>e<li>f<li>g<li>h<li>i<li>j<li>k<li>l<li>m<li>n<li>o<li>p<li>q<li>r<li>s<li><p>t</p></ul>",
+    "<blockquote><p>q1</p><blockquote>q2<pre class=language-rs>fn x() {}\n</pre></blockquote></blockquote>",
+    "caf\u{e9} \u{4e2d}\u{6587} &amp; &lt;tag&gt; &copy; <!-- comment --> \u{1F600} end",
+    "<p>a<br>b<br><br>c</p><h2>x<br>y</h2><img src=i.png alt=I><video src=v></video>",
+    "<ul><li><input type=checkbox checked>done<li><input type=checkbox>todo</ul><ol start=5><li>five</ol>",
+    "<custom-el><div>inside custom</div><p>more</p></custom-el><x-y>z",
+    "<dl><dt>T<dd>D</dl><details><summary>S</summary>body</details><figure><img src=f><figcaption>c</figcaption></figure>",
+    "</body>after body</html>after html<!-- c -->",
+    "<p>unclosed <em>emphasis <strong>strong<p>next<div>div",
+    "<p>a\r\nb\r</p><pre>x\r\ny\r\n</pre>\r\n<p>c</p>",
+    "<b>a</b><b>b</b><i>c</i> <i>d</i><b><i>e</i></b><b><i>f</i></b>g<b>h</b>",
+];
+
+/// A deterministic pseudo-random sequence (no RNG dependency needed).
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self, bound: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % bound
+    }
+}
+
+fn stream(input: &[u8], sizes: &mut dyn FnMut() -> usize, options: &Options) -> String {
+    let mut c = Converter::new(Vec::new(), options.clone());
+    let mut rest = input;
+    while !rest.is_empty() {
+        let n = sizes().clamp(1, rest.len());
+        c.feed(&rest[..n]).unwrap();
+        rest = &rest[n..];
+    }
+    String::from_utf8(c.finish().unwrap()).unwrap()
+}
+
+fn assert_chunk_independent(input: &str, seed: u64) {
+    let options = Options::default();
+    let expected = convert_with(input, &options);
+    for fixed in [1usize, 2, 3, 17, 4096] {
+        let got = stream(input.as_bytes(), &mut || fixed, &options);
+        assert_eq!(got, expected, "chunks of {fixed} bytes differ for {input:?}");
+    }
+    let mut rng = Lcg(seed);
+    let got = stream(input.as_bytes(), &mut || 1 + rng.next(40), &options);
+    assert_eq!(got, expected, "random chunks differ for {input:?}");
+}
+
+#[test]
+fn hand_written_documents_are_chunk_independent() {
+    for (i, doc) in DOCS.iter().enumerate() {
+        assert_chunk_independent(doc, i as u64);
+    }
+}
+
+#[test]
+fn utf8_split_anywhere_and_invalid_bytes_decode_like_lossy() {
+    let mut input = "<p>é中😀</p>".as_bytes().to_vec();
+    input.extend_from_slice(b"<p>bad \xFF\xC3 x \xE4\xB8</p>\xF0\x9F");
+    let expected = convert_with(&String::from_utf8_lossy(&input), &Options::default());
+    assert!(expected.contains('\u{FFFD}'));
+    for size in 1..8 {
+        assert_eq!(
+            stream(&input, &mut || size, &Options::default()),
+            expected,
+            "chunk size {size}"
+        );
+    }
+}
+
+fn html5lib_inputs() -> Option<Vec<String>> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/html5lib-inputs.json");
+    match std::fs::read_to_string(&path) {
+        Ok(json) => Some(serde_json::from_str(&json).expect("html5lib-inputs.json is an array of strings")),
+        Err(_) => {
+            println!("note: {} not found, skipping", path.display());
+            None
+        }
+    }
+}
+
+#[test]
+fn html5lib_inputs_are_chunk_independent() {
+    let Some(inputs) = html5lib_inputs() else { return };
+    let options = Options::default();
+    for (i, input) in inputs.iter().enumerate() {
+        let expected = convert_with(input, &options);
+        for size in [1usize, 5, 64] {
+            let got = stream(input.as_bytes(), &mut || size, &options);
+            assert_eq!(got, expected, "html5lib input #{i} {input:?} in chunks of {size}");
+        }
+        let mut rng = Lcg(i as u64);
+        assert_eq!(
+            stream(input.as_bytes(), &mut || 1 + rng.next(9), &options),
+            expected,
+            "#{i} random"
+        );
+    }
+}
+
+#[test]
+fn flush_rule_never_converts_a_node_that_changes_later_hand_written() {
+    let mut checked = 0;
+    for doc in DOCS {
+        for size in [1, 3, 17] {
+            checked += html2cmark::check_flush_rule(doc.as_bytes(), size).unwrap_or_else(|e| panic!("{doc:?}: {e}"));
+        }
+    }
+    assert!(checked > 100, "the check must look at nodes ({checked})");
+}
+
+#[test]
+fn flush_rule_never_converts_a_node_that_changes_later_html5lib() {
+    let Some(inputs) = html5lib_inputs() else { return };
+    for (i, input) in inputs.iter().enumerate() {
+        for size in [1, 3, 17, 256] {
+            if let Err(e) = html2cmark::check_flush_rule(input.as_bytes(), size) {
+                panic!("html5lib input #{i} {input:?}, chunks of {size}: {e}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_flush_check_sees_the_flushed_nodes() {
+    // The first two paragraphs are flushed before the input ends; the last one only at the end.
+    assert_eq!(html2cmark::check_flush_rule(b"<p>a</p><p>b</p><p>c</p>", 1), Ok(2));
+}
+
+/// A writer that remembers how much had been written at each write.
+#[derive(Clone, Default)]
+struct Recorder(Rc<RefCell<Vec<u8>>>);
+impl Write for Recorder {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn output_is_produced_before_the_input_ends() {
+    let recorder = Recorder::default();
+    let mut c = Converter::new(recorder.clone(), Options::default());
+    c.feed(b"<html><body><div class=wrapper><ul>").unwrap();
+    let mut sizes = Vec::new();
+    for i in 0..2000 {
+        c.feed(format!("<li>item {i}</li>\n").as_bytes()).unwrap();
+        if i % 100 == 99 {
+            sizes.push(recorder.0.borrow().len());
+        }
+    }
+    c.feed(b"</ul></div>").unwrap();
+    for i in 0..2000 {
+        c.feed(format!("<p>paragraph {i}</p>").as_bytes()).unwrap();
+    }
+    let before_finish = recorder.0.borrow().len();
+    c.finish().unwrap();
+    let total = recorder.0.borrow().len();
+    assert!(
+        sizes[1] > 0,
+        "list items are written while the list is still open: {sizes:?}"
+    );
+    assert!(
+        sizes.windows(2).all(|w| w[0] < w[1]),
+        "output grows as input comes: {sizes:?}"
+    );
+    assert!(
+        before_finish * 10 > total * 9,
+        "almost everything is written before finish: {before_finish} of {total}"
+    );
+}
+
+#[test]
+fn input_limit_is_enforced() {
+    let mut options = Options::default();
+    options.max_input_bytes = Some(10);
+    let mut c = Converter::new(Vec::new(), options);
+    c.feed(b"<p>12345").unwrap();
+    assert!(matches!(
+        c.feed(b"67890"),
+        Err(html2cmark::Error::InputTooLarge { limit: 10 })
+    ));
+}
+
+fn corpus_files() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let mut files = Vec::new();
+    for dir in ["articles", "articles-jekyll", "articles-recent", "pages"] {
+        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
+            files.extend(entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()));
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        println!("note: {} not found, skipping", root.display());
+    }
+    files
+}
+
+#[test]
+fn corpus_documents_are_chunk_independent_and_flush_safely() {
+    let options = Options::default();
+    for path in corpus_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let expected = convert_with(&String::from_utf8_lossy(&bytes), &options);
+        let mut rng = Lcg(bytes.len() as u64);
+        let got = stream(&bytes, &mut || 1 + rng.next(3000), &options);
+        assert_eq!(got, expected, "{} in random chunks", path.display());
+        if let Err(e) = html2cmark::check_flush_rule(&bytes, 4096) {
+            panic!("{}: {e}", path.display());
+        }
+    }
+}
+
+#[test]
+fn deep_nesting_streams_in_small_chunks() {
+    let n = 20_000;
+    let html = format!("{}x{}<p>after</p>", "<div>".repeat(n), "</div>".repeat(n));
+    let expected = convert_with(&html, &Options::default());
+    let got = std::thread::spawn(move || stream(html.as_bytes(), &mut || 7, &Options::default()))
+        .join()
+        .unwrap();
+    assert_eq!(got, expected);
+}
