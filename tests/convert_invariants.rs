@@ -1,0 +1,126 @@
+//! DESIGN.md invariants 1 (faithful writer) and 4 (fixpoint) on the converter's own output, over hand-written
+//! documents and, when `../shared` is present, every corpus file and html5lib tree-construction input.
+
+mod common;
+
+use common::{normalize, parse, shared_dir, shared_json};
+use html2cmark::Options;
+use pulldown_cmark::Event;
+
+/// Invariant 1: our Markdown parses back to the events the walker emitted. `Err` describes the first mismatch.
+fn faithful(html: &str) -> Result<String, String> {
+    let events: Vec<Event<'static>> = html2cmark::events(html, &Options::default()).collect();
+    let md = html2cmark::convert(html);
+    let ours = normalize(&events);
+    let back = normalize(&parse(&md));
+    if ours == back {
+        return Ok(md);
+    }
+    let k = ours.iter().zip(&back).take_while(|(a, b)| a == b).count();
+    let lo = k.saturating_sub(3);
+    Err(format!(
+        "first difference at event {k}\n  ours: {:?}\n  back: {:?}\n--- markdown\n{}",
+        &ours[lo..(k + 3).min(ours.len())],
+        &back[lo..(k + 3).min(back.len())],
+        md.chars().take(3000).collect::<String>()
+    ))
+}
+
+/// Invariant 4: converting the HTML rendering of our Markdown gives the same Markdown.
+fn fixpoint(md: &str) -> Result<(), String> {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(md, common::parser_options()));
+    let again = html2cmark::convert(&html);
+    if again == md { Ok(()) } else { Err(format!("--- first\n{md}\n--- second\n{again}")) }
+}
+
+const FIXTURES: &[&str] = &[
+    "<p>Hello <b>world</b>!</p>",
+    "<h2>标题：</h2><p><strong>标题：</strong>正文，<em>强调。</em>后文</p>",
+    "<ul><li>a<ul><li>b</li></ul></li><li><p>c</p><p>d</p></li></ul>",
+    "<ol start=3><li>x</li><li>y</li></ol><ol><li>z</li></ol>",
+    "<blockquote><p>q *not em* [x](y) 1. no</p><pre><code class='language-rust'>fn main() {}\n```\n</code></pre></blockquote>",
+    "<p>a<br>b<br><br>c</p><hr><p>* star _under_ `tick` &lt;tag&gt; &amp;amp; \\ back</p>",
+    "<table><tr><th align=right>h|1</th><th>h2</th></tr><tr><td>a<br>b</td><td><code>x|y</code></td></tr></table>",
+    "<p><a href='/a b'>sp</a> <a href='/p(1'>paren</a> <img src='i.png' alt='alt [x]' title='t \"q\"'></p>",
+    "<p><b>bold.</b>after <i>it</i>alic <del>gone</del>~tilde~</p>",
+    "<div><span>inline</span><div>block</div>tail</div>",
+    "<p>--- </p><p>===</p><p># not heading</p><p>+ not list</p><p>10) not list</p>",
+];
+
+#[test]
+fn fixtures_are_faithful_and_fixpoints() {
+    let mut failures = Vec::new();
+    for html in FIXTURES {
+        match faithful(html) {
+            Ok(md) => {
+                if let Err(e) = fixpoint(&md) {
+                    failures.push(format!("fixpoint {html:?}\n{e}"));
+                }
+            }
+            Err(e) => failures.push(format!("faithful {html:?}\n{e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn corpus_files() -> Vec<std::path::PathBuf> {
+    let Some(dir) = shared_dir() else {
+        eprintln!("note: ../shared is absent; skipping the corpus invariants");
+        return Vec::new();
+    };
+    let mut files = Vec::new();
+    for sub in ["articles", "articles-jekyll", "articles-recent", "pages"] {
+        if let Ok(entries) = std::fs::read_dir(dir.join("corpus").join(sub)) {
+            files.extend(entries.flatten().map(|e| e.path()));
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn corpus_is_faithful() {
+    let files = corpus_files();
+    let mut failures = Vec::new();
+    for path in &files {
+        let Ok(bytes) = std::fs::read(path) else { continue };
+        let html = String::from_utf8_lossy(&bytes);
+        if let Err(e) = faithful(&html) {
+            failures.push(format!("{}: {e}", path.display()));
+        }
+    }
+    println!("corpus: {} of {} files faithful", files.len() - failures.len(), files.len());
+    assert!(failures.is_empty(), "{} files not faithful:\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn corpus_is_a_fixpoint() {
+    let files = corpus_files();
+    let mut failures = Vec::new();
+    for path in &files {
+        let Ok(bytes) = std::fs::read(path) else { continue };
+        if let Ok(md) = faithful(&String::from_utf8_lossy(&bytes))
+            && let Err(e) = fixpoint(&md)
+        {
+            failures.push(format!("{}: {}", path.display(), e.chars().take(2000).collect::<String>()));
+        }
+    }
+    println!("corpus: {} of {} files are fixpoints", files.len() - failures.len(), files.len());
+    assert!(failures.is_empty(), "{} files are not fixpoints:\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn html5lib_inputs_are_faithful() {
+    let Some(inputs) = shared_json("conformance/html5lib-inputs.json") else { return };
+    let inputs = inputs.as_array().cloned().unwrap_or_default();
+    let mut failures = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        let html = input.as_str().unwrap_or_default();
+        if let Err(e) = faithful(html) {
+            failures.push(format!("#{i} {html:?}: {e}"));
+        }
+    }
+    println!("html5lib: {} of {} inputs faithful", inputs.len() - failures.len(), inputs.len());
+    assert!(failures.is_empty(), "{} inputs not faithful:\n{}", failures.len(), failures.join("\n\n"));
+}
