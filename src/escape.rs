@@ -778,8 +778,10 @@ pub(crate) fn autolink_form(dest: &str, text: &str) -> bool {
     {
         return false;
     }
-    if let Some(email) = dest.strip_prefix("mailto:") {
-        return email == text && is_email(email);
+    // pulldown-cmark gives an email autolink the bare address as destination (no `mailto:`), so only a bare
+    // address written as its own text can use that form.
+    if dest == text && is_email(dest) {
+        return true;
     }
     dest == text && has_scheme(dest) && !dest.contains('&')
 }

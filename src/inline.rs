@@ -197,7 +197,7 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                     }
                     (Written::Autolink, Span::Link { dest, .. }) => {
                         out.push('<');
-                        out.push_str(dest.strip_prefix("mailto:").unwrap_or(dest));
+                        out.push_str(dest);
                         out.push('>');
                     }
                     (Written::Autolink, _) => {}

@@ -117,13 +117,32 @@ pub(crate) fn list_plan(list: &Node) -> Option<bool> {
         any_item = true;
         loose = loose || item_needs_loose(child);
     }
+    // A lone item holding one paragraph cannot be written loose (no blank line can separate anything).
+    let elements: Vec<Node> = list.children().into_iter().filter(|c| c.kind() == Kind::Element).take(2).collect();
+    if let [only] = elements.as_slice()
+        && only.is("li")
+        && let visible = only.children().into_iter().filter(has_visible_content).collect::<Vec<_>>()
+        && let [p] = visible.as_slice()
+        && p.is("p")
+    {
+        loose = false;
+    }
     any_item.then_some(loose)
 }
 
+/// Whether a list element has an item among the children that decide ([`list_plan`] without the looseness).
+fn is_written_as_list(list: &Node) -> bool {
+    list.children().iter().filter(|c| c.kind() == Kind::Element).take(LIST_LOOKAHEAD).any(|c| c.is("li"))
+}
+
 fn item_needs_loose(li: &Node) -> bool {
+    // Walk the item's content in document order, looking through wrappers (div-like elements, and inline
+    // elements that hold blocks), and stop at blocks that end a tight item's text: text after such a block
+    // would become a lazy continuation of it, and a `p` anywhere at this level is a paragraph.
     let mut seen_block = false;
     let mut seen_inline = false;
-    for c in li.children() {
+    let mut stack: Vec<Node> = li.children().into_iter().rev().collect();
+    while let Some(c) = stack.pop() {
         match c.kind() {
             Kind::Text if c.text().chars().all(is_html_space) => {}
             Kind::Text => {
@@ -140,17 +159,21 @@ fn item_needs_loose(li: &Node) -> bool {
                 if tag == "ol" && seen_inline && ol_start(&c) != 1 {
                     return true;
                 }
-                let hard_block = matches!(
-                    tag,
-                    "ul" | "ol" | "menu" | "dir" | "blockquote" | "pre" | "hr" | "table"
-                ) || heading_level(tag).is_some();
-                if hard_block {
-                    seen_block = true;
-                } else if has_visible_content(&c) {
-                    if seen_block {
-                        return true;
+                let list = matches!(tag, "ul" | "ol" | "menu" | "dir");
+                let hard_block = (list && is_written_as_list(&c))
+                    || matches!(tag, "blockquote" | "pre" | "hr" | "table")
+                    || heading_level(tag).is_some();
+                match tag {
+                    _ if hard_block => seen_block = true,
+                    "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" => {
+                        if seen_block {
+                            return true;
+                        }
+                        seen_inline = true;
                     }
-                    seen_inline = true;
+                    "script" | "style" | "template" | "noscript" | "select" | "textarea" => {}
+                    // Wrappers and inline elements alike: their content belongs to this item.
+                    _ => stack.extend(c.children().into_iter().rev()),
                 }
             }
             _ => {}

@@ -31,7 +31,13 @@ fn fixpoint(md: &str) -> Result<(), String> {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(md, common::parser_options()));
     let again = html2cmark::convert(&html);
-    if again == md { Ok(()) } else { Err(format!("--- first\n{md}\n--- second\n{again}")) }
+    if again == md {
+        return Ok(());
+    }
+    let k = md.lines().zip(again.lines()).take_while(|(a, b)| a == b).count();
+    let first: Vec<&str> = md.lines().skip(k).take(3).collect();
+    let second: Vec<&str> = again.lines().skip(k).take(3).collect();
+    Err(format!("line {k}:\n--- first\n{}\n--- second\n{}", first.join("\n"), second.join("\n")))
 }
 
 const FIXTURES: &[&str] = &[
