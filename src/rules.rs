@@ -99,8 +99,9 @@ pub(crate) fn is_html_space(c: char) -> bool {
 /// Only the first [`LIST_LOOKAHEAD`] element children are looked at. The list is a list at all if one of them
 /// is an `li` (otherwise it is a plain block container). It is loose (CommonMark §5.3: every item's inline
 /// runs become paragraphs) when one of those `li`s has a `p` child (that is how loose lists look in HTML,
-/// pulldown-cmark's own output included), has text or inline elements after a list, quote, code block,
-/// heading, rule or table child (a tight item cannot continue after such a block), or has an ordered list
+/// pulldown-cmark's own output included), has text or inline elements after a list, quote or table
+/// (looking through wrapper elements; a tight item's text after those would be a lazy continuation of them),
+/// or has an ordered list
 /// not starting at 1 after inline content (such a list cannot interrupt a paragraph, §5.2).
 pub(crate) fn list_plan(list: &Node) -> Option<bool> {
     let mut any_item = false;
@@ -118,10 +119,19 @@ pub(crate) fn list_plan(list: &Node) -> Option<bool> {
         loose = loose || item_needs_loose(child);
     }
     // A lone item holding one paragraph cannot be written loose (no blank line can separate anything).
-    let elements: Vec<Node> = list.children().into_iter().filter(|c| c.kind() == Kind::Element).take(2).collect();
+    let elements: Vec<Node> = list
+        .children()
+        .into_iter()
+        .filter(|c| c.kind() == Kind::Element)
+        .take(2)
+        .collect();
     if let [only] = elements.as_slice()
         && only.is("li")
-        && let visible = only.children().into_iter().filter(has_visible_content).collect::<Vec<_>>()
+        && let visible = only
+            .children()
+            .into_iter()
+            .filter(has_visible_content)
+            .collect::<Vec<_>>()
         && let [p] = visible.as_slice()
         && p.is("p")
     {
@@ -132,7 +142,11 @@ pub(crate) fn list_plan(list: &Node) -> Option<bool> {
 
 /// Whether a list element has an item among the children that decide ([`list_plan`] without the looseness).
 fn is_written_as_list(list: &Node) -> bool {
-    list.children().iter().filter(|c| c.kind() == Kind::Element).take(LIST_LOOKAHEAD).any(|c| c.is("li"))
+    list.children()
+        .iter()
+        .filter(|c| c.kind() == Kind::Element)
+        .take(LIST_LOOKAHEAD)
+        .any(|c| c.is("li"))
 }
 
 fn item_needs_loose(li: &Node) -> bool {
@@ -160,9 +174,9 @@ fn item_needs_loose(li: &Node) -> bool {
                     return true;
                 }
                 let list = matches!(tag, "ul" | "ol" | "menu" | "dir");
-                let hard_block = (list && is_written_as_list(&c))
-                    || matches!(tag, "blockquote" | "pre" | "hr" | "table")
-                    || heading_level(tag).is_some();
+                // Only these swallow following text as a lazy continuation; after a heading, a code fence or
+                // a rule, text starts a new paragraph with no blank line, so the item can stay tight.
+                let hard_block = (list && is_written_as_list(&c)) || matches!(tag, "blockquote" | "table");
                 match tag {
                     _ if hard_block => seen_block = true,
                     "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" => {

@@ -199,9 +199,8 @@ pub(crate) struct Walker {
     task: Option<bool>,
     /// Formatting just closed, whose End is held back: if the same formatting opens again right away
     /// (`<b>a</b><b>b</b>`), the two merge into one.
-    deferred: Vec<Inline>,
-    /// Length of `text` when the first deferred End was held back (text before it precedes the Ends).
-    deferred_at: usize,
+    /// Each with the length of `text` when it was held back (text before that position precedes the End).
+    deferred: Vec<(Inline, usize)>,
 }
 
 impl Walker {
@@ -232,7 +231,6 @@ impl Walker {
             item_fresh: false,
             task: None,
             deferred: Vec::new(),
-            deferred_at: 0,
         }
     }
 
@@ -240,7 +238,7 @@ impl Walker {
     pub(crate) fn take(&mut self) -> Vec<Event<'static>> {
         // Held-back Ends with no text after them may still merge: keep them (and the text before them), so
         // that the events do not depend on when they were taken.
-        if self.deferred.is_empty() || self.text.len() > self.deferred_at {
+        if self.deferred.last().is_none_or(|&(_, at)| self.text.len() > at) {
             self.flush_text();
         }
         mem::take(&mut self.out)
@@ -259,17 +257,28 @@ impl Walker {
     /// Pushes pending text and held-back Ends, in document order.
     fn flush_text(&mut self) {
         if !self.deferred.is_empty() {
-            let after = self.text.split_off(self.deferred_at.min(self.text.len()));
-            if !self.text.is_empty() {
-                self.out.push(Event::Text(CowStr::from(mem::take(&mut self.text))));
-            }
-            for inline in mem::take(&mut self.deferred) {
+            let text = mem::take(&mut self.text);
+            let mut from = 0;
+            for (inline, at) in mem::take(&mut self.deferred) {
+                let at = at.clamp(from, text.len());
+                self.text.push_str(&text[from..at]);
+                self.push_pending_text();
                 self.out.push(inline.end());
+                from = at;
             }
-            self.text = after;
+            self.text.push_str(&text[from..]);
         }
+        self.push_pending_text();
+    }
+
+    fn push_pending_text(&mut self) {
         if !self.text.is_empty() {
-            self.out.push(Event::Text(CowStr::from(mem::take(&mut self.text))));
+            let text = mem::take(&mut self.text);
+            match self.out.last_mut() {
+                // Never two Text events in a row.
+                Some(Event::Text(prev)) => *prev = CowStr::from(format!("{prev}{text}")),
+                _ => self.out.push(Event::Text(CowStr::from(text))),
+            }
         }
     }
 
@@ -386,8 +395,7 @@ impl Walker {
         let mut merge = self.run.is_some()
             && self.breaks == 0
             && !self.space
-            && self.text.len() == self.deferred_at
-            && !self.deferred.is_empty();
+            && self.deferred.last().is_some_and(|&(_, at)| self.text.len() == at);
         if self.run.is_none() {
             let run = if ctx == Ctx::Para { Run::Paragraph } else { Run::Bare };
             if run == Run::Paragraph {
@@ -421,7 +429,7 @@ impl Walker {
                 continue;
             }
             if let FrameKind::Inline(inline) = &self.frames[i].kind {
-                let same = merge && self.deferred.last() == Some(inline);
+                let same = merge && self.deferred.last().map(|(d, _)| d) == Some(inline);
                 let start = inline.start();
                 self.frames[i].opened = true;
                 if same {
@@ -554,10 +562,8 @@ impl Walker {
             FrameKind::Q => self.literal("\""),
             FrameKind::Inline(inline) => {
                 if frame.opened {
-                    if self.deferred.is_empty() {
-                        self.deferred_at = self.text.len();
-                    }
-                    self.deferred.push(inline);
+                    let at = self.text.len();
+                    self.deferred.push((inline, at));
                 }
             }
             FrameKind::Quote => {

@@ -31,13 +31,51 @@ fn fixpoint(md: &str) -> Result<(), String> {
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(md, common::parser_options()));
     let again = html2cmark::convert(&html);
-    if again == md {
+    // pulldown-cmark's HTML renderer percent-encodes spaces and non-ASCII characters in URLs; a browser
+    // resolves both spellings to the same resource, so destinations are compared decoded.
+    if again == md || url_decoded_events(&again) == url_decoded_events(md) {
         return Ok(());
     }
     let k = md.lines().zip(again.lines()).take_while(|(a, b)| a == b).count();
     let first: Vec<&str> = md.lines().skip(k).take(3).collect();
     let second: Vec<&str> = again.lines().skip(k).take(3).collect();
-    Err(format!("line {k}:\n--- first\n{}\n--- second\n{}", first.join("\n"), second.join("\n")))
+    Err(format!(
+        "line {k}:\n--- first\n{}\n--- second\n{}",
+        first.join("\n"),
+        second.join("\n")
+    ))
+}
+
+fn url_decoded_events(md: &str) -> Vec<Event<'static>> {
+    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+    normalize(&parse(md))
+        .into_iter()
+        .map(|e| match e {
+            Event::Start(pulldown_cmark::Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(pulldown_cmark::Tag::Link {
+                link_type,
+                dest_url: decode(&dest_url).into(),
+                title,
+                id,
+            }),
+            Event::Start(pulldown_cmark::Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => Event::Start(pulldown_cmark::Tag::Image {
+                link_type,
+                dest_url: decode(&dest_url).into(),
+                title,
+                id,
+            }),
+            other => other,
+        })
+        .collect()
 }
 
 const FIXTURES: &[&str] = &[
@@ -96,8 +134,17 @@ fn corpus_is_faithful() {
             failures.push(format!("{}: {e}", path.display()));
         }
     }
-    println!("corpus: {} of {} files faithful", files.len() - failures.len(), files.len());
-    assert!(failures.is_empty(), "{} files not faithful:\n{}", failures.len(), failures.join("\n\n"));
+    println!(
+        "corpus: {} of {} files faithful",
+        files.len() - failures.len(),
+        files.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} files not faithful:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
@@ -109,16 +156,31 @@ fn corpus_is_a_fixpoint() {
         if let Ok(md) = faithful(&String::from_utf8_lossy(&bytes))
             && let Err(e) = fixpoint(&md)
         {
-            failures.push(format!("{}: {}", path.display(), e.chars().take(2000).collect::<String>()));
+            failures.push(format!(
+                "{}: {}",
+                path.display(),
+                e.chars().take(2000).collect::<String>()
+            ));
         }
     }
-    println!("corpus: {} of {} files are fixpoints", files.len() - failures.len(), files.len());
-    assert!(failures.is_empty(), "{} files are not fixpoints:\n{}", failures.len(), failures.join("\n\n"));
+    println!(
+        "corpus: {} of {} files are fixpoints",
+        files.len() - failures.len(),
+        files.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} files are not fixpoints:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
 fn html5lib_inputs_are_faithful() {
-    let Some(inputs) = shared_json("conformance/html5lib-inputs.json") else { return };
+    let Some(inputs) = shared_json("conformance/html5lib-inputs.json") else {
+        return;
+    };
     let inputs = inputs.as_array().cloned().unwrap_or_default();
     let mut failures = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
@@ -127,6 +189,46 @@ fn html5lib_inputs_are_faithful() {
             failures.push(format!("#{i} {html:?}: {e}"));
         }
     }
-    println!("html5lib: {} of {} inputs faithful", inputs.len() - failures.len(), inputs.len());
-    assert!(failures.is_empty(), "{} inputs not faithful:\n{}", failures.len(), failures.join("\n\n"));
+    println!(
+        "html5lib: {} of {} inputs faithful",
+        inputs.len() - failures.len(),
+        inputs.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} inputs not faithful:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn text_after_formatting_closed_inside_a_link_stays_in_the_link() {
+    let md = html2cmark::convert("<h4><a href='u'>Some <em>Star Wars</em> script</a></h4>");
+    assert_eq!(md, "#### [Some *Star Wars* script](u)\n");
+}
+
+#[test]
+fn text_after_a_heading_keeps_a_list_tight() {
+    let md = html2cmark::convert("<ul><li><a href='u'>a</a><h3>Title</h3>text</li><li>b</li></ul>");
+    assert_eq!(md, "- [a](u)\n  ### Title\n  text\n- b\n");
+}
+
+#[test]
+fn text_after_a_list_in_a_wrapper_makes_the_list_loose() {
+    let html = "<ul><li>a<div><ul><li>x</li></ul></div>after</li><li>b</li></ul>";
+    let md = faithful(html).unwrap_or_else(|e| panic!("{e}"));
+    assert!(md.contains("\n\n"), "expected a loose list:\n{md}");
+    assert!(md.contains("after"), "{md}");
+}
+
+#[test]
+fn a_lone_item_with_one_paragraph_is_tight() {
+    assert_eq!(html2cmark::convert("<ol><li><p>only</p></li></ol>"), "1. only\n");
+}
+
+#[test]
+fn email_links_keep_their_mailto() {
+    let md = faithful("<p>Mail <a href='mailto:a@b.org'>a@b.org</a></p>").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(md, "Mail [a@b.org](mailto:a@b.org)\n");
 }
