@@ -126,6 +126,9 @@ pub(crate) struct TextEnv {
     pub(crate) gt_follows: bool,
     /// A later text run of the block contains `](` (so `[` here could open an inline link).
     pub(crate) link_close_follows: bool,
+    /// A later text run of the block contains `]:` (so `[` at the start of the block could open a link
+    /// reference definition).
+    pub(crate) bracket_follows: bool,
     /// Strikethrough is enabled, so `~` runs are delimiters.
     pub(crate) strikethrough: bool,
     /// Tables are enabled, so a delimiter-row-like line would turn the paragraph into a table.
@@ -208,7 +211,9 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
                     env.next.ch
                 });
                 let before_markup = i + 1 == n && next.is_none() && env.next.class == Class::Punct;
-                if before_markup || next.is_some_and(|d| d.is_ascii_punctuation() || d == '\n') {
+                // A following character written as a reference starts with `&`.
+                let before_entity = entity_at.get(i + 1) == Some(&true);
+                if before_markup || before_entity || next.is_some_and(|d| d.is_ascii_punctuation() || d == '\n') {
                     escape_at[i] = true;
                 }
             }
@@ -224,7 +229,7 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
             '<' => {
                 let at_line_start = i == 0 && env.line_start && env.ctx == Context::Paragraph;
                 if (at_line_start && html_block_start(&chars[1..], env.first_line))
-                    || lt_could_open(&chars[i + 1..], env.gt_follows)
+                    || lt_could_open(&chars[i + 1..], env.gt_follows, env.next.class)
                 {
                     escape_at[i] = true;
                 }
@@ -270,15 +275,18 @@ fn contains_seq(chars: &[char], seq: &[char]) -> bool {
 
 /// Whether the characters after a `<` could make it an inline HTML tag, comment, declaration or autolink
 /// (§6.5, §6.6), given whether a `>` may follow later in the block.
-fn lt_could_open(rest: &[char], gt_follows: bool) -> bool {
-    let Some(&first) = rest.first() else { return false };
+fn lt_could_open(rest: &[char], gt_follows: bool, next: Class) -> bool {
+    // At the end of the run, the next character is markup (a delimiter could start an email autolink).
+    let Some(&first) = rest.first() else {
+        return gt_follows && next == Class::Punct;
+    };
     let gt_here = rest.contains(&'>');
     if !(gt_here || gt_follows) {
         return false;
     }
     match first {
         '!' | '?' => true,
-        '/' => rest.get(1).is_some_and(|c| c.is_ascii_alphabetic()),
+        '/' if rest.get(1).is_some_and(|c| c.is_ascii_alphabetic()) => true,
         c if c.is_ascii_alphabetic() => {
             let name = rest
                 .iter()
@@ -289,9 +297,19 @@ fn lt_could_open(rest: &[char], gt_follows: bool) -> bool {
             let tag = matches!(after, None | Some(' ' | '\t' | '\n' | '/' | '>'));
             // An autolink: a scheme, or an email address, up to the `>` with no space or `<`.
             let upto: Vec<char> = rest.iter().copied().take_while(|&c| c != '>').collect();
-            let autolink = !upto.iter().any(|c| c.is_whitespace() || *c == '<')
+            let autolink = !upto
+                .iter()
+                .any(|c| c.is_ascii_whitespace() || c.is_ascii_control() || *c == '<')
                 && (upto.contains(&':') || upto.contains(&'@') || !gt_here);
             tag || autolink
+        }
+        c if c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c) => {
+            // An email autolink can start with any of these (§6.5).
+            let upto: Vec<char> = rest.iter().copied().take_while(|&c| c != '>').collect();
+            !upto
+                .iter()
+                .any(|c| c.is_ascii_whitespace() || c.is_ascii_control() || *c == '<')
+                && (upto.contains(&'@') || !gt_here)
         }
         _ => false,
     }
@@ -525,7 +543,8 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
     }
     let n = chars.len();
     // The visible line this run starts: up to the end of the run; `whole` if nothing else follows on the line.
-    let whole = env.line_end;
+    // The run fills the rest of its line (a hard break's backslash would follow it on the line).
+    let whole = env.line_end && env.next.ch != Some('\\');
     let after = |k: usize| -> Option<char> {
         if k < n {
             Some(chars[k])
@@ -551,16 +570,15 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
         '>' => escape_at[0] = true,
         '[' if env.first_line => {
             // §4.7: `[label]:` at the start of a paragraph would be a link reference definition.
-            if let Some(close) = chars.iter().position(|&c| c == ']')
-                && chars.get(close + 1) == Some(&':')
-            {
+            let here = contains_seq(chars, &[']', ':']);
+            if here || (!chars.contains(&']') && env.bracket_follows) {
                 escape_at[0] = true;
             }
         }
         '-' | '+' | '*' => {
             // An empty item cannot interrupt a paragraph (§5.2), but a lone `-` is a setext underline.
-            let content_follows =
-                matches!(after(1), Some(' ' | '\t')) && (!whole || chars[1..].iter().any(|c| *c != ' ' && *c != '\t'));
+            // (Whitespace after the marker counts as content too: at the line end it is written as a reference.)
+            let content_follows = matches!(after(1), Some(' ' | '\t'));
             let eol = matches!(after(1), None | Some('\n'));
             if env.first_line && space_or_eol(after(1)) || content_follows || (first == '-' && eol) {
                 escape_at[0] = true;
@@ -570,7 +588,11 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
             escape_at[0] = true;
         }
         '~' if chars.iter().take_while(|&&c| c == '~').count() >= 3 => {
-            escape_at[0] = true;
+            // A tilde fence (§4.5); every tilde, so that no shorter run is left to act as a delimiter.
+            let k = chars.iter().take_while(|&&c| c == '~').count();
+            for e in &mut escape_at[..k] {
+                *e = true;
+            }
         }
         '0'..='9' => {
             let k = chars.iter().take_while(|c| c.is_ascii_digit()).count();

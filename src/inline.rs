@@ -75,6 +75,11 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
         };
         gt_after[i] = here || gt_after[i + 1];
     }
+    let mut bracket_after = vec![false; n + 1];
+    for i in (0..n).rev() {
+        let here = matches!(&items[i], Inline::Text(t) if t.contains("]:"));
+        bracket_after[i] = here || bracket_after[i + 1];
+    }
     let mut link_close_after = vec![false; n + 1];
     for i in (0..n).rev() {
         let here = matches!(&items[i], Inline::Text(t) if t.contains("]("));
@@ -106,6 +111,7 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                     in_link_text: link_depth > 0,
                     gt_follows: gt_after[i + 1],
                     link_close_follows: link_close_after[i + 1],
+                    bracket_follows: bracket_after[i + 1],
                     strikethrough: style.strikethrough,
                     tables: style.tables,
                     after_task_marker: after_task,
@@ -376,14 +382,18 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
                     if c == '`' {
                         ticks.push((true, len));
                         tick_at.push(Some((i, k, len)));
-                    } else if c == '*' || c == '_' || (c == '~' && style.strikethrough && len <= 2) {
+                    } else if c == '*' || c == '_' || (c == '~' && style.strikethrough) {
                         let prev = if k == 0 {
                             class_before(items, i)
                         } else {
                             Class::of(chars[k - 1])
                         };
+                        let line_end = matches!(items.get(i + 1), None | Some(Inline::SoftBreak | Inline::HardBreak));
                         let next = if j == chars.len() {
                             class_after(items, i + 1)
+                        } else if j + 1 == chars.len() && line_end && matches!(chars[j], ' ' | '\t') {
+                            // Whitespace ending a line is written as a character reference: `&` follows.
+                            Class::Punct
                         } else {
                             Class::of(chars[j])
                         };
@@ -626,7 +636,9 @@ fn last_content_neighbor(items: &[Inline], s: usize, e: usize, end_of: &[usize])
 /// Whether the link starting at `s` can be written as an autolink (its content is its destination).
 fn link_content_is(items: &[Inline], s: usize, end_of: &[usize], dest: &str) -> bool {
     let e = end_of[s];
-    e == s + 2 && matches!(&items[s + 1], Inline::Text(t) if escape::autolink_form(dest, t))
+    // An autolink has no title.
+    let untitled = matches!(&items[s], Inline::Start(Span::Link { title, .. }) if title.is_empty());
+    untitled && e == s + 2 && matches!(&items[s + 1], Inline::Text(t) if escape::autolink_form(dest, t))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -55,6 +55,7 @@ enum Last {
     Html,
     Quote,
     Table,
+    Heading,
     Other,
 }
 
@@ -221,7 +222,7 @@ impl MarkdownWriter {
             }
             Tag::Heading { level, .. } => {
                 self.close_tight_text(out);
-                self.begin_block(Last::Other, out);
+                self.begin_block(Last::Heading, out);
                 self.leaf = Leaf::Heading(level);
             }
             Tag::BlockQuote(kind) => {
@@ -709,11 +710,14 @@ impl MarkdownWriter {
             if blocks == 0 {
                 self.separate_item(kind == Last::Paragraph, out);
             } else {
-                // Without a blank line a quote would continue a quote, and anything would continue a table
+                // Without a blank line a quote, text or a table would continue a quote (lazily), text or a table would
+                // continue a table
                 // or the last item of a nested list: the blank line is needed whatever the looseness.
-                let merges = (last == Last::Quote && kind == Last::Quote)
-                    || last == Last::Table
-                    || (matches!(last, Last::List(_)) && matches!(kind, Last::TightText | Last::Table));
+                // (A heading may be setext, whose lines would continue them too.)
+                let paragraph_like = matches!(kind, Last::TightText | Last::Paragraph | Last::Table | Last::Heading);
+                let merges = (last == Last::Quote && (kind == Last::Quote || paragraph_like))
+                    || (last == Last::Table && paragraph_like)
+                    || (matches!(last, Last::List(_)) && paragraph_like);
                 let blank = loose || merges || kind == Last::Paragraph || last == Last::Paragraph;
                 if kind == Last::Paragraph {
                     self.mark_loose();

@@ -357,10 +357,7 @@ fn check(doc: &[Block]) -> Result<(), TestCaseError> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, .. ProptestConfig::default() })]
 
-    // Open work (issue 2): this property still finds generated sequences that do not round-trip (mostly
-    // delimiter and backtick runs next to markup). Run it with `cargo test --test writer_prop -- --ignored`.
     #[test]
-    #[ignore = "still finds counterexamples; see the comment above"]
     fn written_events_parse_back(doc in blocks()) {
         check(&doc)?;
     }
