@@ -507,9 +507,10 @@ pub(crate) fn pairing_escapes(runs: &[Run]) -> Vec<bool> {
         if !r.text || !(r.can_open || r.can_close) {
             continue;
         }
-        // pulldown-cmark's tilde rules have special cases of their own: any flanking tilde run is escaped.
+        // pulldown-cmark's tilde rules have special cases of their own: a flanking tilde run is escaped whenever
+        // any other tilde run is in the block.
         if r.ch == '~' {
-            escape[k] = true;
+            escape[k] = runs.iter().enumerate().any(|(j, o)| j != k && o.ch == '~');
             continue;
         }
         let closer_after = r.can_open
@@ -525,13 +526,37 @@ pub(crate) fn pairing_escapes(runs: &[Run]) -> Vec<bool> {
     escape
 }
 
-/// For each backtick run `(is_text, length)`, whether it must be escaped (§6.1). A backslash stops a run from
-/// opening a code span but not from closing one (`` `a\` `` is a code span), and an escaped backtick next to
-/// a code span's fence joins its run, so partial escaping can hand closers to unescaped openers: when the
-/// block holds two or more runs (code span fences included), every text run is escaped, otherwise none.
-pub(crate) fn backtick_escapes(runs: &[(bool, usize)]) -> Vec<bool> {
-    let escape_all = runs.len() >= 2;
-    runs.iter().map(|&(text, _)| text && escape_all).collect()
+/// A backtick run as the block-wide code span analysis sees it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ticks {
+    /// A run of the text (a candidate for escaping), not part of our own markup.
+    pub(crate) text: bool,
+    pub(crate) len: usize,
+    /// The fence length of a code span written right next to the run (0 if none).
+    pub(crate) touch: usize,
+}
+
+/// For each backtick run, whether it must be escaped (§6.1). Only an unescaped text run can open a code span
+/// of ours by mistake, and it does when a later run of the same length can close it. A backslash stops a run
+/// from opening but not from closing (`` `a\` `` is a code span): an escaped run of length L written as
+/// `` \` `` L times offers closers of every length up to L, and more next to a code span's fence. So runs are
+/// decided from the last to the first, each against the closers that the runs after it offer.
+pub(crate) fn backtick_escapes(runs: &[Ticks]) -> Vec<bool> {
+    let mut escape = vec![false; runs.len()];
+    let mut closers: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let mut max_escaped = 0usize;
+    for k in (0..runs.len()).rev() {
+        let r = runs[k];
+        let closable = closers.contains(&r.len) || r.len <= max_escaped;
+        // A run next to a fence is always escaped (it would join the fence otherwise).
+        if r.text && (closable || r.touch > 0) {
+            escape[k] = true;
+            max_escaped = max_escaped.max(r.len + r.touch);
+        } else {
+            closers.insert(r.len);
+        }
+    }
+    escape
 }
 
 /// Marks the escapes needed where a text run starts a line, so that the line is not read as a block start
@@ -599,7 +624,8 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
             if k <= 9 && k < n && matches!(chars[k], '.' | ')') && space_or_eol(after(k + 1)) {
                 // Only an item starting at 1 with content can interrupt a paragraph (§5.2).
                 let is_one = chars[..k].iter().collect::<String>().parse::<u64>() == Ok(1);
-                let has_content = !chars[k + 1..].iter().all(|c| *c == ' ' || *c == '\t') || !whole;
+                // (Whitespace after the marker counts: at the line end it is written as a reference.)
+                let has_content = k + 1 < n || !whole;
                 if env.first_line || (is_one && has_content) {
                     escape_at[k] = true;
                 }

@@ -352,13 +352,17 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
     // Index in `runs` of each span's opener, to link closers to their openers.
     let mut opener_run: Vec<Option<usize>> = vec![None; items.len()];
     let mut scopes: Vec<usize> = vec![usize::MAX];
-    let tick_runs = |s: &str, ticks: &mut Vec<(bool, usize)>, tick_at: &mut Vec<Option<(usize, usize, usize)>>| {
+    let tick_runs = |s: &str, ticks: &mut Vec<escape::Ticks>, tick_at: &mut Vec<Option<(usize, usize, usize)>>| {
         let mut cur = 0;
         for c in s.chars().chain(std::iter::once('\0')) {
             if c == '`' {
                 cur += 1;
             } else if cur > 0 {
-                ticks.push((false, cur));
+                ticks.push(escape::Ticks {
+                    text: false,
+                    len: cur,
+                    touch: 0,
+                });
                 tick_at.push(None);
                 cur = 0;
             }
@@ -380,7 +384,19 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
                     }
                     let len = j - k;
                     if c == '`' {
-                        ticks.push((true, len));
+                        // A code span's fence right before or after the run joins it when the run is escaped.
+                        let fence_of = |item: Option<&Inline>| match item {
+                            Some(Inline::Code(c)) => escape::longest_run(c, '`') + 1,
+                            _ => 0,
+                        };
+                        let mut touch = 0;
+                        if k == 0 {
+                            touch = touch.max(fence_of(i.checked_sub(1).and_then(|p| items.get(p))));
+                        }
+                        if j == chars.len() {
+                            touch = touch.max(fence_of(items.get(i + 1)));
+                        }
+                        ticks.push(escape::Ticks { text: true, len, touch });
                         tick_at.push(Some((i, k, len)));
                     } else if c == '*' || c == '_' || (c == '~' && style.strikethrough) {
                         let prev = if k == 0 {
@@ -427,10 +443,9 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
                     });
                     run_at.push(None);
                 }
-                if let Span::Link { dest, title } | Span::Image { dest, title } = span {
-                    tick_runs(dest, &mut ticks, &mut tick_at);
-                    tick_runs(title, &mut ticks, &mut tick_at);
+                if let Span::Link { dest, .. } | Span::Image { dest, .. } = span {
                     if matches!(chosen[i], Some(Written::Autolink)) {
+                        tick_runs(dest, &mut ticks, &mut tick_at);
                         // The autolink's text is written inside `<…>`, where nothing is markup.
                         i = end_of[i] + 1;
                         continue;
@@ -459,20 +474,28 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
                     });
                     run_at.push(None);
                 }
-                if matches!(
-                    items.get(s),
-                    Some(Inline::Start(Span::Link { .. } | Span::Image { .. }))
-                ) {
+                if let Some(Inline::Start(Span::Link { dest, title } | Span::Image { dest, title })) = items.get(s) {
+                    // Destination and title are written after the link text.
+                    tick_runs(dest, &mut ticks, &mut tick_at);
+                    tick_runs(title, &mut ticks, &mut tick_at);
                     scopes.pop();
                 }
             }
             Inline::Code(c) => {
                 // The fences, and the runs inside: a text run before the span could pair with either.
                 let fence = escape::longest_run(c, '`') + 1;
-                ticks.push((false, fence));
+                ticks.push(escape::Ticks {
+                    text: false,
+                    len: fence,
+                    touch: 0,
+                });
                 tick_at.push(None);
                 tick_runs(c, &mut ticks, &mut tick_at);
-                ticks.push((false, fence));
+                ticks.push(escape::Ticks {
+                    text: false,
+                    len: fence,
+                    touch: 0,
+                });
                 tick_at.push(None);
             }
             Inline::Html(h) => tick_runs(h, &mut ticks, &mut tick_at),
