@@ -25,9 +25,11 @@
 #[allow(dead_code)]
 mod decode;
 mod dom;
+mod embed;
 mod error;
 mod escape;
 mod inline;
+mod meta;
 mod options;
 mod punct;
 mod rules;
@@ -38,7 +40,7 @@ mod walk;
 mod writer;
 
 pub use error::{Error, Result};
-pub use options::{Options, Unsupported};
+pub use options::{Options, ShareLinks, Unsupported};
 #[doc(hidden)]
 pub use stream::check_flush_rule;
 pub use stream::{Converter, convert_reader};
@@ -72,6 +74,31 @@ pub fn convert(html: &str) -> String {
 /// ```
 pub fn convert_with(html: &str, options: &Options) -> String {
     stream::convert_str(html, options)
+}
+
+/// Converts the raw HTML in a Markdown document (a news archive, a Jekyll post) and keeps every other byte.
+///
+/// HTML blocks made only of comments stay as they are (archives keep their timestamp in one); every other HTML
+/// block is replaced by its conversion ([`convert_with`]), with blank lines around it so that it cannot merge
+/// with its neighbours; runs of inline HTML in paragraphs are converted in place. Front matter, headings and all
+/// other Markdown are copied byte for byte. With [`Options::front_matter`], YAML front matter is added (unless
+/// the document already has some) from the archive header: the `<!--epoch milliseconds-->` comment gives the
+/// date, a heading that is one link gives the title and source.
+///
+/// # Example
+///
+/// ```
+/// let archive = "<!--1697273101000-->\n[Title](https://example.com/a)\n------\n\n<div>12:00</div><p><b>Lead</b></p>\n";
+/// let md = html2cmark::convert_markdown(archive, &html2cmark::Options::default());
+/// assert_eq!(md, "<!--1697273101000-->\n[Title](https://example.com/a)\n------\n\n12:00\n\n**Lead**\n");
+///
+/// let mut options = html2cmark::Options::default();
+/// options.front_matter = true;
+/// let md = html2cmark::convert_markdown(archive, &options);
+/// assert!(md.starts_with("---\ntitle: \"Title\"\nsource: \"https://example.com/a\"\ndate: 2023-10-14T08:45:01Z\n---\n<!--"));
+/// ```
+pub fn convert_markdown(markdown: &str, options: &Options) -> String {
+    embed::convert_markdown(markdown, options)
 }
 
 /// The events the converter would write for `html`, before writing.
