@@ -40,9 +40,9 @@ pub enum Unsupported {
 #[non_exhaustive]
 pub enum ShareLinks {
     /// Share links become links to the URL being shared; a share link that shows no text (an icon) gets the
-    /// platform's name as its text (`[Facebook](https://example.com/a)`); a share link right after a link to the
-    /// same target (nothing visible in between) is dropped, so a widget's duplicates show once. Redirect links
-    /// become links to their target. The default.
+    /// platform's name as its text (`[Facebook](https://example.com/a)`), unless it comes right after a link to
+    /// the same target (nothing visible in between): then it is dropped, so a widget's duplicates show once.
+    /// Share links that show text keep it. Redirect links become links to their target. The default.
     #[default]
     Unwrap,
     /// Share and redirect links are kept as they are (links that show nothing are still dropped).

@@ -761,8 +761,8 @@ impl Walker {
         Flow::Descend
     }
 
-    /// A link: [`rules::link_plan`] decides; share links that show nothing get the platform's name, and a
-    /// share link right after a link to the same target (nothing visible between) is dropped.
+    /// A link: [`rules::link_plan`] decides; share links that show nothing get the platform's name, or are
+    /// dropped when they come right after a link to the same target (nothing visible between).
     fn anchor(&mut self, node: &Node) -> Flow {
         let Some(href) = node.attr("href") else {
             return self.transparent();
@@ -779,15 +779,17 @@ impl Walker {
         let Some(platform) = share else {
             return self.inline(Inline::Link(dest, title));
         };
-        let adjacent = self.last_link.as_ref().is_some_and(|(_, seq)| *seq == self.seq);
-        if adjacent && self.last_link.as_ref().is_some_and(|(d, _)| *d == dest) {
-            return Flow::Skip;
-        }
+        // Text is never dropped: a share link that shows text stays a link with that text.
         let shows_text = !rules::subtree_text(node, " ").chars().all(char::is_whitespace);
         if shows_text {
             return self.inline(Inline::Link(dest, title));
         }
-        // An icon-only share link: its name, apart from a link right before it.
+        // An icon-only share link: dropped right after a link to the same target, else its name, apart from a
+        // link right before it.
+        let adjacent = self.last_link.as_ref().is_some_and(|(_, seq)| *seq == self.seq);
+        if adjacent && self.last_link.as_ref().is_some_and(|(d, _)| *d == dest) {
+            return Flow::Skip;
+        }
         if adjacent {
             self.soft_space();
         }

@@ -158,3 +158,8 @@ pub fn recall(expected: &str, got: &str) -> (f64, Option<String>) {
     };
     (ratio, first_loss)
 }
+
+/// Parses Markdown into owned events with the given parser options.
+pub fn parse_with(md: &str, options: pulldown_cmark::Options) -> Vec<Event<'static>> {
+    Parser::new_ext(md, options).map(Event::into_static).collect()
+}
