@@ -26,8 +26,8 @@ use crate::stream::events_and_meta;
 
 type Spanned = (Event<'static>, Range<usize>);
 
-/// Converts the raw HTML in a Markdown document and keeps the rest of it byte for byte; see the module docs of
-/// `embed` in the crate documentation for the exact rules.
+/// Converts the raw HTML in a Markdown document and keeps the rest of it byte for byte, by the rules in this
+/// module's documentation.
 pub(crate) fn convert_markdown(markdown: &str, options: &Options) -> String {
     let mut part_options = options.clone();
     part_options.front_matter = false;

@@ -16,12 +16,31 @@
 //! - [`convert`] and [`convert_with`] for a string of HTML;
 //! - [`Converter`] and [`convert_reader`] to stream bytes in and Markdown out with bounded memory;
 //! - [`events`] for the event stream, to transform before writing with [`push_markdown`] or
-//!   [`write_markdown`].
+//!   [`write_markdown`];
+//! - [`convert_markdown`] for Markdown documents that carry raw HTML (news archives, Jekyll posts).
+//!
+//! ## Links and safety
+//!
+//! Our Markdown, rendered by a CommonMark renderer with raw HTML enabled, contains no script that the options
+//! did not allow:
+//! - links and images whose URL uses a dangerous scheme (`javascript:`, `vbscript:`, `data:`, `file:`, and the
+//!   same hidden by case, white space, control characters or character references) are written as their text
+//!   or alt text, unless [`Options::allow_unsafe_urls`] (raster `data:image/…` images need only
+//!   [`Options::allow_data_images`]; SVG never passes that one);
+//! - the only raw HTML the converter writes is attribute-free tags it chose (`<sup>`, `<u>`, … with
+//!   [`Unsupported::KeepHtml`], `<br>` in table cells, `<strong>`/`<em>`/`<del>` where delimiters cannot work):
+//!   never an event-handler attribute, a `style`, or a `<script>`;
+//! - share intents (`facebook.com/sharer.php?u=…`, `whatsapp://send?text=…`, …) become links to the URL being
+//!   shared and redirect links (`google.com/url?q=…`) links to their target ([`Options::share_links`]).
+//!
+//! ```
+//! let md = html2cmark::convert(r#"<p><a href="javascript:alert(1)">click</a> <img src=x onerror=alert(1) alt=pic></p>"#);
+//! assert_eq!(md, "click ![pic](x)\n");
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-// `decode` and `url` are crate internals that `stream` and `walk` call once they are wired in; until then only
-// their tests use them.
+// `decode` is a crate internal that `stream` calls once it is wired in; until then only its tests use it.
 #[allow(dead_code)]
 mod decode;
 mod dom;
@@ -34,7 +53,6 @@ mod options;
 mod punct;
 mod rules;
 mod stream;
-#[allow(dead_code)]
 mod url;
 mod walk;
 mod writer;

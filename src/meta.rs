@@ -33,10 +33,8 @@ impl Metadata {
     pub(crate) fn observe(&mut self, node: &Node) {
         match node.tag() {
             "title" => set(&mut self.title, &rules::subtree_text(node, " ")),
-            "time" => {
-                if self.date.is_none() {
-                    self.date = node.attr("datetime").and_then(|d| normalize_date(&d));
-                }
+            "time" if self.date.is_none() => {
+                self.date = node.attr("datetime").and_then(|d| normalize_date(&d));
             }
             "link" => {
                 let rel = node.attr("rel").unwrap_or_default().to_ascii_lowercase();
@@ -62,19 +60,17 @@ impl Metadata {
             "description" | "og:description" => set(&mut self.description, &content),
             "og:title" | "twitter:title" => set(&mut self.alt_title, &content),
             "og:url" => set(&mut self.alt_source, &content),
-            "author" | "article:author" | "byl" | "dc.creator" => {
-                // `article:author` is often a profile URL, which is not a name.
-                if !content.trim_start().starts_with("http") {
-                    set(
-                        &mut self.author,
-                        content.trim_start_matches("By ").trim_start_matches("by "),
-                    );
-                }
+            // `article:author` is often a profile URL, which is not a name.
+            "author" | "article:author" | "byl" | "dc.creator" if !content.trim_start().starts_with("http") => {
+                set(
+                    &mut self.author,
+                    content.trim_start_matches("By ").trim_start_matches("by "),
+                );
             }
-            "article:published_time" | "datepublished" | "date" | "pubdate" | "dc.date" | "publish-date" => {
-                if self.date.is_none() {
-                    self.date = normalize_date(&content);
-                }
+            "article:published_time" | "datepublished" | "date" | "pubdate" | "dc.date" | "publish-date"
+                if self.date.is_none() =>
+            {
+                self.date = normalize_date(&content);
             }
             _ => {}
         }

@@ -526,3 +526,39 @@ pub(crate) fn is_tracking_pixel(img: &Node) -> bool {
     };
     matches!((size("width"), size("height")), (Some(w), Some(h)) if w <= 1.0 && h <= 1.0)
 }
+
+/// What a link shows, for share links: text, only images with alt text (their alt texts, joined by spaces), or
+/// nothing at all (an icon font, an empty `span`, an image without alt).
+pub(crate) enum Shown {
+    Text,
+    Alt(String),
+    Nothing,
+}
+
+/// What `link` shows (see [`Shown`]); dropped elements (`script`, `style`, …) do not count.
+pub(crate) fn shown(link: &Node) -> Shown {
+    if !subtree_text(link, " ").chars().all(char::is_whitespace) {
+        return Shown::Text;
+    }
+    let mut alts = Vec::new();
+    let mut stack = vec![link.clone()];
+    while let Some(n) = stack.pop() {
+        if n.is("img") {
+            let alt = collapse(&n.attr("alt").unwrap_or_default())
+                .trim_matches(' ')
+                .to_string();
+            if !alt.is_empty() {
+                alts.push(alt);
+            }
+        } else if !matches!(n.tag(), "script" | "style" | "template" | "noscript" | "svg") {
+            let mut kids = n.children();
+            kids.reverse();
+            stack.extend(kids);
+        }
+    }
+    if alts.is_empty() {
+        Shown::Nothing
+    } else {
+        Shown::Alt(alts.join(" "))
+    }
+}

@@ -761,8 +761,9 @@ impl Walker {
         Flow::Descend
     }
 
-    /// A link: [`rules::link_plan`] decides; share links that show nothing get the platform's name, or are
-    /// dropped when they come right after a link to the same target (nothing visible between).
+    /// A link: [`rules::link_plan`] decides. A share link that shows only icons gets their alt text; one that
+    /// shows nothing gets the platform's name, or is dropped when it comes right after a link to the same target
+    /// (nothing visible between).
     fn anchor(&mut self, node: &Node) -> Flow {
         let Some(href) = node.attr("href") else {
             return self.transparent();
@@ -779,22 +780,26 @@ impl Walker {
         let Some(platform) = share else {
             return self.inline(Inline::Link(dest, title));
         };
-        // Text is never dropped: a share link that shows text stays a link with that text.
-        let shows_text = !rules::subtree_text(node, " ").chars().all(char::is_whitespace);
-        if shows_text {
-            return self.inline(Inline::Link(dest, title));
-        }
-        // An icon-only share link: dropped right after a link to the same target, else its name, apart from a
-        // link right before it.
-        let adjacent = self.last_link.as_ref().is_some_and(|(_, seq)| *seq == self.seq);
-        if adjacent && self.last_link.as_ref().is_some_and(|(d, _)| *d == dest) {
-            return Flow::Skip;
-        }
-        if adjacent {
+        // Text is never dropped: a share link that shows text stays a link with that text; one that shows only
+        // icons with alt text gets that text.
+        let label = match rules::shown(node) {
+            rules::Shown::Text => return self.inline(Inline::Link(dest, title)),
+            rules::Shown::Alt(alt) => alt,
+            rules::Shown::Nothing => {
+                // Dropped right after a link to the same target; else the platform's name.
+                let adjacent = self.last_link.as_ref().is_some_and(|(_, seq)| *seq == self.seq);
+                if adjacent && self.last_link.as_ref().is_some_and(|(d, _)| *d == dest) {
+                    return Flow::Skip;
+                }
+                platform.to_string()
+            }
+        };
+        // Apart from a link right before it.
+        if self.last_link.as_ref().is_some_and(|(_, seq)| *seq == self.seq) {
             self.soft_space();
         }
         self.push_inline(Inline::Link(dest, title));
-        self.flow_text(platform);
+        self.flow_text(&label);
         Flow::Skip
     }
 

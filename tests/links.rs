@@ -77,6 +77,16 @@ fn share_links_with_text_keep_their_text() {
 }
 
 #[test]
+fn share_icons_with_alt_text_label_the_link() {
+    let (_, href) = &intents()[2];
+    let html = format!(
+        r#"<p><a href="{href}"><img src="/x.svg" alt="Share on X"></a><a href="{href}"><img src="/x.svg" alt="Tweet"></a></p>"#
+    );
+    // Alt text is visible text: it is kept (and not merged away).
+    assert_eq!(convert(&html), format!("[Share on X]({SHARED}) [Tweet]({SHARED})\n"));
+}
+
+#[test]
 fn consecutive_share_links_to_the_same_target_merge() {
     let all = intents();
     let [wa1, wa2] = [&all[4].1, &all[5].1];
