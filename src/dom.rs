@@ -175,3 +175,9 @@ pub(crate) fn find_body(document: &Node) -> Option<Node> {
     let html = document.children().into_iter().find(|n| n.is("html"))?;
     html.children().into_iter().find(|n| n.is("body"))
 }
+
+/// The `head` element of a document, if it has one yet.
+pub(crate) fn find_head(document: &Node) -> Option<Node> {
+    let html = document.children().into_iter().find(|n| n.is("html"))?;
+    html.children().into_iter().find(|n| n.is("head"))
+}

@@ -16,29 +16,49 @@
 //! - [`convert`] and [`convert_with`] for a string of HTML;
 //! - [`Converter`] and [`convert_reader`] to stream bytes in and Markdown out with bounded memory;
 //! - [`events`] for the event stream, to transform before writing with [`push_markdown`] or
-//!   [`write_markdown`].
+//!   [`write_markdown`];
+//! - [`convert_markdown`] for Markdown documents that carry raw HTML (news archives, Jekyll posts).
+//!
+//! ## Links and safety
+//!
+//! Our Markdown, rendered by a CommonMark renderer with raw HTML enabled, contains no script that the options
+//! did not allow:
+//! - links and images whose URL uses a dangerous scheme (`javascript:`, `vbscript:`, `data:`, `file:`, and the
+//!   same hidden by case, white space, control characters or character references) are written as their text
+//!   or alt text, unless [`Options::allow_unsafe_urls`] (raster `data:image/…` images need only
+//!   [`Options::allow_data_images`]; SVG never passes that one);
+//! - the only raw HTML the converter writes is attribute-free tags it chose (`<sup>`, `<u>`, … with
+//!   [`Unsupported::KeepHtml`], `<br>` in table cells, `<strong>`/`<em>`/`<del>` where delimiters cannot work):
+//!   never an event-handler attribute, a `style`, or a `<script>`;
+//! - share intents (`facebook.com/sharer.php?u=…`, `whatsapp://send?text=…`, …) become links to the URL being
+//!   shared and redirect links (`google.com/url?q=…`) links to their target ([`Options::share_links`]).
+//!
+//! ```
+//! let md = html2cmark::convert(r#"<p><a href="javascript:alert(1)">click</a> <img src=x onerror=alert(1) alt=pic></p>"#);
+//! assert_eq!(md, "click ![pic](x)\n");
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-// `decode` and `url` are crate internals that `stream` and `walk` call once they are wired in; until then only
-// their tests use them.
+// `decode` is a crate internal that `stream` calls once it is wired in; until then only its tests use it.
 #[allow(dead_code)]
 mod decode;
 mod dom;
+mod embed;
 mod error;
 mod escape;
 mod inline;
+mod meta;
 mod options;
 mod punct;
 mod rules;
 mod stream;
-#[allow(dead_code)]
 mod url;
 mod walk;
 mod writer;
 
 pub use error::{Error, Result};
-pub use options::{Options, Unsupported};
+pub use options::{Options, ShareLinks, Unsupported};
 #[doc(hidden)]
 pub use stream::check_flush_rule;
 pub use stream::{Converter, convert_reader};
@@ -72,6 +92,31 @@ pub fn convert(html: &str) -> String {
 /// ```
 pub fn convert_with(html: &str, options: &Options) -> String {
     stream::convert_str(html, options)
+}
+
+/// Converts the raw HTML in a Markdown document (a news archive, a Jekyll post) and keeps every other byte.
+///
+/// HTML blocks made only of comments stay as they are (archives keep their timestamp in one); every other HTML
+/// block is replaced by its conversion ([`convert_with`]), with blank lines around it so that it cannot merge
+/// with its neighbours; runs of inline HTML in paragraphs are converted in place. Front matter, headings and all
+/// other Markdown are copied byte for byte. With [`Options::front_matter`], YAML front matter is added (unless
+/// the document already has some) from the archive header: the `<!--epoch milliseconds-->` comment gives the
+/// date, a heading that is one link gives the title and source.
+///
+/// # Example
+///
+/// ```
+/// let archive = "<!--1697273101000-->\n[Title](https://example.com/a)\n------\n\n<div>12:00</div><p><b>Lead</b></p>\n";
+/// let md = html2cmark::convert_markdown(archive, &html2cmark::Options::default());
+/// assert_eq!(md, "<!--1697273101000-->\n[Title](https://example.com/a)\n------\n\n12:00\n\n**Lead**\n");
+///
+/// let mut options = html2cmark::Options::default();
+/// options.front_matter = true;
+/// let md = html2cmark::convert_markdown(archive, &options);
+/// assert!(md.starts_with("---\ntitle: \"Title\"\nsource: \"https://example.com/a\"\ndate: 2023-10-14T08:45:01Z\n---\n<!--"));
+/// ```
+pub fn convert_markdown(markdown: &str, options: &Options) -> String {
+    embed::convert_markdown(markdown, options)
 }
 
 /// The events the converter would write for `html`, before writing.

@@ -23,6 +23,34 @@ pub enum Unsupported {
     Drop,
 }
 
+/// What to do with share links (`facebook.com/sharer.php?u=…`, `whatsapp://send?text=…`, `x.com/intent/tweet?url=…`,
+/// …) and with redirect links whose target is in the URL (`google.com/url?q=…`, `l.facebook.com/l.php?u=…`).
+///
+/// # Example
+///
+/// ```
+/// use html2cmark::{Options, ShareLinks};
+/// let html = r#"<p>Share: <a href="https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fexample.com%2Fa"><svg></svg></a></p>"#;
+/// assert_eq!(html2cmark::convert(html), "Share: [Facebook](https://example.com/a)\n");
+/// let mut options = Options::default();
+/// options.share_links = ShareLinks::Drop;
+/// assert_eq!(html2cmark::convert_with(html, &options), "Share:\n");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum ShareLinks {
+    /// Share links become links to the URL being shared; a share link that shows no text (an icon) gets the
+    /// platform's name as its text (`[Facebook](https://example.com/a)`), unless it comes right after a link to
+    /// the same target (nothing visible in between): then it is dropped, so a widget's duplicates show once.
+    /// Share links that show text keep it. Redirect links become links to their target. The default.
+    #[default]
+    Unwrap,
+    /// Share and redirect links are kept as they are (links that show nothing are still dropped).
+    Keep,
+    /// Share links are dropped with their content; redirect links are unwrapped as with `Unwrap`.
+    Drop,
+}
+
 /// Options for conversion and for writing Markdown.
 ///
 /// Every field is public and documented with its default; build one with `Options::default()` and change what
@@ -54,6 +82,26 @@ pub struct Options {
     /// Refuse inputs larger than this many bytes with [`Error::InputTooLarge`](crate::Error::InputTooLarge)
     /// in the streaming API (`convert` and `convert_with` convert everything). Default: `None` (no limit).
     pub max_input_bytes: Option<u64>,
+    /// Share and redirect links: unwrap, keep or drop them. Default: [`ShareLinks::Unwrap`].
+    pub share_links: ShareLinks,
+    /// Keep links and images whose URL uses a dangerous scheme (`javascript:`, `vbscript:`, `data:`, `file:`, …).
+    /// When off, such a link is written as its text and such an image as its alt text. Default: `false`.
+    pub allow_unsafe_urls: bool,
+    /// Keep images with a `data:image/…` source of a raster type (never SVG, which can carry script). When off,
+    /// they are written as their alt text. Default: `false`.
+    pub allow_data_images: bool,
+    /// Show percent-encoded non-ASCII characters in link and image URLs as the characters
+    /// (`https://example.com/中国` rather than `https://example.com/%E4%B8%AD%E5%9B%BD`); reserved characters
+    /// stay encoded, so the URL still names the same resource. Default: `false`.
+    pub readable_urls: bool,
+    /// Start the output with YAML front matter (`title`, `source`, `date`, `author`, `description`, each when
+    /// the input states it). For HTML: from `<title>`, `<meta>` (`description`, `author`,
+    /// `article:published_time`, `og:title`, `og:url`), `<link rel=canonical>` and the first `<time datetime>`;
+    /// for [`convert_markdown`](crate::convert_markdown) also from the archive header (epoch-milliseconds
+    /// comment, title link). Dates are RFC 3339, in UTC when the input gives a time zone. The streaming
+    /// [`Converter`](crate::Converter) holds its output until the end of input when this is on, because a date
+    /// may come last. Default: `false`.
+    pub front_matter: bool,
 }
 
 impl Default for Options {
@@ -78,6 +126,11 @@ impl Options {
         unsupported: Unsupported::KeepContent,
         max_depth: 256,
         max_input_bytes: None,
+        share_links: ShareLinks::Unwrap,
+        allow_unsafe_urls: false,
+        allow_data_images: false,
+        readable_urls: false,
+        front_matter: false,
     };
 
     /// The pulldown-cmark parser options that match these options (the extensions our Markdown uses).
@@ -98,6 +151,11 @@ impl Options {
         }
         if self.task_lists {
             o |= pulldown_cmark::Options::ENABLE_TASKLISTS;
+        }
+        // Only with front matter on: otherwise a document that starts with a thematic break (`---`) and has
+        // another later would read back as a metadata block.
+        if self.front_matter {
+            o |= pulldown_cmark::Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
         }
         o
     }

@@ -4,9 +4,10 @@
 
 use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
-use crate::Options;
 use crate::dom::{Kind, Node};
+use crate::url::{self, UrlKind};
 use crate::walk::{CellRoot, Walker};
+use crate::{Options, ShareLinks};
 
 /// How many leading items decide whether a list is loose, so that a streaming converter can decide before
 /// the list has ended (DESIGN.md, "container decisions").
@@ -490,4 +491,111 @@ fn contains_table(table: &Node) -> bool {
         stack.extend(n.children());
     }
     false
+}
+
+/// What a link (`<a href>`) becomes: every decision about link URLs is taken here.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum LinkPlan {
+    /// A link to `dest`. `share` names the platform when `dest` was unwrapped from a share intent.
+    Link { dest: String, share: Option<&'static str> },
+    /// The URL is not allowed: keep the content, drop the link.
+    Unlink,
+    /// Drop the element and its content (share links with [`ShareLinks::Drop`]).
+    Drop,
+}
+
+/// Decides what a link with `href` becomes, in this order:
+/// 1. a share intent ([`url::unwrap_share`]) is unwrapped to the shared URL, or dropped, or kept, as
+///    [`Options::share_links`] says;
+/// 2. otherwise a redirect link ([`url::unwrap_redirect`]) is unwrapped to its target, unless `share_links` is
+///    [`ShareLinks::Keep`];
+/// 3. a URL that [`url::is_allowed`] refuses (`javascript:`, `data:`, …) becomes [`LinkPlan::Unlink`] unless
+///    [`Options::allow_unsafe_urls`];
+/// 4. with [`Options::readable_urls`], percent-encoded characters are shown ([`url::readable`]).
+pub(crate) fn link_plan(href: &str, options: &Options) -> LinkPlan {
+    let href = href.trim();
+    let mut share = None;
+    let mut dest = href.to_string();
+    if options.share_links != ShareLinks::Keep {
+        if let Some(found) = url::unwrap_share(href) {
+            if options.share_links == ShareLinks::Drop {
+                return LinkPlan::Drop;
+            }
+            share = Some(found.platform);
+            dest = found.url;
+        } else if let Some(target) = url::unwrap_redirect(href) {
+            dest = target;
+        }
+    }
+    match safe_url(&dest, UrlKind::Link, options) {
+        Some(dest) => LinkPlan::Link { dest, share },
+        None => LinkPlan::Unlink,
+    }
+}
+
+/// A URL as written in a link destination or image source: `None` when it is not allowed
+/// ([`url::is_allowed`], relaxed by [`Options::allow_unsafe_urls`] and, for images,
+/// [`Options::allow_data_images`]); readable when [`Options::readable_urls`].
+pub(crate) fn safe_url(dest: &str, kind: UrlKind, options: &Options) -> Option<String> {
+    if !options.allow_unsafe_urls && !url::is_allowed(dest, kind, options.allow_data_images) {
+        return None;
+    }
+    Some(if options.readable_urls {
+        url::readable(dest)
+    } else {
+        dest.to_string()
+    })
+}
+
+/// Whether an image is a tracking pixel: `width` and `height` attributes (or the same CSS properties) of at most
+/// one pixel each.
+pub(crate) fn is_tracking_pixel(img: &Node) -> bool {
+    let style = img.attr("style").unwrap_or_default();
+    let size = |name: &str| -> Option<f64> {
+        let from_attr = img.attr(name);
+        let from_style = style.split(';').find_map(|decl| {
+            let (k, v) = decl.split_once(':')?;
+            k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        });
+        let value = from_attr.or(from_style)?;
+        let number = value.trim().trim_end_matches("px").trim();
+        number.parse::<f64>().ok()
+    };
+    matches!((size("width"), size("height")), (Some(w), Some(h)) if w <= 1.0 && h <= 1.0)
+}
+
+/// What a link shows, for share links: text, only images with alt text (their alt texts, joined by spaces), or
+/// nothing at all (an icon font, an empty `span`, an image without alt).
+pub(crate) enum Shown {
+    Text,
+    Alt(String),
+    Nothing,
+}
+
+/// What `link` shows (see [`Shown`]); dropped elements (`script`, `style`, …) do not count.
+pub(crate) fn shown(link: &Node) -> Shown {
+    if !subtree_text(link, " ").chars().all(char::is_whitespace) {
+        return Shown::Text;
+    }
+    let mut alts = Vec::new();
+    let mut stack = vec![link.clone()];
+    while let Some(n) = stack.pop() {
+        if n.is("img") {
+            let alt = collapse(&n.attr("alt").unwrap_or_default())
+                .trim_matches(' ')
+                .to_string();
+            if !alt.is_empty() {
+                alts.push(alt);
+            }
+        } else if !matches!(n.tag(), "script" | "style" | "template" | "noscript" | "svg") {
+            let mut kids = n.children();
+            kids.reverse();
+            stack.extend(kids);
+        }
+    }
+    if alts.is_empty() {
+        Shown::Nothing
+    } else {
+        Shown::Alt(alts.join(" "))
+    }
 }

@@ -10,6 +10,7 @@ use std::io::{Read, Write};
 use pulldown_cmark::Event;
 
 use crate::dom::{self, HtmlParser, Node};
+use crate::meta::Metadata;
 use crate::walk::{CellRoot, Flow, Walker, is_enterable};
 use crate::writer::MarkdownWriter;
 use crate::{Error, Options, Result};
@@ -35,6 +36,12 @@ pub(crate) struct Pipeline {
     trace: Option<Vec<Traced>>,
     /// Input characters parsed since the last flush.
     unflushed: usize,
+    /// What `head` (scanned when `body` starts) or the whole document (when it has no `body`) states.
+    meta: Metadata,
+    /// Hold all events until the end, then put front matter first (`Options::front_matter`).
+    front_matter: bool,
+    /// The input has ended.
+    finished: bool,
 }
 
 impl Pipeline {
@@ -45,12 +52,15 @@ impl Pipeline {
         Pipeline {
             parser: Some(parser),
             document,
-            walker: Walker::new(options, CellRoot::Paragraphs),
+            walker: Walker::new(options.clone(), CellRoot::Paragraphs),
             entered: Vec::new(),
             done: Vec::new(),
             detach,
             trace: None,
             unflushed: 0,
+            meta: Metadata::default(),
+            front_matter: options.front_matter,
+            finished: false,
         }
     }
 
@@ -77,11 +87,29 @@ impl Pipeline {
         }
         self.flush(true);
         self.walker.finish();
+        self.finished = true;
     }
 
-    /// The events produced so far.
+    /// The events produced so far. With front matter on, nothing until the input has ended; then the front
+    /// matter comes first.
     pub(crate) fn take_events(&mut self) -> Vec<Event<'static>> {
-        self.walker.take()
+        if !self.front_matter {
+            return self.walker.take();
+        }
+        if !self.finished {
+            return Vec::new();
+        }
+        self.front_matter = false;
+        let mut events = self.metadata().events();
+        events.extend(self.walker.take());
+        events
+    }
+
+    /// What the document states about itself: `head` first, then elements in the body.
+    pub(crate) fn metadata(&self) -> Metadata {
+        let mut meta = self.meta.clone();
+        meta.fill_from(&self.walker.meta);
+        meta
     }
 
     fn convert(&mut self, node: &Node) {
@@ -153,10 +181,16 @@ impl Pipeline {
     fn flush(&mut self, at_end: bool) {
         if self.entered.is_empty() {
             match dom::find_body(&self.document) {
-                Some(body) => self.enter(body),
+                Some(body) => {
+                    if let Some(head) = dom::find_head(&self.document) {
+                        self.meta.scan(&head);
+                    }
+                    self.enter(body)
+                }
                 None => {
                     if at_end {
                         let document = self.document.clone();
+                        self.meta.scan(&document);
                         self.convert(&document);
                     }
                     return;
@@ -375,6 +409,16 @@ pub fn convert_reader<R: Read, W: Write>(mut input: R, output: W, options: &Opti
         c.feed(&buf[..n])?;
     }
     c.finish().map(drop)
+}
+
+/// The events for `html` (front matter included when the options ask for it) and what the document states
+/// about itself.
+pub(crate) fn events_and_meta(html: &str, options: &Options) -> (Vec<Event<'static>>, Metadata) {
+    let mut pipe = Pipeline::new(options.clone(), true);
+    pipe.feed(html);
+    pipe.finish();
+    let events = pipe.take_events();
+    (events, pipe.metadata())
 }
 
 pub(crate) fn convert_str(html: &str, options: &Options) -> String {

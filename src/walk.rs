@@ -27,7 +27,9 @@ use std::mem;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 use crate::dom::{Kind, Node};
-use crate::rules;
+use crate::meta::Metadata;
+use crate::rules::{self, LinkPlan};
+use crate::url::UrlKind;
 use crate::{Options, Unsupported};
 
 /// The events for a document, in order. Returned by [`events`](crate::events).
@@ -201,6 +203,12 @@ pub(crate) struct Walker {
     /// (`<b>a</b><b>b</b>`), the two merge into one.
     /// Each with the length of `text` when it was held back (text before that position precedes the End).
     deferred: Vec<(Inline, usize)>,
+    /// Counts visible content and run ends: two links are adjacent when it has not moved between them.
+    seq: u64,
+    /// The destination of the last link closed, and `seq` when it closed.
+    last_link: Option<(String, u64)>,
+    /// What the elements walked so far state about the document (`time`, `meta`, `link` in the body).
+    pub(crate) meta: Metadata,
 }
 
 impl Walker {
@@ -231,6 +239,9 @@ impl Walker {
             item_fresh: false,
             task: None,
             deferred: Vec::new(),
+            seq: 0,
+            last_link: None,
+            meta: Metadata::default(),
         }
     }
 
@@ -324,6 +335,7 @@ impl Walker {
 
     /// Ends the current inline run: open formatting is closed (and re-opens lazily later), a paragraph ends.
     fn end_run(&mut self) {
+        self.seq += 1;
         self.space = false;
         self.breaks = 0;
         self.boundary_break = false;
@@ -387,6 +399,7 @@ impl Walker {
 
     /// Visible content is about to be emitted: open what is lazy, place pending spaces and breaks.
     fn content(&mut self) {
+        self.seq += 1;
         self.open_lazy_blocks();
         let ctx = self.ctx();
         if self.run.is_some() && self.breaks >= 2 && matches!(ctx, Ctx::Para | Ctx::Tight) {
@@ -562,6 +575,9 @@ impl Walker {
             FrameKind::Q => self.literal("\""),
             FrameKind::Inline(inline) => {
                 if frame.opened {
+                    if let Inline::Link(dest, _) = &inline {
+                        self.last_link = Some((dest.clone(), self.seq));
+                    }
                     let at = self.text.len();
                     self.deferred.push((inline, at));
                 }
@@ -621,6 +637,9 @@ impl Walker {
             return Flow::Descend;
         }
         let tag = node.tag();
+        if matches!(tag, "time" | "meta" | "link") {
+            self.meta.observe(node);
+        }
         let in_list = matches!(self.top().kind, FrameKind::List { .. });
         if in_list && tag != "li" {
             self.push_implicit_item();
@@ -709,13 +728,7 @@ impl Walker {
             "strong" | "b" => self.inline(Inline::Strong),
             "em" | "i" | "cite" | "dfn" | "var" => self.inline(Inline::Emph),
             "del" | "s" | "strike" if self.options.strikethrough => self.inline(Inline::Strike),
-            "a" => match node.attr("href") {
-                Some(href) if self.top().active & Inline::Link(String::new(), String::new()).bit() == 0 => {
-                    let title = node.attr("title").unwrap_or_default();
-                    self.inline(Inline::Link(href.trim().to_string(), title))
-                }
-                _ => self.transparent(),
-            },
+            "a" => self.anchor(node),
             "q" => {
                 self.literal("\"");
                 self.push(FrameKind::Q, true);
@@ -754,6 +767,48 @@ impl Walker {
         Flow::Descend
     }
 
+    /// A link: [`rules::link_plan`] decides. A share link that shows only icons gets their alt text; one that
+    /// shows nothing gets the platform's name, or is dropped when it comes right after a link to the same target
+    /// (nothing visible between).
+    fn anchor(&mut self, node: &Node) -> Flow {
+        let Some(href) = node.attr("href") else {
+            return self.transparent();
+        };
+        if self.top().active & Inline::Link(String::new(), String::new()).bit() != 0 {
+            return self.transparent();
+        }
+        let (dest, share) = match rules::link_plan(&href, &self.options) {
+            LinkPlan::Drop => return Flow::Skip,
+            LinkPlan::Unlink => return self.transparent(),
+            LinkPlan::Link { dest, share } => (dest, share),
+        };
+        let title = node.attr("title").unwrap_or_default();
+        let Some(platform) = share else {
+            return self.inline(Inline::Link(dest, title));
+        };
+        // Text is never dropped: a share link that shows text stays a link with that text; one that shows only
+        // icons with alt text gets that text.
+        let label = match rules::shown(node) {
+            rules::Shown::Text => return self.inline(Inline::Link(dest, title)),
+            rules::Shown::Alt(alt) => alt,
+            rules::Shown::Nothing => {
+                // Dropped right after a link to the same target; else the platform's name.
+                let adjacent = self.last_link.as_ref().is_some_and(|(_, seq)| *seq == self.seq);
+                if adjacent && self.last_link.as_ref().is_some_and(|(d, _)| *d == dest) {
+                    return Flow::Skip;
+                }
+                platform.to_string()
+            }
+        };
+        // Apart from a link right before it.
+        if self.last_link.as_ref().is_some_and(|(_, seq)| *seq == self.seq) {
+            self.soft_space();
+        }
+        self.push_inline(Inline::Link(dest, title));
+        self.flow_text(&label);
+        Flow::Skip
+    }
+
     fn list(&mut self, node: &Node) -> Flow {
         let Some(loose) = rules::list_plan(node) else {
             return self.div();
@@ -772,6 +827,11 @@ impl Walker {
 
     fn img(&mut self, node: &Node) {
         let (src, title, alt) = rules::image(node);
+        let src = if rules::is_tracking_pixel(node) {
+            None
+        } else {
+            src.and_then(|s| rules::safe_url(&s, UrlKind::Image, &self.options))
+        };
         match src {
             Some(src) => {
                 self.content();
@@ -797,6 +857,9 @@ impl Walker {
 
     fn media(&mut self, node: &Node) {
         let Some((src, label)) = rules::media(node) else { return };
+        let Some(src) = rules::safe_url(&src, UrlKind::Link, &self.options) else {
+            return;
+        };
         if self.top().active & Inline::Link(String::new(), String::new()).bit() != 0 {
             self.flow_text(&label);
             return;

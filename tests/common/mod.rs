@@ -93,3 +93,73 @@ pub fn writer_round_trip(events: &[Event<'static>]) -> Result<String, (String, V
         Err((md, back))
     }
 }
+
+/// Elements whose content a browser does not show (or that the converter replaces by a link or drops by design).
+pub const HIDDEN: &[&str] = &[
+    "head", "script", "style", "template", "noscript", "noframes", "noembed", "title", "select", "textarea", "option",
+    "optgroup", "datalist", "svg", "iframe", "video", "audio", "object", "embed", "canvas",
+];
+
+/// The text a browser shows for `html` (plus image alt text), computed from html5ever's tree independently of
+/// the converter.
+pub fn visible_text(html: &str) -> String {
+    use html5ever::tendril::TendrilSink;
+    use markup5ever_rcdom::{Handle, NodeData, RcDom};
+    let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
+    let mut out = String::new();
+    let mut stack: Vec<Handle> = vec![std::rc::Rc::clone(&dom.document)];
+    while let Some(node) = stack.pop() {
+        match &node.data {
+            NodeData::Text { contents } => out.push_str(&contents.borrow()),
+            NodeData::Element { name, attrs, .. } => {
+                if HIDDEN.contains(&&*name.local) {
+                    continue;
+                }
+                if &*name.local == "img" {
+                    if let Some(alt) = attrs.borrow().iter().find(|a| &*a.name.local == "alt") {
+                        out.push_str(&alt.value);
+                    }
+                }
+                stack.extend(node.children.borrow().iter().rev().cloned());
+            }
+            NodeData::Document => stack.extend(node.children.borrow().iter().rev().cloned()),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The fraction of the non-white-space characters of `expected` found in `got` in order (a character that is
+/// not found is counted as lost and skipped), and the first lost one with some context.
+pub fn recall(expected: &str, got: &str) -> (f64, Option<String>) {
+    let expected: Vec<char> = expected.chars().filter(|c| !c.is_whitespace()).collect();
+    let got: Vec<char> = got.chars().filter(|c| !c.is_whitespace()).collect();
+    let (mut at, mut found, mut first_loss) = (0, 0usize, None);
+    for (i, c) in expected.iter().enumerate() {
+        match got[at..].iter().position(|g| g == c) {
+            Some(p) => {
+                at += p + 1;
+                found += 1;
+            }
+            None => {
+                if first_loss.is_none() {
+                    let context: String = expected[i.saturating_sub(20)..(i + 20).min(expected.len())]
+                        .iter()
+                        .collect();
+                    first_loss = Some(format!("lost {c:?} at char {i}, around {context:?}"));
+                }
+            }
+        }
+    }
+    let ratio = if expected.is_empty() {
+        1.0
+    } else {
+        found as f64 / expected.len() as f64
+    };
+    (ratio, first_loss)
+}
+
+/// Parses Markdown into owned events with the given parser options.
+pub fn parse_with(md: &str, options: pulldown_cmark::Options) -> Vec<Event<'static>> {
+    Parser::new_ext(md, options).map(Event::into_static).collect()
+}

@@ -1,0 +1,607 @@
+//! Markdown documents that carry raw HTML (news archives): the Markdown is kept byte for byte, the HTML in it is
+//! converted.
+//!
+//! The document is parsed with pulldown-cmark's offset iterator, with the extensions of
+//! [`Options::parser_options`] plus YAML metadata blocks (so that Jekyll front matter is read as such). Then:
+//! - An **HTML block** made only of comments (and white space) is kept verbatim: archives keep metadata in them,
+//!   such as the epoch-milliseconds timestamp `<!--1697273101000-->`. Every other HTML block is converted with
+//!   [`convert_with`](crate::convert_with) and replaces the block, with a blank line before and after it where
+//!   the neighbouring lines are not blank, so that it cannot merge with them. Inside block quotes and list items,
+//!   each line gets the container's prefix.
+//! - **Inline HTML** in a paragraph, heading or tight list item: each run from a tag to the tag that closes it,
+//!   with the Markdown between them, is rendered to HTML and converted, and replaces the run. The paragraph is
+//!   then parsed again; if the result is not exactly the old events with each run replaced by its conversion
+//!   (emphasis delimiters can interact with their new neighbours), the whole paragraph or heading is converted
+//!   instead (a tight item's text is then left as it was). Inline comments are kept; so is raw HTML in table
+//!   cells.
+//! - Everything else (front matter, headings, links, ordinary Markdown, blank lines) is copied unchanged.
+
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
+
+use crate::Options;
+use crate::meta::{self, Metadata};
+use crate::stream::events_and_meta;
+
+type Spanned = (Event<'static>, Range<usize>);
+
+/// Converts the raw HTML in a Markdown document and keeps the rest of it byte for byte, by the rules in this
+/// module's documentation.
+pub(crate) fn convert_markdown(markdown: &str, options: &Options) -> String {
+    let mut part_options = options.clone();
+    part_options.front_matter = false;
+    let parser_options = part_options.parser_options() | pulldown_cmark::Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    let events: Vec<Spanned> = Parser::new_ext(markdown, parser_options)
+        .into_offset_iter()
+        .map(|(e, r)| (e.into_static(), r))
+        .collect();
+    let mut ed = Editor {
+        md: markdown,
+        out: String::with_capacity(markdown.len()),
+        pos: 0,
+        options: part_options,
+        header: Metadata::default(),
+        found: Metadata::default(),
+    };
+    let has_front_matter = matches!(events.first(), Some((Event::Start(Tag::MetadataBlock(_)), _)));
+    let mut containers = 0usize;
+    let mut i = 0;
+    while i < events.len() {
+        let (event, range) = &events[i];
+        match event {
+            Event::Start(Tag::HtmlBlock) => {
+                let end = find_end(&events, i);
+                let html: String = events[i + 1..end]
+                    .iter()
+                    .filter_map(|(e, _)| match e {
+                        Event::Html(h) => Some(h.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                if only_comments(&html) {
+                    if let Some(date) = epoch_comment(&html) {
+                        if ed.header.date.is_none() {
+                            ed.header.date = meta::date_from_epoch_ms(date);
+                        }
+                    }
+                } else {
+                    let converted = ed.convert(&html);
+                    ed.splice_block(range.start..events[end].1.end, &converted, containers > 0);
+                }
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::Paragraph) | Event::Start(Tag::Heading { .. }) => {
+                let end = find_end(&events, i);
+                let inner = &events[i + 1..end];
+                if inner.iter().any(|(e, _)| is_tag_html(e)) {
+                    let whole = range.start..events[end].1.end;
+                    ed.inline_block(inner, Some((event, whole)), containers > 0);
+                } else if let Event::Start(Tag::Heading { .. }) = event {
+                    ed.header_title(inner);
+                }
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::BlockQuote(_)) | Event::Start(Tag::Item) => containers += 1,
+            Event::End(TagEnd::BlockQuote(_)) | Event::End(TagEnd::Item) => {
+                containers = containers.saturating_sub(1);
+            }
+            // Raw HTML in table cells is left alone (a converted `|` would split the cell).
+            Event::Start(Tag::Table(_)) => {
+                i = find_end(&events, i) + 1;
+                continue;
+            }
+            _ => {}
+        }
+        // Inline content outside paragraphs and headings: a tight list item's text.
+        if is_inline(&events[i].0) {
+            let stretch_end = (i..events.len())
+                .find(|&k| !is_inline(&events[k].0))
+                .unwrap_or(events.len());
+            let inner = &events[i..stretch_end];
+            if inner.iter().any(|(e, _)| is_tag_html(e)) {
+                ed.inline_block(inner, None, true);
+            }
+            i = stretch_end.max(i + 1);
+            continue;
+        }
+        i += 1;
+    }
+    ed.out.push_str(&markdown[ed.pos.min(markdown.len())..]);
+    let mut meta = ed.header;
+    meta.fill_from(&ed.found);
+    if options.front_matter && !has_front_matter {
+        let yaml = meta.yaml();
+        if !yaml.is_empty() {
+            return format!("---\n{yaml}---\n{}", ed.out);
+        }
+    }
+    ed.out
+}
+
+/// The index of the End matching the Start at `start` (or the last index).
+fn find_end(events: &[Spanned], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (k, (e, _)) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return k;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+/// Events that live inside a paragraph.
+fn is_inline(e: &Event<'_>) -> bool {
+    match e {
+        Event::Text(_)
+        | Event::Code(_)
+        | Event::InlineHtml(_)
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::FootnoteReference(_)
+        | Event::InlineMath(_)
+        | Event::TaskListMarker(_) => true,
+        Event::Start(t) => matches!(
+            t,
+            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }
+        ),
+        Event::End(t) => matches!(
+            t,
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image
+        ),
+        _ => false,
+    }
+}
+
+/// Inline HTML that is a tag (not a comment, processing instruction or declaration).
+fn is_tag_html(e: &Event<'_>) -> bool {
+    matches!(e, Event::InlineHtml(h) if tag_effect(h) != TagEffect::Other)
+}
+
+/// Whether `html` is only comments and white space.
+fn only_comments(html: &str) -> bool {
+    let mut rest = html.trim();
+    while !rest.is_empty() {
+        let Some(after) = rest.strip_prefix("<!--") else {
+            return false;
+        };
+        let Some(end) = after.find("-->") else {
+            return false;
+        };
+        rest = after[end + 3..].trim();
+    }
+    true
+}
+
+/// The number in a block that is exactly `<!--digits-->` (an archive's publication time in epoch milliseconds).
+fn epoch_comment(html: &str) -> Option<i64> {
+    let inner = html.trim().strip_prefix("<!--")?.strip_suffix("-->")?.trim();
+    if inner.is_empty() || inner.len() > 15 || !inner.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    inner.parse().ok()
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum TagEffect {
+    Open,
+    Close,
+    /// A void or self-closing element.
+    Void,
+    /// A comment, declaration or processing instruction.
+    Other,
+}
+
+/// What an inline HTML tag does to the nesting of elements.
+fn tag_effect(tag: &str) -> TagEffect {
+    let t = tag.trim();
+    if t.starts_with("<!") || t.starts_with("<?") {
+        return TagEffect::Other;
+    }
+    if t.starts_with("</") {
+        return TagEffect::Close;
+    }
+    let name: String = t
+        .trim_start_matches('<')
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let void = matches!(
+        name.as_str(),
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "param"
+            | "keygen"
+    );
+    if void || t.ends_with("/>") {
+        TagEffect::Void
+    } else {
+        TagEffect::Open
+    }
+}
+
+/// Index ranges (inclusive start, exclusive end) into `inner` of the inline HTML runs: from a tag to where its
+/// element closes, widened so that Markdown inline elements are never cut.
+fn html_runs(inner: &[Spanned]) -> Vec<Range<usize>> {
+    let mut runs = Vec::new();
+    let mut level = 0usize;
+    let mut outer_start = 0usize;
+    let mut k = 0;
+    while k < inner.len() {
+        let e = &inner[k].0;
+        if is_tag_html(e) {
+            let start = if level > 0 { outer_start } else { k };
+            let mut html_depth = 0usize;
+            let mut md_level = 0usize;
+            let mut end = inner.len();
+            for (j, (ej, _)) in inner.iter().enumerate().skip(start) {
+                match ej {
+                    Event::Start(_) => md_level += 1,
+                    Event::End(_) => md_level = md_level.saturating_sub(1),
+                    Event::InlineHtml(h) => match tag_effect(h) {
+                        TagEffect::Open => html_depth += 1,
+                        TagEffect::Close => html_depth = html_depth.saturating_sub(1),
+                        _ => {}
+                    },
+                    _ => {}
+                }
+                if j >= k && html_depth == 0 && md_level == 0 {
+                    end = j + 1;
+                    break;
+                }
+            }
+            runs.push(start..end);
+            level = 0;
+            k = end;
+            continue;
+        }
+        match e {
+            Event::Start(_) => {
+                if level == 0 {
+                    outer_start = k;
+                }
+                level += 1;
+            }
+            Event::End(_) => level = level.saturating_sub(1),
+            _ => {}
+        }
+        k += 1;
+    }
+    runs
+}
+
+fn esc_html(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Renders inline events as HTML, the way a CommonMark renderer would.
+fn render_inline(events: &[Spanned]) -> String {
+    let mut out = String::new();
+    let mut in_image = 0usize;
+    for (e, _) in events {
+        if in_image > 0 {
+            match e {
+                Event::Start(Tag::Image { .. }) => in_image += 1,
+                Event::End(TagEnd::Image) => {
+                    in_image -= 1;
+                    if in_image == 0 {
+                        out.push_str("\">");
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => esc_html(t, &mut out),
+                Event::SoftBreak | Event::HardBreak => out.push(' '),
+                _ => {}
+            }
+            continue;
+        }
+        match e {
+            Event::Text(t) => esc_html(t, &mut out),
+            Event::Code(t) => {
+                out.push_str("<code>");
+                esc_html(t, &mut out);
+                out.push_str("</code>");
+            }
+            Event::InlineHtml(h) | Event::Html(h) => out.push_str(h),
+            Event::SoftBreak => out.push('\n'),
+            Event::HardBreak => out.push_str("<br>"),
+            Event::TaskListMarker(checked) => {
+                out.push_str(if *checked {
+                    "<input type=\"checkbox\" checked>"
+                } else {
+                    "<input type=\"checkbox\">"
+                });
+            }
+            Event::Start(Tag::Emphasis) => out.push_str("<em>"),
+            Event::End(TagEnd::Emphasis) => out.push_str("</em>"),
+            Event::Start(Tag::Strong) => out.push_str("<strong>"),
+            Event::End(TagEnd::Strong) => out.push_str("</strong>"),
+            Event::Start(Tag::Strikethrough) => out.push_str("<del>"),
+            Event::End(TagEnd::Strikethrough) => out.push_str("</del>"),
+            Event::Start(Tag::Link { dest_url, title, .. }) => {
+                out.push_str("<a href=\"");
+                esc_html(dest_url, &mut out);
+                if !title.is_empty() {
+                    out.push_str("\" title=\"");
+                    esc_html(title, &mut out);
+                }
+                out.push_str("\">");
+            }
+            Event::End(TagEnd::Link) => out.push_str("</a>"),
+            Event::Start(Tag::Image { dest_url, title, .. }) => {
+                out.push_str("<img src=\"");
+                esc_html(dest_url, &mut out);
+                if !title.is_empty() {
+                    out.push_str("\" title=\"");
+                    esc_html(title, &mut out);
+                }
+                out.push_str("\" alt=\"");
+                in_image = 1;
+            }
+            Event::FootnoteReference(t) | Event::InlineMath(t) => esc_html(t, &mut out),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Normalises events for comparison: adjacent text merged, link types and ids ignored, the writer's inline HTML
+/// fallbacks (`<em>`, `<strong>`, `<del>`) read as the tags they stand for.
+fn normalize(events: impl IntoIterator<Item = Event<'static>>) -> Vec<Event<'static>> {
+    let mut out: Vec<Event<'static>> = Vec::new();
+    for e in events {
+        let e = match e {
+            Event::Start(Tag::Link { dest_url, title, .. }) => Event::Start(Tag::Link {
+                link_type: LinkType::Inline,
+                dest_url,
+                title,
+                id: CowStr::Borrowed(""),
+            }),
+            Event::Start(Tag::Image { dest_url, title, .. }) => Event::Start(Tag::Image {
+                link_type: LinkType::Inline,
+                dest_url,
+                title,
+                id: CowStr::Borrowed(""),
+            }),
+            Event::InlineHtml(h) => match &*h {
+                "<em>" => Event::Start(Tag::Emphasis),
+                "</em>" => Event::End(TagEnd::Emphasis),
+                "<strong>" => Event::Start(Tag::Strong),
+                "</strong>" => Event::End(TagEnd::Strong),
+                "<del>" => Event::Start(Tag::Strikethrough),
+                "</del>" => Event::End(TagEnd::Strikethrough),
+                _ => Event::InlineHtml(h),
+            },
+            other => other,
+        };
+        match (out.last_mut(), e) {
+            (_, Event::Text(t)) if t.is_empty() => {}
+            (Some(Event::Text(prev)), Event::Text(t)) => {
+                *prev = CowStr::from(format!("{prev}{t}"));
+            }
+            (_, e) => out.push(e),
+        }
+    }
+    out
+}
+
+/// The output being built, and where in the input copying has reached.
+struct Editor<'a> {
+    md: &'a str,
+    out: String,
+    pos: usize,
+    options: Options,
+    /// From the archive header: the epoch comment and the title link.
+    header: Metadata,
+    /// From the converted HTML.
+    found: Metadata,
+}
+
+impl Editor<'_> {
+    fn convert_events(&mut self, html: &str) -> Vec<Event<'static>> {
+        let (events, meta) = events_and_meta(html, &self.options);
+        self.found.fill_from(&meta);
+        events
+    }
+
+    fn convert(&mut self, html: &str) -> String {
+        let events = self.convert_events(html);
+        let mut md = String::new();
+        crate::writer::push_markdown_with(&mut md, events, &self.options);
+        md
+    }
+
+    /// The title and source from the first heading that is exactly one link (the archive's title line).
+    fn header_title(&mut self, inner: &[Spanned]) {
+        if self.header.title.is_some() {
+            return;
+        }
+        let (Some((Event::Start(Tag::Link { dest_url, .. }), _)), Some((Event::End(TagEnd::Link), _))) =
+            (inner.first(), inner.last())
+        else {
+            return;
+        };
+        let mut title = String::new();
+        for (e, _) in &inner[1..inner.len() - 1] {
+            match e {
+                Event::Text(t) | Event::Code(t) => title.push_str(t),
+                Event::End(TagEnd::Link) => return,
+                _ => {}
+            }
+        }
+        let title = title.trim();
+        if !title.is_empty() {
+            self.header.title = Some(title.to_string());
+            self.header.source = Some(dest_url.to_string());
+        }
+    }
+
+    /// The start of the line holding `at`, the prefix before `at` on it, and the prefix for further lines.
+    fn prefixes(&self, at: usize, in_container: bool) -> (usize, String, String) {
+        let line_start = self.md[..at].rfind('\n').map_or(0, |i| i + 1);
+        if !in_container {
+            return (line_start, String::new(), String::new());
+        }
+        let first = self.md[line_start..at].to_string();
+        let cont = first
+            .chars()
+            .map(|c| if c == '>' || c == '\t' { c } else { ' ' })
+            .collect();
+        (line_start, first, cont)
+    }
+
+    fn copy_to(&mut self, at: usize) {
+        if at > self.pos {
+            self.out.push_str(&self.md[self.pos..at]);
+            self.pos = at;
+        }
+    }
+
+    /// Replaces the block at `range` (whole lines) by `converted`, blank lines around it where needed.
+    fn splice_block(&mut self, range: Range<usize>, converted: &str, in_container: bool) {
+        let (line_start, first, cont) = self.prefixes(range.start, in_container);
+        self.copy_to(line_start);
+        let blank = format!("{}\n", cont.trim_end());
+        let last_line = self
+            .out
+            .strip_suffix('\n')
+            .map(|o| &o[o.rfind('\n').map_or(0, |i| i + 1)..]);
+        let blank_before = last_line.is_some_and(|l| !is_blank_line(l));
+        let next = &self.md[range.end.min(self.md.len())..];
+        let blank_after = !next.is_empty() && !is_blank_line(next.split('\n').next().unwrap_or(""));
+        self.pos = range.end.max(self.pos);
+        if converted.trim().is_empty() {
+            if blank_before && blank_after {
+                self.out.push_str(&blank);
+            }
+            return;
+        }
+        if blank_before {
+            self.out.push_str(&blank);
+        }
+        self.push_lines(converted, &first, &cont);
+        if blank_after {
+            self.out.push_str(&blank);
+        }
+    }
+
+    fn push_lines(&mut self, text: &str, first: &str, cont: &str) {
+        for (k, line) in text.strip_suffix('\n').unwrap_or(text).split('\n').enumerate() {
+            let prefix = if k == 0 { first } else { cont };
+            if line.is_empty() {
+                self.out.push_str(prefix.trim_end());
+            } else {
+                self.out.push_str(prefix);
+                self.out.push_str(line);
+            }
+            self.out.push('\n');
+        }
+    }
+
+    /// Inline HTML in a paragraph or heading (`block` is its Start event and whole range) or in a tight item's
+    /// text (`block` is `None`).
+    fn inline_block(&mut self, inner: &[Spanned], block: Option<(&Event<'static>, Range<usize>)>, in_container: bool) {
+        if let Some(spliced) = self.spliced_runs(inner, in_container) {
+            for (range, text) in spliced {
+                self.copy_to(range.start);
+                self.out.push_str(&text);
+                self.pos = range.end;
+            }
+            return;
+        }
+        let Some((start, whole)) = block else { return };
+        let body = render_inline(inner);
+        let html = match start {
+            Event::Start(Tag::Heading { level, .. }) => format!("<{level}>{body}</{level}>"),
+            _ => format!("<p>{body}</p>"),
+        };
+        let converted = self.convert(&html);
+        self.splice_block(whole, &converted, in_container);
+    }
+
+    /// The runs' replacements, when splicing them gives exactly the intended events; `None` otherwise.
+    fn spliced_runs(&mut self, inner: &[Spanned], in_container: bool) -> Option<Vec<(Range<usize>, String)>> {
+        let first_start = inner.first()?.1.start;
+        let last_end = inner.iter().map(|(_, r)| r.end).max()?;
+        let (_, _, cont) = self.prefixes(first_start, in_container);
+        let mut expected: Vec<Event<'static>> = Vec::new();
+        let mut new_text = String::new();
+        let mut copied = first_start;
+        let mut spliced = Vec::new();
+        let mut done = 0;
+        for run in html_runs(inner) {
+            expected.extend(inner[done..run.start].iter().map(|(e, _)| e.clone()));
+            done = run.end;
+            let events = &inner[run.clone()];
+            let only_breaks = events
+                .iter()
+                .all(|(e, _)| matches!(e, Event::InlineHtml(h) if h.trim_start().get(..3).is_some_and(|t| t.eq_ignore_ascii_case("<br"))));
+            if only_breaks {
+                return None;
+            }
+            let range = events.first()?.1.start..events.iter().map(|(_, r)| r.end).max()?;
+            let converted = self.convert_events(&render_inline(events));
+            let mut md = String::new();
+            let inner_events = match converted.as_slice() {
+                [] => &[][..],
+                [Event::Start(Tag::Paragraph), middle @ .., Event::End(TagEnd::Paragraph)]
+                    if !middle.iter().any(|e| matches!(e, Event::Start(Tag::Paragraph))) =>
+                {
+                    crate::writer::push_markdown_with(&mut md, converted.iter().cloned(), &self.options);
+                    middle
+                }
+                _ => return None,
+            };
+            expected.extend(inner_events.iter().cloned());
+            let md = md.strip_suffix('\n').unwrap_or(&md).replace('\n', &format!("\n{cont}"));
+            new_text.push_str(self.md.get(copied..range.start)?);
+            new_text.push_str(&md);
+            copied = range.end;
+            spliced.push((range, md));
+        }
+        expected.extend(inner[done..].iter().map(|(e, _)| e.clone()));
+        new_text.push_str(self.md.get(copied..last_end)?);
+        let parsed: Vec<Event<'static>> = Parser::new_ext(&new_text, self.options.parser_options())
+            .map(Event::into_static)
+            .collect();
+        let parsed_inner = match parsed.as_slice() {
+            [] => &[][..],
+            [Event::Start(Tag::Paragraph), middle @ .., Event::End(TagEnd::Paragraph)] => middle,
+            _ => return None,
+        };
+        (normalize(parsed_inner.iter().cloned()) == normalize(expected)).then_some(spliced)
+    }
+}
+
+/// A line with nothing but white space and block-quote markers.
+fn is_blank_line(line: &str) -> bool {
+    line.chars().all(|c| c == '>' || c.is_whitespace())
+}
