@@ -40,7 +40,7 @@ pub(crate) struct Pipeline {
 impl Pipeline {
     /// A pipeline; `detach` frees converted nodes (off only for the flush-safety check).
     pub(crate) fn new(options: Options, detach: bool) -> Self {
-        let parser = HtmlParser::new();
+        let parser = HtmlParser::new(options.max_depth);
         let document = parser.document();
         Pipeline {
             parser: Some(parser),
