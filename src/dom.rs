@@ -7,9 +7,7 @@ use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink};
 use html5ever::{Attribute, ExpandedName, LocalName, QualName, TokenizerResult, ns};
 use markup5ever_rcdom::{Handle, NodeData, RcDom, SerializableHandle};
@@ -222,6 +220,24 @@ fn is_void(name: &str) -> bool {
     )
 }
 
+/// Elements whose start tag switches the tokenizer to reading text (RAWTEXT, RCDATA, script data, PLAINTEXT:
+/// HTML § 13.2.6.4.7 "in body"), so that the tree builder must see them for their content to stay text.
+fn is_raw_text(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "textarea"
+            | "title"
+            | "xmp"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "noscript"
+            | "plaintext"
+    )
+}
+
 /// The last element the tree builder inserted: its name, whether it is an HTML element, and its depth.
 #[derive(Clone)]
 struct Inserted {
@@ -379,7 +395,9 @@ impl TreeSink for DepthSink {
         let key = Rc::as_ptr(&contents) as usize;
         if !self.templates.borrow().contains_key(&key) {
             let depth = self.depth_of(target);
-            self.templates.borrow_mut().insert(key, (Rc::downgrade(&contents), depth));
+            self.templates
+                .borrow_mut()
+                .insert(key, (Rc::downgrade(&contents), depth));
         }
         contents
     }
@@ -497,9 +515,24 @@ impl DepthFilter {
         sink.shallowest.set(usize::MAX);
     }
 
+    /// Pushes a virtual element.
+    fn push_virtual(&self, name: LocalName) {
+        self.open.borrow_mut().push(name.clone());
+        *self.counts.borrow_mut().entry(name).or_insert(0) += 1;
+    }
+
     fn start_tag(&self, tag: Tag, line: u64) -> TokenSinkResult<Handle> {
         let name = tag.name.clone();
         let self_closing = tag.self_closing;
+        // Inside a virtual element, every element would be deeper still: drop the tag (keeping its name, for
+        // its end tag), except void elements and raw-text elements (whose content the tokenizer must read as
+        // text; `is_raw_text`), which go into the deepest element kept.
+        if !self.open.borrow().is_empty() && !is_void(&name) && !is_raw_text(&name) {
+            if !self_closing {
+                self.push_virtual(name);
+            }
+            return TokenSinkResult::Continue;
+        }
         self.sink().inserted.borrow_mut().take();
         let result = self.builder.process_token(Token::TagToken(tag), line);
         // Raw text, script data, plaintext: the tokenizer must switch state, so the element stays open.
@@ -522,13 +555,11 @@ impl DepthFilter {
             };
             let closed = self.builder.process_token(Token::TagToken(end), line);
             debug_assert!(matches!(closed, TokenSinkResult::Continue));
-            let mut open = self.open.borrow_mut();
-            if open.is_empty() {
+            if self.open.borrow().is_empty() {
                 self.anchor.set(ins.depth - 1);
                 self.sink().shallowest.set(usize::MAX);
             }
-            open.push(name.clone());
-            *self.counts.borrow_mut().entry(name).or_insert(0) += 1;
+            self.push_virtual(name);
         }
         result
     }

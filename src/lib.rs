@@ -20,9 +20,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-// `decode` and `url` are crate internals that `stream` and `walk` call once they are wired in; until then only
-// their tests use them.
-#[allow(dead_code)]
+// `url` is a crate internal that `walk` calls once it is wired in; until then only its tests use it.
 mod decode;
 mod dom;
 mod error;
@@ -47,6 +45,9 @@ pub use writer::{push_markdown, push_markdown_with, write_markdown, write_markdo
 
 /// Re-export of the pulldown-cmark version whose events this crate reads and writes.
 pub use pulldown_cmark;
+
+/// Re-export of the encoding_rs version that [`Options::encoding`] takes.
+pub use encoding_rs;
 
 /// Converts a string of HTML (a document or a fragment) to CommonMark with the default [`Options`].
 ///
