@@ -39,6 +39,8 @@ pub(crate) struct Decoder {
     pending: Vec<u8>,
     /// True once the prescan has looked at all the bytes it may and found no `<meta>` charset.
     prescan_done: bool,
+    /// How many of the held bytes have been written already (see [`Decoder::release_ascii`]).
+    released: usize,
     /// The chosen encoding and its decoder, once chosen.
     decoder: Option<(&'static Encoding, encoding_rs::Decoder)>,
     finished: bool,
@@ -54,6 +56,7 @@ impl Decoder {
             explicit,
             pending: Vec::new(),
             prescan_done: false,
+            released: 0,
             decoder: None,
             finished: false,
         }
@@ -69,8 +72,9 @@ impl Decoder {
 
     /// Decodes the next chunk of input, appending the text it completes to `out`.
     ///
-    /// Before the encoding is chosen, nothing may be written: bytes are held (at most [`DETECT_LIMIT`]) until the
-    /// decision can be taken. Input after [`Decoder::finish`] is ignored.
+    /// Before the encoding is chosen, bytes are held (at most [`DETECT_LIMIT`]) until the decision can be taken;
+    /// only their ASCII start is written early (see [`Decoder::release_ascii`]). Input after [`Decoder::finish`]
+    /// is ignored.
     ///
     /// Example: feeding `b"\xE4\xB8"` then `b"\xAD"` to a UTF-8 decoder writes `"中"` in the second call.
     pub(crate) fn feed(&mut self, bytes: &[u8], out: &mut String) {
@@ -84,6 +88,7 @@ impl Decoder {
             self.pending.extend_from_slice(held);
             rest = after;
             if !self.decide(false, out) {
+                self.release_ascii(out);
                 return;
             }
         }
@@ -109,6 +114,27 @@ impl Decoder {
         }
     }
 
+    /// Writes the held bytes up to the first that is not plain ASCII, once only detection is left to decide.
+    ///
+    /// Every encoding detection can choose (UTF-8 and the ASCII-compatible legacy encodings, or ISO-2022-JP only
+    /// for input with an escape) decodes bytes 0x00–0x7F other than ESC, SO and SI as the same ASCII characters,
+    /// and leaves its decoder in its initial state after them; so the text of that start does not depend on the
+    /// decision, and a streaming page that declares no encoding is not held back for its first 64 KiB. The bytes
+    /// stay held, for detection to see them.
+    fn release_ascii(&mut self, out: &mut String) {
+        if !self.prescan_done {
+            return;
+        }
+        let rest = &self.pending[self.released..];
+        let n = rest
+            .iter()
+            .position(|&b| b >= 0x80 || matches!(b, 0x0E | 0x0F | 0x1B))
+            .unwrap_or(rest.len());
+        // ASCII is UTF-8, so this never fails.
+        out.push_str(std::str::from_utf8(&rest[..n]).unwrap_or_default());
+        self.released += n;
+    }
+
     /// Takes the decision if the held bytes allow it, then decodes them (without the BOM). Returns whether the
     /// decision is taken. With `at_end`, it always is.
     fn decide(&mut self, at_end: bool, out: &mut String) -> bool {
@@ -117,7 +143,8 @@ impl Decoder {
         };
         let mut decoder = encoding.new_decoder_without_bom_handling();
         let pending = std::mem::take(&mut self.pending);
-        decode_into(&mut decoder, pending.get(bom_len..).unwrap_or_default(), out, false);
+        let start = bom_len.max(self.released);
+        decode_into(&mut decoder, pending.get(start..).unwrap_or_default(), out, false);
         self.decoder = Some((encoding, decoder));
         true
     }
@@ -802,9 +829,10 @@ mod tests {
         let mut decoder = Decoder::new(None);
         let mut out = String::new();
         decoder.feed(&bytes[..DETECT_LIMIT - 1], &mut out);
+        let ascii_start = &html[..html.find(|c: char| !c.is_ascii()).unwrap_or(html.len())];
         assert!(
-            out.is_empty() && decoder.encoding().is_none(),
-            "holds bytes until the decision"
+            out == ascii_start && decoder.encoding().is_none(),
+            "holds bytes until the decision, writing only their ASCII start"
         );
         decoder.feed(&bytes[DETECT_LIMIT - 1..DETECT_LIMIT + 10], &mut out);
         assert_eq!(decoder.encoding(), Some(GBK));

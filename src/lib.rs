@@ -40,8 +40,6 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
-// `decode` is a crate internal that `stream` calls once it is wired in; until then only its tests use it.
-#[allow(dead_code)]
 mod decode;
 mod dom;
 mod embed;
@@ -70,9 +68,17 @@ pub use writer::{push_markdown, push_markdown_with, write_markdown, write_markdo
 /// Re-export of the pulldown-cmark version whose events this crate reads and writes.
 pub use pulldown_cmark;
 
+/// Re-export of the encoding_rs version that [`Options::encoding`] takes.
+pub use encoding_rs;
+
 /// Converts a string of HTML (a document or a fragment) to CommonMark with the default [`Options`].
 ///
-/// Conversion of text cannot fail: malformed HTML is parsed the way a browser parses it.
+/// Conversion of text cannot fail, and keeps as much as it can: malformed HTML is parsed the way a browser
+/// parses it; elements nested deeper than [`Options::max_depth`] are flattened into the deepest element kept
+/// (block quotes and lists too: past the limit they become plain block boundaries), with all their text; a
+/// huge input is converted whole ([`Options::max_input_bytes`] applies to the byte-stream API, where a
+/// limit can be reported as an error). Memory grows with the largest block (a paragraph, a table, or
+/// everything inside an unclosed formatting element), not with the depth of nesting.
 ///
 /// # Example
 ///

@@ -80,7 +80,9 @@ pub struct Options {
     /// kept element, so no text is lost. Default: `256`.
     pub max_depth: usize,
     /// Refuse inputs larger than this many bytes with [`Error::InputTooLarge`](crate::Error::InputTooLarge)
-    /// in the streaming API (`convert` and `convert_with` convert everything). Default: `None` (no limit).
+    /// in the byte-stream API ([`Converter`](crate::Converter), [`convert_reader`](crate::convert_reader));
+    /// `convert` and `convert_with` take a string that is already in memory and convert all of it. Default:
+    /// `None` (no limit).
     pub max_input_bytes: Option<u64>,
     /// Share and redirect links: unwrap, keep or drop them. Default: [`ShareLinks::Unwrap`].
     pub share_links: ShareLinks,
@@ -105,6 +107,21 @@ pub struct Options {
     /// How the Markdown looks (markers, delimiters, code block and heading style); never what it means.
     /// Default: [`Style::DEFAULT`](crate::Style::DEFAULT).
     pub style: crate::Style,
+    /// The encoding of byte input when the caller knows it, typically from an HTTP `Content-Type` charset (find
+    /// it with [`Encoding::for_label`](encoding_rs::Encoding::for_label)). A byte order mark still wins over
+    /// it. When `None`, the encoding comes from a `<meta charset>` in the first 1024 bytes, else from
+    /// detection over the first 64 KiB (UTF-8 when they are valid UTF-8), as the WHATWG HTML standard
+    /// describes. Only byte input ([`Converter`](crate::Converter), [`convert_reader`](crate::convert_reader))
+    /// is decoded; strings are already text. Default: `None`.
+    ///
+    /// ```
+    /// let mut options = html2cmark::Options::default();
+    /// options.encoding = html2cmark::encoding_rs::Encoding::for_label(b"gbk");
+    /// let mut out = Vec::new();
+    /// html2cmark::convert_reader(&b"<p>\xd6\xd0\xce\xc4</p>"[..], &mut out, &options).unwrap();
+    /// assert_eq!(out, "中文\n".as_bytes());
+    /// ```
+    pub encoding: Option<&'static encoding_rs::Encoding>,
 }
 
 impl Default for Options {
@@ -135,6 +152,7 @@ impl Options {
         readable_urls: false,
         front_matter: false,
         style: crate::Style::DEFAULT,
+        encoding: None,
     };
 
     /// The pulldown-cmark parser options that match these options (the extensions our Markdown uses).

@@ -9,6 +9,7 @@ use std::io::{Read, Write};
 
 use pulldown_cmark::Event;
 
+use crate::decode::Decoder;
 use crate::dom::{self, HtmlParser, Node};
 use crate::meta::Metadata;
 use crate::walk::{CellRoot, Flow, Walker, is_enterable};
@@ -47,7 +48,7 @@ pub(crate) struct Pipeline {
 impl Pipeline {
     /// A pipeline; `detach` frees converted nodes (off only for the flush-safety check).
     pub(crate) fn new(options: Options, detach: bool) -> Self {
-        let parser = HtmlParser::new();
+        let parser = HtmlParser::new(options.max_depth);
         let document = parser.document();
         Pipeline {
             parser: Some(parser),
@@ -233,49 +234,19 @@ impl Pipeline {
     }
 }
 
-/// Decodes UTF-8 from `chunk` after the incomplete sequence kept in `tail`, keeping a new incomplete tail
-/// unless `last`. Invalid bytes become U+FFFD exactly as `String::from_utf8_lossy` would on the whole input.
-fn decode_utf8(tail: &mut Vec<u8>, chunk: &[u8], last: bool) -> String {
-    tail.extend_from_slice(chunk);
-    let mut out = String::with_capacity(tail.len());
-    let mut rest: &[u8] = tail;
-    loop {
-        match std::str::from_utf8(rest) {
-            Ok(s) => {
-                out.push_str(s);
-                rest = &[];
-                break;
-            }
-            Err(e) => {
-                let (valid, after) = rest.split_at(e.valid_up_to());
-                out.push_str(std::str::from_utf8(valid).expect("valid prefix")); // ok: validated just above.
-                match e.error_len() {
-                    Some(n) => {
-                        out.push('\u{FFFD}');
-                        rest = &after[n..];
-                    }
-                    None if last => {
-                        out.push('\u{FFFD}');
-                        rest = &[];
-                        break;
-                    }
-                    None => {
-                        rest = after;
-                        break;
-                    }
-                }
-            }
-        }
-    }
-    let keep = rest.to_vec();
-    *tail = keep;
-    out
-}
-
 /// A streaming converter: feed it HTML bytes in chunks of any size, and it writes Markdown to `output` as
 /// soon as blocks are finished.
 ///
-/// Input is read as UTF-8 (invalid bytes become U+FFFD). The output is the same however the input is split.
+/// Input bytes are decoded as the WHATWG HTML standard says: a byte order mark, else
+/// [`Options::encoding`], else a `<meta charset>` in the first 1024 bytes, else detection over the first
+/// 64 KiB (UTF-8 when they are valid UTF-8; legacy encodings such as GBK, Big5, Shift_JIS or windows-1252
+/// otherwise). Invalid sequences become U+FFFD and the text after them is kept. Until the encoding is known
+/// (at most 64 KiB in), only the plain-ASCII start of the input is converted. The output is the same however
+/// the input is split.
+///
+/// Nothing in the input makes conversion fail or panic: malformed HTML is parsed as a browser parses it, and
+/// markup nested deeper than [`Options::max_depth`] is flattened into its deepest kept element with its text
+/// kept. The only errors are writing the output and, when set, [`Options::max_input_bytes`].
 ///
 /// # Example
 ///
@@ -290,7 +261,7 @@ pub struct Converter<W: Write> {
     options: Options,
     pipeline: Pipeline,
     writer: MarkdownWriter,
-    tail: Vec<u8>,
+    decoder: Decoder,
     fed: u64,
     buf: String,
 }
@@ -307,12 +278,13 @@ impl<W: Write> Converter<W> {
     pub fn new(output: W, options: Options) -> Self {
         let writer = MarkdownWriter::new(&options);
         let pipeline = Pipeline::new(options.clone(), true);
+        let decoder = Decoder::new(options.encoding);
         Converter {
             out: output,
             options,
             pipeline,
             writer,
-            tail: Vec::new(),
+            decoder,
             fed: 0,
             buf: String::new(),
         }
@@ -341,9 +313,26 @@ impl<W: Write> Converter<W> {
                 return Err(Error::InputTooLarge { limit });
             }
         }
-        let text = decode_utf8(&mut self.tail, chunk, false);
+        let mut text = String::new();
+        self.decoder.feed(chunk, &mut text);
         self.pipeline.feed(&text);
         self.write_events()
+    }
+
+    /// The encoding the input is decoded from, once it is known: from the start of the input (a byte order
+    /// mark, a `<meta charset>` or [`Options::encoding`]), else at the latest after 64 KiB or at
+    /// [`Converter::finish`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let mut c = html2cmark::Converter::new(Vec::new(), html2cmark::Options::default());
+    /// c.feed(b"<meta charset=big5><p>\xa4\xa4\xa4\xe5</p>").unwrap();
+    /// assert_eq!(c.encoding(), Some(html2cmark::encoding_rs::BIG5));
+    /// assert_eq!(c.finish().unwrap(), "中文\n".as_bytes());
+    /// ```
+    pub fn encoding(&self) -> Option<&'static encoding_rs::Encoding> {
+        self.decoder.encoding()
     }
 
     /// Ends the input, writes the rest of the Markdown and returns the output.
@@ -361,7 +350,8 @@ impl<W: Write> Converter<W> {
     /// assert!(md.contains("Title"));
     /// ```
     pub fn finish(mut self) -> Result<W> {
-        let text = decode_utf8(&mut self.tail, &[], true);
+        let mut text = String::new();
+        self.decoder.finish(&mut text);
         self.pipeline.feed(&text);
         self.pipeline.finish();
         self.write_events()?;
@@ -442,12 +432,14 @@ pub(crate) fn convert_str(html: &str, options: &Options) -> String {
 pub fn check_flush_rule(input: &[u8], chunk: usize) -> std::result::Result<usize, String> {
     let mut pipeline = Pipeline::new(Options::DEFAULT, false);
     pipeline.trace = Some(Vec::new());
-    let mut tail = Vec::new();
+    let mut decoder = Decoder::new(None);
     for piece in input.chunks(chunk.max(1)) {
-        let text = decode_utf8(&mut tail, piece, false);
+        let mut text = String::new();
+        decoder.feed(piece, &mut text);
         pipeline.feed(&text);
     }
-    let text = decode_utf8(&mut tail, &[], true);
+    let mut text = String::new();
+    decoder.finish(&mut text);
     pipeline.feed(&text);
     // Stop recording before the end of input: at the end everything is final by definition.
     let traced = pipeline.trace.take().unwrap_or_default();
