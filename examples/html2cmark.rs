@@ -1,38 +1,11 @@
-//! Converts HTML to CommonMark: `html2cmark FILE`, `html2cmark -` (stdin), or with no argument and a terminal
-//! on stdin, the bundled sample article.
+//! The `html2cmark` command as an example: `cargo run --example html2cmark` converts the bundled sample article;
+//! `cargo run --release --example html2cmark -- --help` documents the rest (one-shot conversion of a file or a
+//! pipe, batch conversion of folders on all cores, `--check` for CI). The same code is installed as a binary by
+//! `cargo install --path .`; it lives in `src/bin/html2cmark/app/`.
 
-use std::io::{IsTerminal, Read, Write};
-use std::process::ExitCode;
+#[path = "../src/bin/html2cmark/app/mod.rs"]
+mod app;
 
-const SAMPLE: &str = include_str!("data/sample-article.html");
-
-fn main() -> ExitCode {
-    let arg = std::env::args().nth(1);
-    let html = match arg.as_deref() {
-        None if std::io::stdin().is_terminal() => {
-            eprintln!("html2cmark: no input given; converting the bundled sample article");
-            SAMPLE.to_string()
-        }
-        None | Some("-") => {
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-                eprintln!("html2cmark: cannot read stdin: {e}");
-                return ExitCode::from(2);
-            }
-            String::from_utf8_lossy(&bytes).into_owned()
-        }
-        Some(path) => match std::fs::read(path) {
-            Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-            Err(e) => {
-                eprintln!("html2cmark: cannot read {path}: {e}");
-                return ExitCode::from(2);
-            }
-        },
-    };
-    let md = html2cmark::convert(&html);
-    if let Err(e) = std::io::stdout().write_all(md.as_bytes()) {
-        eprintln!("html2cmark: cannot write output: {e}");
-        return ExitCode::from(2);
-    }
-    ExitCode::SUCCESS
+fn main() -> std::process::ExitCode {
+    app::main()
 }
