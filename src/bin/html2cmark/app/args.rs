@@ -18,8 +18,8 @@ USAGE
     html2cmark [OPTIONS] --check --out-dir OUT PATH... are the files in OUT up to date? (exit 1 if not)
     html2cmark [OPTIONS] --in-place [--check] PATH...  rewrite Markdown archives in place (or check them)
 
-With no FILE and a pipe on stdin, stdin is converted. With no FILE and a terminal on stdin, the bundled sample
-article is converted (and a note says so on stderr).
+With no FILE and a pipe (or file) on stdin, stdin is converted. With no FILE and a terminal (or /dev/null) on
+stdin, the bundled sample article is converted, and a note on stderr says so.
 
 INPUT KINDS
     HTML is converted as a whole document. Markdown that carries raw HTML (news archives, Jekyll posts) keeps

@@ -69,6 +69,13 @@ pub fn run(cmd: Batch) -> u8 {
         None => inputs,
     };
     let tasks = plan(inputs, &cmd.target);
+    // Largest files first, so that no big file starts last and keeps one core busy after the others are done.
+    let mut order: Vec<(u64, usize)> = tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (fs::metadata(&t.input.path).map_or(0, |m| m.len()), i))
+        .collect();
+    order.sort_by_key(|&(size, i)| (std::cmp::Reverse(size), i));
     let config = Config {
         target: cmd.target,
         check: cmd.check,
@@ -96,10 +103,8 @@ pub fn run(cmd: Batch) -> u8 {
         for _ in 0..threads {
             let worker = || {
                 let mut mine = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(task) = tasks.get(i) else { break };
-                    mine.push((i, process(task, &config, &counters)));
+                while let Some(&(_, i)) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    mine.push((i, process(&tasks[i], &config, &counters)));
                     counters.done.fetch_add(1, Ordering::Relaxed);
                 }
                 mine
