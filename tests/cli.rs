@@ -133,8 +133,16 @@ fn one_shot_from_a_file_and_from_stdin() {
 fn no_argument_converts_the_sample() {
     let o = run(&[]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(stdout(&o).starts_with("# Harbour town opens its first night market\n"), "{}", stdout(&o));
-    assert!(stderr(&o).contains("converting the bundled sample article"), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("# Harbour town opens its first night market\n"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains("converting the bundled sample article"),
+        "{}",
+        stderr(&o)
+    );
     // An empty pipe is an empty document, not a request for the sample.
     let o = with_stdin(&[], b"");
     assert_eq!((code(&o), stdout(&o)), (0, String::new()));
