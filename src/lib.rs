@@ -53,6 +53,7 @@ mod options;
 mod punct;
 mod rules;
 mod stream;
+mod style;
 mod url;
 mod walk;
 mod writer;
@@ -62,6 +63,7 @@ pub use options::{Options, ShareLinks, Unsupported};
 #[doc(hidden)]
 pub use stream::check_flush_rule;
 pub use stream::{Converter, convert_reader};
+pub use style::{CodeBlockStyle, HardBreakStyle, HeadingStyle, Style};
 pub use walk::Events;
 pub use writer::{push_markdown, push_markdown_with, write_markdown, write_markdown_with};
 

@@ -102,6 +102,9 @@ pub struct Options {
     /// [`Converter`](crate::Converter) holds its output until the end of input when this is on, because a date
     /// may come last. Default: `false`.
     pub front_matter: bool,
+    /// How the Markdown looks (markers, delimiters, code block and heading style); never what it means.
+    /// Default: [`Style::DEFAULT`](crate::Style::DEFAULT).
+    pub style: crate::Style,
 }
 
 impl Default for Options {
@@ -131,6 +134,7 @@ impl Options {
         allow_data_images: false,
         readable_urls: false,
         front_matter: false,
+        style: crate::Style::DEFAULT,
     };
 
     /// The pulldown-cmark parser options that match these options (the extensions our Markdown uses).

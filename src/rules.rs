@@ -180,6 +180,9 @@ fn item_needs_loose(li: &Node) -> bool {
                 let hard_block = (list && is_written_as_list(&c)) || matches!(tag, "blockquote" | "table");
                 match tag {
                     _ if hard_block => seen_block = true,
+                    // Text after these starts a new paragraph, so a block before them no longer matters.
+                    "pre" | "hr" => seen_block = false,
+                    _ if heading_level(tag).is_some() => seen_block = false,
                     "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" => {
                         if seen_block {
                             return true;

@@ -56,6 +56,7 @@ enum Last {
     Quote,
     Table,
     Heading,
+    Code,
     Other,
 }
 
@@ -97,8 +98,10 @@ pub(crate) struct MarkdownWriter {
     leaf: Leaf,
     inlines: Vec<Inline>,
     table: Option<Table>,
-    /// The bullet list marker tried first.
-    list_marker_pref: char,
+    /// The style choices (markers, fences, headings, rule).
+    choices: crate::Style,
+    /// The kind of the block before the current one in its container.
+    prev_last: Last,
 }
 
 impl MarkdownWriter {
@@ -107,9 +110,9 @@ impl MarkdownWriter {
             style: InlineStyle {
                 strikethrough: options.strikethrough,
                 tables: options.tables,
-                emphasis: '*',
-                strong: '*',
-                hard_break_spaces: false,
+                emphasis: options.style.emphasis(),
+                strong: options.style.strong(),
+                hard_break_spaces: options.style.hard_break == crate::HardBreakStyle::Spaces,
             },
             frames: Vec::new(),
             root_blocks: 0,
@@ -117,7 +120,8 @@ impl MarkdownWriter {
             leaf: Leaf::None,
             inlines: Vec::new(),
             table: None,
-            list_marker_pref: '-',
+            choices: options.style.clone(),
+            prev_last: Last::None,
         }
     }
 
@@ -163,7 +167,7 @@ impl MarkdownWriter {
                 self.close_tight_text(out);
                 let line = self.rule_text();
                 self.begin_block(Last::Other, out);
-                self.write_line(line, out);
+                self.write_line(&line, out);
             }
             Event::TaskListMarker(checked) => {
                 if let Some(Frame {
@@ -243,7 +247,7 @@ impl MarkdownWriter {
             }
             Tag::CodeBlock(kind) => {
                 self.close_tight_text(out);
-                self.begin_block(Last::Other, out);
+                self.begin_block(Last::Code, out);
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => Some(info.into_string()),
                     CodeBlockKind::Indented => None,
@@ -555,7 +559,10 @@ impl MarkdownWriter {
     fn write_heading(&mut self, level: HeadingLevel, items: &[Inline], out: &mut String) {
         let lvl = level as usize;
         let multiline = items.iter().any(|i| matches!(i, Inline::SoftBreak | Inline::HardBreak));
-        if multiline && lvl <= 2 {
+        // A setext heading cannot be empty, nor follow a tight item's text (it would take that text in).
+        let after_text = self.prev_last == Last::TightText;
+        let setext_style = self.choices.heading == crate::HeadingStyle::Setext && !items.is_empty() && !after_text;
+        if (multiline || setext_style) && lvl <= 2 {
             // §4.3 setext heading: the only heading that can span lines.
             let mut items = items.to_vec();
             while matches!(items.last(), Some(Inline::HardBreak | Inline::SoftBreak)) {
@@ -579,7 +586,23 @@ impl MarkdownWriter {
 
     fn write_code_block(&mut self, info: Option<&str>, text: &str, out: &mut String) {
         let info = info.unwrap_or("");
-        let fence_char = if info.contains('`') { '~' } else { '`' };
+        if self.choices.code_block == crate::CodeBlockStyle::Indented && self.can_indent_code(info, text) {
+            // §4.4 indented code block.
+            for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
+                if line.is_empty() {
+                    self.write_line("", out);
+                } else {
+                    let l = format!("    {line}");
+                    self.write_line(&l, out);
+                }
+            }
+            return;
+        }
+        let fence_char = if info.contains('`') || self.choices.code_block == crate::CodeBlockStyle::Tildes {
+            '~'
+        } else {
+            '`'
+        };
         let fence_len = (escape::longest_run(text, fence_char) + 1).max(3);
         let mut fence = String::new();
         escape::push_repeat(&mut fence, fence_char, fence_len);
@@ -651,8 +674,28 @@ impl MarkdownWriter {
             .sum()
     }
 
+    /// Whether a code block can be written indented here (§4.4): no info string, content whose first and last
+    /// lines are not blank (they would be dropped), and a position where an indented block can start (not on a
+    /// list item's marker line, not right after a block that would take the lines in).
+    fn can_indent_code(&self, info: &str, text: &str) -> bool {
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        let first_blank = body.split('\n').next().is_none_or(|l| l.trim().is_empty());
+        let last_blank = body.split('\n').next_back().is_none_or(|l| l.trim().is_empty());
+        let on_marker_line = self
+            .frames
+            .iter()
+            .any(|f| matches!(f.kind, Kind::Item { pending: true, .. }));
+        // After a list the indented lines would belong to its last item; after text, a quote, a table or an HTML
+        // block they could continue it; after another (indented) code block they would join it.
+        let after_open_block = !matches!(
+            self.prev_last,
+            Last::None | Last::Paragraph | Last::Heading | Last::Other
+        );
+        info.is_empty() && !text.is_empty() && !first_blank && !last_blank && !on_marker_line && !after_open_block
+    }
+
     /// A thematic break that cannot be mistaken for a list item, a setext underline or a list marker.
-    fn rule_text(&self) -> &'static str {
+    fn rule_text(&self) -> String {
         let mut avoid_dash = false;
         let mut avoid_star = false;
         for f in &self.frames {
@@ -667,10 +710,15 @@ impl MarkdownWriter {
         if self.frames.last().is_some_and(|f| f.last == Last::TightText) {
             avoid_dash = true;
         }
-        match (avoid_dash, avoid_star) {
-            (false, _) => "---",
-            (true, false) => "***",
-            (true, true) => "___",
+        match self.choices.rule() {
+            Some((text, '-')) if !avoid_dash => text.to_string(),
+            Some((text, '*')) if !avoid_star => text.to_string(),
+            Some((text, '_')) => text.to_string(),
+            _ => match (avoid_dash, avoid_star) {
+                (false, _) => "---".to_string(),
+                (true, false) => "***".to_string(),
+                (true, true) => "___".to_string(),
+            },
         }
     }
 
@@ -687,12 +735,11 @@ impl MarkdownWriter {
     fn list_marker(&self, ordered: bool) -> char {
         let last = self.frames.last().map_or(self.root_last, |f| f.last);
         let (pref, other) = if ordered {
-            ('.', ')')
+            let d = self.choices.ordered_delimiter();
+            (d, if d == '.' { ')' } else { '.' })
         } else {
-            (
-                self.list_marker_pref,
-                if self.list_marker_pref == '-' { '*' } else { '-' },
-            )
+            let b = self.choices.bullet();
+            (b, if b == '-' { '*' } else { '-' })
         };
         if last == Last::List(pref) { other } else { pref }
     }
@@ -729,6 +776,7 @@ impl MarkdownWriter {
         } else if blocks > 0 {
             self.write_line("", out);
         }
+        self.prev_last = last;
         match self.frames.last_mut() {
             Some(f) => {
                 f.blocks += 1;

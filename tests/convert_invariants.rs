@@ -232,3 +232,56 @@ fn email_links_keep_their_mailto() {
     let md = faithful("<p>Mail <a href='mailto:a@b.org'>a@b.org</a></p>").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(md, "Mail [a@b.org](mailto:a@b.org)\n");
 }
+
+/// Invariant 2 on the rendered output (whole pages; the archive files are measured in `tests/archive.rs`): the
+/// visible text of every corpus page appears in order in the HTML our
+/// Markdown renders to (recall), and what that HTML shows comes from the input (precision; the only additions
+/// are labels we write, such as a share link's platform name or a media link's kind).
+#[test]
+fn corpus_text_recall_and_precision() {
+    let files: Vec<_> = corpus_files()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    let (mut min_recall, mut sum_recall, mut min_precision, mut sum_precision) = (1.0f64, 0.0, 1.0f64, 0.0);
+    let mut losses = Vec::new();
+    for path in &files {
+        let Ok(bytes) = std::fs::read(path) else { continue };
+        let html = String::from_utf8_lossy(&bytes);
+        let md = html2cmark::convert(&html);
+        let mut rendered = String::new();
+        pulldown_cmark::html::push_html(
+            &mut rendered,
+            pulldown_cmark::Parser::new_ext(&md, common::parser_options()),
+        );
+        let (want, got) = (common::visible_text(&html), common::visible_text(&rendered));
+        let (r, loss) = common::recall(&want, &got);
+        // Precision: the share of the output's characters that the in-order match above used.
+        let count = |s: &str| s.chars().filter(|c| !c.is_whitespace()).count() as f64;
+        let p = if count(&got) == 0.0 {
+            1.0
+        } else {
+            (r * count(&want) / count(&got)).min(1.0)
+        };
+        min_recall = min_recall.min(r);
+        min_precision = min_precision.min(p);
+        sum_recall += r;
+        sum_precision += p;
+        if let Some(loss) = loss.filter(|_| r < 1.0) {
+            losses.push(format!("{}: recall {r:.6}: {loss}", path.display()));
+        }
+    }
+    let n = files.len().max(1) as f64;
+    println!(
+        "corpus text: {} files; recall mean {:.6} min {:.6}; precision mean {:.6} min {:.6}",
+        files.len(),
+        sum_recall / n,
+        min_recall,
+        sum_precision / n,
+        min_precision
+    );
+    for l in &losses {
+        println!("{l}");
+    }
+    assert!(losses.is_empty(), "{} files lose text", losses.len());
+}

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{normalize, writer_round_trip};
+use common::{normalize, writer_round_trip_with};
+use html2cmark::{CodeBlockStyle, HardBreakStyle, HeadingStyle, Options};
 use proptest::prelude::*;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
@@ -284,6 +285,36 @@ fn push_blocks(out: &mut Vec<Event<'static>>, v: &[Block], tight: bool) {
     }
 }
 
+/// Every value of every style option (issue 8): the Markdown must mean the same whatever it looks like.
+fn styles() -> impl Strategy<Value = Options> {
+    (
+        prop::sample::select(vec![HeadingStyle::Atx, HeadingStyle::Setext]),
+        prop::sample::select(vec!['-', '*', '+']),
+        prop::sample::select(vec!['.', ')']),
+        prop::sample::select(vec!['*', '_']),
+        prop::sample::select(vec!['*', '_']),
+        prop::sample::select(vec![
+            CodeBlockStyle::Backticks,
+            CodeBlockStyle::Tildes,
+            CodeBlockStyle::Indented,
+        ]),
+        prop::sample::select(vec!["---", "***", "___", "* * *", "- - -"]),
+        prop::sample::select(vec![HardBreakStyle::Backslash, HardBreakStyle::Spaces]),
+    )
+        .prop_map(|(heading, bullet, ordered, em, strong, code, rule, hard)| {
+            let mut o = Options::default();
+            o.style.heading = heading;
+            o.style.bullet = bullet;
+            o.style.ordered_delimiter = ordered;
+            o.style.emphasis = em;
+            o.style.strong = strong;
+            o.style.code_block = code;
+            o.style.rule = rule.into();
+            o.style.hard_break = hard;
+            o
+        })
+}
+
 /// Rewrites the few generated shapes that no Markdown can express, so that the property is about the writer:
 /// a loose list of one item with one paragraph (always tight), two paragraphs in a tight item (they would
 /// merge), blocks that would merge without a blank line in a tight item (a quote after a quote, anything after
@@ -340,11 +371,11 @@ fn expressible_block(b: Block) -> Block {
 /// Events that pulldown-cmark itself produces for our Markdown are the reference: a generated sequence that
 /// Markdown cannot express at all (checked by writing it *and* by a second round trip) is not a counterexample
 /// of the writer unless the writer's own output fails to be a fixpoint.
-fn check(doc: &[Block]) -> Result<(), TestCaseError> {
+fn check(doc: &[Block], options: &Options) -> Result<(), TestCaseError> {
     let doc = expressible(doc.to_vec());
     let mut events = Vec::new();
     push_blocks(&mut events, &doc, false);
-    match writer_round_trip(&events) {
+    match writer_round_trip_with(&events, options) {
         Ok(_) => Ok(()),
         Err((md, back)) => Err(TestCaseError::fail(format!(
             "markdown:\n{md}\nevents:\n{:?}\nback:\n{:?}",
@@ -358,7 +389,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, .. ProptestConfig::default() })]
 
     #[test]
-    fn written_events_parse_back(doc in blocks()) {
-        check(&doc)?;
+    fn written_events_parse_back(doc in blocks(), options in styles()) {
+        check(&doc, &options)?;
     }
 }

@@ -84,8 +84,16 @@ pub fn normalize(events: &[Event<'_>]) -> Vec<Event<'static>> {
 
 /// Writes `events` with html2cmark's writer and parses the result: `Ok` if the events come back.
 pub fn writer_round_trip(events: &[Event<'static>]) -> Result<String, (String, Vec<Event<'static>>)> {
+    writer_round_trip_with(events, &html2cmark::Options::default())
+}
+
+/// [`writer_round_trip`] with the given options (for the style choices).
+pub fn writer_round_trip_with(
+    events: &[Event<'static>],
+    options: &html2cmark::Options,
+) -> Result<String, (String, Vec<Event<'static>>)> {
     let mut md = String::new();
-    html2cmark::push_markdown(&mut md, events.iter().cloned());
+    html2cmark::push_markdown_with(&mut md, events.iter().cloned(), options);
     let back = normalize(&parse(&md));
     if back == normalize(events) {
         Ok(md)

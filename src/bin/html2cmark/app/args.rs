@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use html2cmark::{Options, ShareLinks, Unsupported};
+use html2cmark::{CodeBlockStyle, HardBreakStyle, HeadingStyle, Options, ShareLinks, Unsupported};
 
 use super::files::{Glob, Kind};
 
@@ -68,6 +68,18 @@ CONVERSION OPTIONS (named after the fields of html2cmark::Options, with the same
     --allow-data-images         keep raster data:image/... images
     --readable-urls             show percent-encoded non-ASCII characters in URLs as the characters
     --front-matter              start the output with YAML front matter (title, source, date, ...)
+
+STYLE OPTIONS (the fields of Options::style; none changes what the Markdown means)
+    --heading atx|setext        `# Title` (default), or underlined levels 1-2
+    --bullet -|*|+              bullet list marker; default -
+    --ordered-delimiter .|)     `1.` (default) or `1)`
+    --emphasis *|_              emphasis delimiter tried first; default *
+    --strong *|_                strong delimiter tried first; default *
+    --code-block backticks|tildes|indented
+                                code block style; default backticks
+    --rule TEXT                 thematic break text, e.g. '* * *'; default ---
+    --hard-break backslash|spaces
+                                hard line breaks as `\\` at line end (default) or two spaces
 
     -h, --help                  this help
     -V, --version               the version
@@ -243,6 +255,51 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                             v => return Err(format!("--share-links: expected unwrap, keep or drop, got `{v}`")),
                         }
                     }
+                    "--heading" => {
+                        o.style.heading = match text()?.as_str() {
+                            "atx" => HeadingStyle::Atx,
+                            "setext" => HeadingStyle::Setext,
+                            v => return Err(format!("--heading: expected atx or setext, got `{v}`")),
+                        }
+                    }
+                    "--code-block" => {
+                        o.style.code_block = match text()?.as_str() {
+                            "backticks" => CodeBlockStyle::Backticks,
+                            "tildes" => CodeBlockStyle::Tildes,
+                            "indented" => CodeBlockStyle::Indented,
+                            v => {
+                                return Err(format!(
+                                    "--code-block: expected backticks, tildes or indented, got `{v}`"
+                                ));
+                            }
+                        }
+                    }
+                    "--hard-break" => {
+                        o.style.hard_break = match text()?.as_str() {
+                            "backslash" => HardBreakStyle::Backslash,
+                            "spaces" => HardBreakStyle::Spaces,
+                            v => return Err(format!("--hard-break: expected backslash or spaces, got `{v}`")),
+                        }
+                    }
+                    "--bullet" => o.style.bullet = one_of(name, &text()?, "-*+")?,
+                    "--ordered-delimiter" => o.style.ordered_delimiter = one_of(name, &text()?, ".)")?,
+                    "--emphasis" => o.style.emphasis = one_of(name, &text()?, "*_")?,
+                    "--strong" => o.style.strong = one_of(name, &text()?, "*_")?,
+                    "--rule" => {
+                        let rule = text()?;
+                        let mut marks = rule.chars().filter(|c| *c != ' ');
+                        let first = marks.next();
+                        let valid = matches!(first, Some('-' | '*' | '_'))
+                            && marks.clone().all(|c| Some(c) == first)
+                            && marks.count() >= 2
+                            && !rule.starts_with("    ");
+                        if !valid {
+                            return Err(format!(
+                                "--rule: expected three or more of one of -, *, _ (spaces allowed), got `{rule}`"
+                            ));
+                        }
+                        o.style.rule = rule.into();
+                    }
                     "--max-depth" => o.max_depth = number(name, &text()?)?,
                     "--max-input-bytes" => o.max_input_bytes = Some(number(name, &text()?)? as u64),
                     _ => return Err(format!("unknown option `{name}`")),
@@ -272,6 +329,14 @@ fn take_value(
         "--share-links",
         "--max-depth",
         "--max-input-bytes",
+        "--heading",
+        "--bullet",
+        "--ordered-delimiter",
+        "--emphasis",
+        "--strong",
+        "--code-block",
+        "--rule",
+        "--hard-break",
     ];
     if !VALUED.contains(&name) {
         return Err(format!("unknown option `{name}`"));
@@ -285,6 +350,18 @@ fn take_value(
 fn number(name: &str, text: &str) -> Result<usize, String> {
     text.parse()
         .map_err(|_| format!("{name}: expected a number, got `{text}`"))
+}
+
+/// A one-character value from `allowed`.
+fn one_of(name: &str, text: &str, allowed: &str) -> Result<char, String> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if allowed.contains(c) => Ok(c),
+        _ => {
+            let list: Vec<String> = allowed.chars().map(String::from).collect();
+            Err(format!("{name}: expected one of {}, got `{text}`", list.join(" ")))
+        }
+    }
 }
 
 fn shard(text: &str) -> Result<(usize, usize), String> {
@@ -394,6 +471,41 @@ mod tests {
         assert_eq!(o.options.unsupported, Unsupported::Drop);
         assert_eq!(o.options.max_depth, 9);
         assert_eq!(o.options.share_links, ShareLinks::Keep);
+
+        let Ok(Command::OneShot(o)) = parse_str(&[
+            "--heading=setext",
+            "--bullet",
+            "+",
+            "--ordered-delimiter",
+            ")",
+            "--emphasis=_",
+            "--strong=_",
+            "--code-block=tildes",
+            "--rule",
+            "* * *",
+            "--hard-break=spaces",
+        ]) else {
+            panic!("not one-shot");
+        };
+        let style = &o.options.style;
+        assert_eq!(
+            (style.heading, style.code_block, style.hard_break),
+            (HeadingStyle::Setext, CodeBlockStyle::Tildes, HardBreakStyle::Spaces)
+        );
+        assert_eq!(
+            (style.bullet, style.ordered_delimiter, style.emphasis, style.strong),
+            ('+', ')', '_', '_')
+        );
+        assert_eq!(style.rule, "* * *");
+        for bad in [
+            &["--bullet", "x"][..],
+            &["--rule", "-*-"],
+            &["--rule", "--"],
+            &["--emphasis", "**"],
+            &["--heading", "x"],
+        ] {
+            assert!(parse_str(bad).is_err(), "{bad:?} accepted");
+        }
     }
 
     #[test]
