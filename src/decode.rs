@@ -114,17 +114,15 @@ impl Decoder {
         }
     }
 
-    /// Writes the held bytes up to the first that is not plain ASCII, once only detection is left to decide.
+    /// Writes the held bytes up to the first that is not plain ASCII, while the decision is still open.
     ///
-    /// Every encoding detection can choose (UTF-8 and the ASCII-compatible legacy encodings, or ISO-2022-JP only
-    /// for input with an escape) decodes bytes 0x00–0x7F other than ESC, SO and SI as the same ASCII characters,
+    /// Every encoding the `<meta>` prescan or detection can choose (UTF-8 — also for a declared UTF-16 — and the
+    /// ASCII-compatible legacy encodings, or ISO-2022-JP) decodes bytes 0x00–0x7F other than ESC, SO and SI as
+    /// the same ASCII characters,
     /// and leaves its decoder in its initial state after them; so the text of that start does not depend on the
     /// decision, and a streaming page that declares no encoding is not held back for its first 64 KiB. The bytes
     /// stay held, for detection to see them.
     fn release_ascii(&mut self, out: &mut String) {
-        if !self.prescan_done {
-            return;
-        }
         let rest = &self.pending[self.released..];
         let n = rest
             .iter()

@@ -1,0 +1,548 @@
+//! Command-line parsing, by hand so that the tool needs no dependency beyond the library.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use html2cmark::{CodeBlockStyle, HardBreakStyle, HeadingStyle, Options, ShareLinks, Unsupported};
+
+use super::files::{Glob, Kind};
+
+/// The help text printed by `--help`.
+pub const HELP: &str = "\
+html2cmark: converts HTML (or Markdown carrying raw HTML) to CommonMark with GFM tables, strikethrough and
+task lists.
+
+USAGE
+    html2cmark [OPTIONS] [FILE | -]                   one file (or stdin) to stdout, streamed
+    html2cmark [OPTIONS] --out-dir OUT PATH...         files and folders to OUT/*.md, on all cores
+    html2cmark [OPTIONS] --check --out-dir OUT PATH... are the files in OUT up to date? (exit 1 if not)
+    html2cmark [OPTIONS] --in-place [--check] PATH...  rewrite Markdown archives in place (or check them)
+
+With no FILE and a pipe (or file) on stdin, stdin is converted. With no FILE and a terminal (or /dev/null) on
+stdin, the bundled sample article is converted, and a note on stderr says so.
+
+INPUT KINDS
+    HTML is converted as a whole document. Markdown that carries raw HTML (news archives, Jekyll posts) keeps
+    its Markdown byte for byte and has its HTML converted. The kind comes from the extension: .md and
+    .markdown are Markdown, .txt is Markdown when its first line is an HTML comment or `---` (front matter),
+    anything else (and stdin) is HTML.
+    --from html|markdown        use this kind for every input
+
+BATCH (--out-dir OUT, --in-place)
+    Each PATH is a file or a folder; folders are searched recursively (hidden entries and OUT itself are
+    skipped). A file found in folder DIR at DIR/a/b.html is written to OUT/a/b.md; a file named on the
+    command line is written to OUT/<its name>.md. Outputs are written atomically (a temporary file in the
+    same folder, then a rename) and only when their content changes.
+    --glob PATTERN              select the files found in folders by PATTERN (repeatable; a file is taken when
+                                it matches any pattern, and `!PATTERN` excludes). `*` and `?` stay within one
+                                path segment, `**` crosses segments; a pattern without `/` is matched against
+                                the file name, one with `/` against the path relative to the folder given.
+                                Default: *.html *.htm *.xhtml *.md *.markdown *.txt. Files named on the
+                                command line are always taken.
+    -j, --jobs N                threads (default: all available cores)
+    --shard K/N                 process only shard K of N (1 <= K <= N): the files, sorted by path, whose
+                                index modulo N is K-1; the N shards partition the set exactly
+    --in-place                  rewrite Markdown archives in place; HTML files found in folders are skipped,
+                                HTML files named on the command line are an error
+    --check                     convert in memory and compare with the existing outputs (OUT/*.md, or the
+                                files themselves with --in-place); print the paths that differ; write nothing
+    --diff                      with --check, also print a short line diff for each differing file
+    -q, --quiet                 no summary line on stderr (the progress line shows only on a terminal anyway)
+
+ONE-SHOT
+    -o, --output FILE           write to FILE (atomically) instead of stdout
+    --events                    print the event stream instead of Markdown (HTML input only), for debugging
+
+CONVERSION OPTIONS (named after the fields of html2cmark::Options, with the same defaults)
+    --no-tables                 tables become one paragraph per cell
+    --no-strikethrough          <del>, <s>, <strike> keep their text without ~~
+    --no-task-lists             checkboxes in list items are not written as [ ] / [x]
+                                (--tables, --strikethrough, --task-lists turn them back on)
+    --unsupported keep-html|keep-content|drop
+                                elements Markdown cannot express (<sup>, <u>, ...); default keep-content
+    --max-depth N               deepest element nesting kept as structure; default 256
+    --max-input-bytes N         refuse larger inputs (the file fails); default: no limit
+    --share-links unwrap|keep|drop
+                                share and redirect links; default unwrap
+    --allow-unsafe-urls         keep javascript:, data:, file: ... links and images
+    --allow-data-images         keep raster data:image/... images
+    --readable-urls             show percent-encoded non-ASCII characters in URLs as the characters
+    --charset LABEL             the encoding of HTML input when known (e.g. from HTTP): gbk, big5, shift_jis...;
+                                otherwise a BOM, <meta charset> or detection decides (WHATWG rules)
+    --front-matter              start the output with YAML front matter (title, source, date, ...)
+
+STYLE OPTIONS (the fields of Options::style; none changes what the Markdown means)
+    --heading atx|setext        `# Title` (default), or underlined levels 1-2
+    --bullet -|*|+              bullet list marker; default -
+    --ordered-delimiter .|)     `1.` (default) or `1)`
+    --emphasis *|_              emphasis delimiter tried first; default *
+    --strong *|_                strong delimiter tried first; default *
+    --code-block backticks|tildes|indented
+                                code block style; default backticks
+    --rule TEXT                 thematic break text, e.g. '* * *'; default ---
+    --hard-break backslash|spaces
+                                hard line breaks as `\\` at line end (default) or two spaces
+
+    -h, --help                  this help
+    -V, --version               the version
+
+EXIT STATUS
+    0 success; 1 --check found files that differ; 2 a file failed (or a usage error). A failing file gets one
+    line on stderr, `html2cmark: PATH: cause`, and the batch goes on. Input that is not valid UTF-8 is
+    converted with U+FFFD replacement characters and a warning.
+
+EXAMPLES
+    html2cmark                                    convert the bundled sample article
+    html2cmark page.html > page.md
+    curl -s https://example.org | html2cmark
+    html2cmark --from markdown < archive.txt
+    html2cmark --out-dir md/ site/ --glob '*.html'
+    html2cmark --out-dir md/ site/ --check --diff   in CI: fails when md/ is stale
+    html2cmark --in-place articles/ --shard 2/4     job 2 of a 4-job CI matrix
+    html2cmark --events snippet.html
+";
+
+/// Where batch outputs go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `OUT/<relative path>.md`.
+    OutDir(PathBuf),
+    /// Over the inputs themselves.
+    InPlace,
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Command {
+    Help,
+    Version,
+    OneShot(OneShot),
+    Batch(Batch),
+}
+
+/// One input to one output.
+#[derive(Debug)]
+pub struct OneShot {
+    /// `None`: stdin (or the sample when stdin is a terminal); `Some("-")`: stdin.
+    pub input: Option<PathBuf>,
+    pub output: Option<PathBuf>,
+    pub from: Option<Kind>,
+    pub events: bool,
+    pub options: Options,
+}
+
+/// Many inputs to many outputs.
+#[derive(Debug)]
+pub struct Batch {
+    pub inputs: Vec<PathBuf>,
+    pub target: Target,
+    pub check: bool,
+    pub diff: bool,
+    pub globs: Vec<Glob>,
+    pub jobs: Option<usize>,
+    pub shard: Option<(usize, usize)>,
+    pub quiet: bool,
+    pub from: Option<Kind>,
+    pub options: Options,
+}
+
+/// Everything parsed, before the modes are checked against each other.
+#[derive(Default)]
+struct Raw {
+    inputs: Vec<PathBuf>,
+    from: Option<Kind>,
+    out_dir: Option<PathBuf>,
+    output: Option<PathBuf>,
+    globs: Vec<Glob>,
+    jobs: Option<usize>,
+    shard: Option<(usize, usize)>,
+    check: bool,
+    diff: bool,
+    in_place: bool,
+    events: bool,
+    quiet: bool,
+    options: Options,
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
+    let mut raw = Raw::default();
+    let mut it = args.into_iter();
+    let mut only_paths = false;
+    while let Some(arg) = it.next() {
+        if only_paths {
+            raw.inputs.push(arg.into());
+            continue;
+        }
+        let Some(s) = arg.to_str() else {
+            raw.inputs.push(arg.into());
+            continue;
+        };
+        if s == "--" {
+            only_paths = true;
+            continue;
+        }
+        if s == "-" || !s.starts_with('-') {
+            raw.inputs.push(arg.into());
+            continue;
+        }
+        let (name, inline) = match s.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(OsString::from(v))),
+            _ => (s, None),
+        };
+        let no_value = || match inline {
+            Some(_) => Err(format!("{name} takes no value")),
+            None => Ok(true),
+        };
+        let o = &mut raw.options;
+        match name {
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            "--check" => raw.check = no_value()?,
+            "--diff" => raw.diff = no_value()?,
+            "--in-place" => raw.in_place = no_value()?,
+            "--events" => raw.events = no_value()?,
+            "-q" | "--quiet" => raw.quiet = no_value()?,
+            "--no-tables" | "--tables" => o.tables = no_value()? && name == "--tables",
+            "--no-strikethrough" | "--strikethrough" => o.strikethrough = no_value()? && name == "--strikethrough",
+            "--no-task-lists" | "--task-lists" => o.task_lists = no_value()? && name == "--task-lists",
+            "--allow-unsafe-urls" => o.allow_unsafe_urls = no_value()?,
+            "--allow-data-images" => o.allow_data_images = no_value()?,
+            "--readable-urls" => o.readable_urls = no_value()?,
+            "--front-matter" => o.front_matter = no_value()?,
+            _ => {
+                let value = take_value(name, inline, &mut it)?;
+                let text = || {
+                    value
+                        .to_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| format!("{name}: the value is not valid UTF-8"))
+                };
+                match name {
+                    "--from" => {
+                        raw.from = Some(match text()?.as_str() {
+                            "html" | "htm" => Kind::Html,
+                            "markdown" | "md" => Kind::Markdown,
+                            v => return Err(format!("--from: expected html or markdown, got `{v}`")),
+                        })
+                    }
+                    "--out-dir" => raw.out_dir = Some(value.into()),
+                    "-o" | "--output" => raw.output = Some(value.into()),
+                    "--glob" => raw.globs.push(Glob::new(&text()?)),
+                    "-j" | "--jobs" => {
+                        let n = number(name, &text()?)?;
+                        if n == 0 {
+                            return Err(format!("{name}: needs at least 1"));
+                        }
+                        raw.jobs = Some(n);
+                    }
+                    "--shard" => raw.shard = Some(shard(&text()?)?),
+                    "--unsupported" => {
+                        o.unsupported = match text()?.as_str() {
+                            "keep-html" => Unsupported::KeepHtml,
+                            "keep-content" => Unsupported::KeepContent,
+                            "drop" => Unsupported::Drop,
+                            v => {
+                                return Err(format!(
+                                    "--unsupported: expected keep-html, keep-content or drop, got `{v}`"
+                                ));
+                            }
+                        }
+                    }
+                    "--share-links" => {
+                        o.share_links = match text()?.as_str() {
+                            "unwrap" => ShareLinks::Unwrap,
+                            "keep" => ShareLinks::Keep,
+                            "drop" => ShareLinks::Drop,
+                            v => return Err(format!("--share-links: expected unwrap, keep or drop, got `{v}`")),
+                        }
+                    }
+                    "--heading" => {
+                        o.style.heading = match text()?.as_str() {
+                            "atx" => HeadingStyle::Atx,
+                            "setext" => HeadingStyle::Setext,
+                            v => return Err(format!("--heading: expected atx or setext, got `{v}`")),
+                        }
+                    }
+                    "--code-block" => {
+                        o.style.code_block = match text()?.as_str() {
+                            "backticks" => CodeBlockStyle::Backticks,
+                            "tildes" => CodeBlockStyle::Tildes,
+                            "indented" => CodeBlockStyle::Indented,
+                            v => {
+                                return Err(format!(
+                                    "--code-block: expected backticks, tildes or indented, got `{v}`"
+                                ));
+                            }
+                        }
+                    }
+                    "--hard-break" => {
+                        o.style.hard_break = match text()?.as_str() {
+                            "backslash" => HardBreakStyle::Backslash,
+                            "spaces" => HardBreakStyle::Spaces,
+                            v => return Err(format!("--hard-break: expected backslash or spaces, got `{v}`")),
+                        }
+                    }
+                    "--bullet" => o.style.bullet = one_of(name, &text()?, "-*+")?,
+                    "--ordered-delimiter" => o.style.ordered_delimiter = one_of(name, &text()?, ".)")?,
+                    "--emphasis" => o.style.emphasis = one_of(name, &text()?, "*_")?,
+                    "--strong" => o.style.strong = one_of(name, &text()?, "*_")?,
+                    "--rule" => {
+                        let rule = text()?;
+                        let mut marks = rule.chars().filter(|c| *c != ' ');
+                        let first = marks.next();
+                        let valid = matches!(first, Some('-' | '*' | '_'))
+                            && marks.clone().all(|c| Some(c) == first)
+                            && marks.count() >= 2
+                            && !rule.starts_with("    ");
+                        if !valid {
+                            return Err(format!(
+                                "--rule: expected three or more of one of -, *, _ (spaces allowed), got `{rule}`"
+                            ));
+                        }
+                        o.style.rule = rule.into();
+                    }
+                    "--max-depth" => o.max_depth = number(name, &text()?)?,
+                    "--charset" => {
+                        let label = text()?;
+                        o.encoding = Some(
+                            html2cmark::encoding_rs::Encoding::for_label(label.as_bytes())
+                                .ok_or_else(|| format!("--charset: unknown encoding `{label}`"))?,
+                        );
+                    }
+                    "--max-input-bytes" => o.max_input_bytes = Some(number(name, &text()?)? as u64),
+                    _ => return Err(format!("unknown option `{name}`")),
+                }
+            }
+        }
+    }
+    raw.into_command()
+}
+
+/// The value of an option: after `=`, or the next argument.
+fn take_value(
+    name: &str,
+    inline: Option<OsString>,
+    it: &mut impl Iterator<Item = OsString>,
+) -> Result<OsString, String> {
+    const VALUED: &[&str] = &[
+        "--from",
+        "--out-dir",
+        "-o",
+        "--output",
+        "--glob",
+        "-j",
+        "--jobs",
+        "--shard",
+        "--unsupported",
+        "--share-links",
+        "--max-depth",
+        "--max-input-bytes",
+        "--charset",
+        "--heading",
+        "--bullet",
+        "--ordered-delimiter",
+        "--emphasis",
+        "--strong",
+        "--code-block",
+        "--rule",
+        "--hard-break",
+    ];
+    if !VALUED.contains(&name) {
+        return Err(format!("unknown option `{name}`"));
+    }
+    match inline {
+        Some(v) => Ok(v),
+        None => it.next().ok_or_else(|| format!("{name} needs a value")),
+    }
+}
+
+fn number(name: &str, text: &str) -> Result<usize, String> {
+    text.parse()
+        .map_err(|_| format!("{name}: expected a number, got `{text}`"))
+}
+
+/// A one-character value from `allowed`.
+fn one_of(name: &str, text: &str, allowed: &str) -> Result<char, String> {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if allowed.contains(c) => Ok(c),
+        _ => {
+            let list: Vec<String> = allowed.chars().map(String::from).collect();
+            Err(format!("{name}: expected one of {}, got `{text}`", list.join(" ")))
+        }
+    }
+}
+
+fn shard(text: &str) -> Result<(usize, usize), String> {
+    let bad = || format!("--shard: expected K/N with 1 <= K <= N, got `{text}`");
+    let (k, n) = text.split_once('/').ok_or_else(bad)?;
+    let k: usize = k.trim().parse().map_err(|_| bad())?;
+    let n: usize = n.trim().parse().map_err(|_| bad())?;
+    if k == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
+impl Raw {
+    fn into_command(self) -> Result<Command, String> {
+        let batch = self.out_dir.is_some() || self.in_place;
+        if self.diff && !self.check {
+            return Err("--diff needs --check".into());
+        }
+        if self.check && !batch {
+            return Err(
+                "--check needs --out-dir OUT (compare with OUT) or --in-place (compare with the inputs)".into(),
+            );
+        }
+        if self.in_place && self.out_dir.is_some() {
+            return Err("--in-place and --out-dir exclude each other".into());
+        }
+        if batch {
+            for (given, name) in [(self.output.is_some(), "--output"), (self.events, "--events")] {
+                if given {
+                    return Err(format!(
+                        "{name} works for one input only, not with --out-dir or --in-place"
+                    ));
+                }
+            }
+            if self.inputs.is_empty() {
+                return Err("no input: give the files or folders to convert".into());
+            }
+            if self.inputs.iter().any(|p| p.as_os_str() == "-") {
+                return Err("stdin (`-`) works for one input only, not with --out-dir or --in-place".into());
+            }
+            let target = match self.out_dir {
+                Some(dir) => Target::OutDir(dir),
+                None => Target::InPlace,
+            };
+            return Ok(Command::Batch(Batch {
+                inputs: self.inputs,
+                target,
+                check: self.check,
+                diff: self.diff,
+                globs: self.globs,
+                jobs: self.jobs,
+                shard: self.shard,
+                quiet: self.quiet,
+                from: self.from,
+                options: self.options,
+            }));
+        }
+        for (given, name) in [
+            (!self.globs.is_empty(), "--glob"),
+            (self.jobs.is_some(), "--jobs"),
+            (self.shard.is_some(), "--shard"),
+        ] {
+            if given {
+                return Err(format!("{name} needs --out-dir OUT or --in-place"));
+            }
+        }
+        if self.inputs.len() > 1 {
+            return Err(format!(
+                "{} inputs given: several inputs need --out-dir OUT (or --in-place)",
+                self.inputs.len()
+            ));
+        }
+        Ok(Command::OneShot(OneShot {
+            input: self.inputs.into_iter().next(),
+            output: self.output,
+            from: self.from,
+            events: self.events,
+            options: self.options,
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(args: &[&str]) -> Result<Command, String> {
+        parse(args.iter().map(OsString::from))
+    }
+
+    #[test]
+    fn one_shot_and_options() {
+        let Ok(Command::OneShot(o)) = parse_str(&[
+            "--no-tables",
+            "--unsupported=drop",
+            "--max-depth",
+            "9",
+            "--share-links",
+            "keep",
+            "a.html",
+        ]) else {
+            panic!("not one-shot");
+        };
+        assert_eq!(o.input, Some(PathBuf::from("a.html")));
+        assert!(!o.options.tables);
+        assert_eq!(o.options.unsupported, Unsupported::Drop);
+        assert_eq!(o.options.max_depth, 9);
+        assert_eq!(o.options.share_links, ShareLinks::Keep);
+
+        let Ok(Command::OneShot(o)) = parse_str(&[
+            "--heading=setext",
+            "--bullet",
+            "+",
+            "--ordered-delimiter",
+            ")",
+            "--emphasis=_",
+            "--strong=_",
+            "--code-block=tildes",
+            "--rule",
+            "* * *",
+            "--hard-break=spaces",
+        ]) else {
+            panic!("not one-shot");
+        };
+        let style = &o.options.style;
+        assert_eq!(
+            (style.heading, style.code_block, style.hard_break),
+            (HeadingStyle::Setext, CodeBlockStyle::Tildes, HardBreakStyle::Spaces)
+        );
+        assert_eq!(
+            (style.bullet, style.ordered_delimiter, style.emphasis, style.strong),
+            ('+', ')', '_', '_')
+        );
+        assert_eq!(style.rule, "* * *");
+        for bad in [
+            &["--bullet", "x"][..],
+            &["--rule", "-*-"],
+            &["--rule", "--"],
+            &["--emphasis", "**"],
+            &["--heading", "x"],
+        ] {
+            assert!(parse_str(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn batch_and_errors() {
+        let Ok(Command::Batch(b)) =
+            parse_str(&["--out-dir", "o", "--check", "--diff", "-j", "3", "--shard", "2/5", "d"])
+        else {
+            panic!("not batch");
+        };
+        assert_eq!(b.target, Target::OutDir("o".into()));
+        assert_eq!((b.jobs, b.shard, b.check, b.diff), (Some(3), Some((2, 5)), true, true));
+        for bad in [
+            &["--check", "x"][..],
+            &["--diff", "--out-dir", "o", "x"],
+            &["--shard", "0/2", "--in-place", "x"],
+            &["--shard", "3/2", "--in-place", "x"],
+            &["--jobs", "0", "--in-place", "x"],
+            &["--glob", "*.html", "x"],
+            &["a", "b"],
+            &["--in-place"],
+            &["--bogus"],
+            &["--check=1", "--in-place", "x"],
+            &["--from", "pdf", "x"],
+            &["--out-dir"],
+        ] {
+            assert!(parse_str(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(matches!(parse_str(&["--", "--in-place"]), Ok(Command::OneShot(_))));
+    }
+}

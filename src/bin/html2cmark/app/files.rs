@@ -1,0 +1,311 @@
+//! Which files a batch converts: folders searched recursively, glob filters, shards, and the kind of each input.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The two kinds of input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An HTML document or fragment.
+    Html,
+    /// Markdown carrying raw HTML (the archive format).
+    Markdown,
+}
+
+/// The kind of `path` from its extension and, for `.txt`, the first line of `head` (the start of the file).
+pub fn kind_of(path: &Path, head: &[u8]) -> Kind {
+    match extension(path).as_deref() {
+        Some("md" | "markdown") => Kind::Markdown,
+        Some("txt") => {
+            let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+            let line = head.split(|&b| b == b'\n').next().unwrap_or(head);
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if line.trim_ascii_start().starts_with(b"<!--") || line.trim_ascii_end() == b"---" {
+                Kind::Markdown
+            } else {
+                Kind::Html
+            }
+        }
+        _ => Kind::Html,
+    }
+}
+
+fn extension(path: &Path) -> Option<String> {
+    path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)
+}
+
+/// The extensions taken from folders when no `--glob` is given.
+const DEFAULT_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "md", "markdown", "txt"];
+
+/// A `--glob` pattern: `*` and `?` within a path segment, `**` across segments, `!` in front to exclude.
+#[derive(Debug, Clone)]
+pub struct Glob {
+    exclude: bool,
+    /// The pattern has a `/`, so it is matched against the relative path rather than the file name.
+    whole_path: bool,
+    tokens: Vec<Token>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    /// `*` (false) or `**` (true: may cross `/`).
+    Star(bool),
+    /// `**/`: nothing, or anything that ends with `/`.
+    Folders,
+    Any,
+    Char(char),
+}
+
+impl Glob {
+    pub fn new(pattern: &str) -> Glob {
+        let (exclude, pattern) = match pattern.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, pattern),
+        };
+        let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
+        let mut tokens = Vec::new();
+        let mut chars = pattern.chars().peekable();
+        while let Some(c) = chars.next() {
+            tokens.push(match c {
+                '*' if chars.peek() == Some(&'*') => {
+                    chars.next();
+                    // `**/` matches any number of whole folders, none included: `**/a.html` takes `a.html`.
+                    if chars.peek() == Some(&'/') {
+                        chars.next();
+                        tokens.push(Token::Folders);
+                        continue;
+                    }
+                    Token::Star(true)
+                }
+                '*' => Token::Star(false),
+                '?' => Token::Any,
+                c => Token::Char(c),
+            });
+        }
+        Glob {
+            exclude,
+            whole_path: pattern.contains('/'),
+            tokens,
+        }
+    }
+
+    /// Whether the pattern matches `rel` (a relative path with `/` separators).
+    fn matches(&self, rel: &str) -> bool {
+        let text = if self.whole_path {
+            rel
+        } else {
+            rel.rsplit('/').next().unwrap_or(rel)
+        };
+        let text: Vec<char> = text.chars().collect();
+        // reach[j]: the tokens so far match text[..j].
+        let mut reach = vec![false; text.len() + 1];
+        reach[0] = true;
+        for token in &self.tokens {
+            let mut next = vec![false; text.len() + 1];
+            match token {
+                Token::Star(cross) => {
+                    for j in 0..=text.len() {
+                        next[j] = reach[j] || (j > 0 && next[j - 1] && (*cross || text[j - 1] != '/'));
+                    }
+                }
+                Token::Folders => {
+                    let mut seen = false;
+                    for j in 0..=text.len() {
+                        next[j] = reach[j] || (seen && text[j - 1] == '/');
+                        seen |= reach[j];
+                    }
+                }
+                Token::Any => {
+                    for j in 1..=text.len() {
+                        next[j] = reach[j - 1] && text[j - 1] != '/';
+                    }
+                }
+                Token::Char(c) => {
+                    for j in 1..=text.len() {
+                        next[j] = reach[j - 1] && text[j - 1] == *c;
+                    }
+                }
+            }
+            reach = next;
+        }
+        reach[text.len()]
+    }
+}
+
+/// Whether a file found in a folder is taken.
+fn selected(globs: &[Glob], rel: &Path) -> bool {
+    let rel = slash_path(rel);
+    let mut includes = globs.iter().filter(|g| !g.exclude).peekable();
+    let included = if includes.peek().is_none() {
+        DEFAULT_EXTENSIONS.contains(&extension(Path::new(&rel)).as_deref().unwrap_or(""))
+    } else {
+        includes.any(|g| g.matches(&rel))
+    };
+    included && !globs.iter().any(|g| g.exclude && g.matches(&rel))
+}
+
+/// `rel` with `/` separators, for matching and display.
+pub fn slash_path(rel: &Path) -> String {
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// One input file of a batch.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The file, as reached from the command-line argument.
+    pub path: PathBuf,
+    /// Its path relative to the folder given (or its file name, for a file given).
+    pub rel: PathBuf,
+    /// Named on the command line rather than found in a folder.
+    pub explicit: bool,
+}
+
+/// A problem found while collecting inputs: the path and the cause.
+pub type Problem = (PathBuf, String);
+
+/// The inputs under `args`, sorted by path, with the problems met on the way (missing paths, unreadable folders).
+/// `skip` (the output folder) is not searched.
+pub fn collect(args: &[PathBuf], globs: &[Glob], skip: Option<&Path>) -> (Vec<Input>, Vec<Problem>) {
+    let skip = skip.and_then(|s| fs::canonicalize(s).ok());
+    let mut inputs = Vec::new();
+    let mut problems = Vec::new();
+    for arg in args {
+        match fs::metadata(arg) {
+            Err(e) => problems.push((arg.clone(), e.to_string())),
+            Ok(m) if m.is_dir() => walk(arg, Path::new(""), globs, skip.as_deref(), &mut inputs, &mut problems),
+            Ok(_) => {
+                let rel = arg.file_name().map(PathBuf::from).unwrap_or_else(|| arg.clone());
+                inputs.push(Input {
+                    path: arg.clone(),
+                    rel,
+                    explicit: true,
+                });
+            }
+        }
+    }
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    inputs.dedup_by(|a, b| a.path == b.path);
+    (inputs, problems)
+}
+
+fn walk(
+    root: &Path,
+    rel: &Path,
+    globs: &[Glob],
+    skip: Option<&Path>,
+    out: &mut Vec<Input>,
+    problems: &mut Vec<Problem>,
+) {
+    let dir = root.join(rel);
+    if let Some(skip) = skip {
+        if fs::canonicalize(&dir).is_ok_and(|d| d == skip) {
+            return;
+        }
+    }
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            problems.push((dir, format!("cannot read the folder: {e}")));
+            return;
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                problems.push((dir.clone(), format!("cannot read the folder: {e}")));
+                continue;
+            }
+        };
+        let name = entry.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let child = rel.join(&name);
+        let path = entry.path();
+        let Ok(file_type) = entry.file_type() else {
+            problems.push((path, "cannot read the file type".into()));
+            continue;
+        };
+        // Symbolic links to files are followed; links to folders are not (no cycles).
+        let is_file = file_type.is_file() || (file_type.is_symlink() && fs::metadata(&path).is_ok_and(|m| m.is_file()));
+        if file_type.is_dir() {
+            walk(root, &child, globs, skip, out, problems);
+        } else if is_file && selected(globs, &child) {
+            out.push(Input {
+                path,
+                rel: child,
+                explicit: false,
+            });
+        }
+    }
+}
+
+/// Keeps shard `k` of `n` (1-based): the inputs whose index in the sorted list is `k - 1` modulo `n`.
+pub fn shard(inputs: Vec<Input>, (k, n): (usize, usize)) -> Vec<Input> {
+    inputs
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| i % n == k - 1)
+        .map(|(_, input)| input)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        let m = |p: &str, t: &str| Glob::new(p).matches(t);
+        assert!(m("*.html", "a/b/c.html"));
+        assert!(!m("*.html", "a/b/c.htm"));
+        assert!(m("a/*.html", "a/c.html"));
+        assert!(!m("a/*.html", "a/b/c.html"));
+        assert!(m("a/**.html", "a/b/c.html"));
+        assert!(m("**/c.html", "c.html"));
+        assert!(m("**/c.html", "a/b/c.html"));
+        assert!(m("a/**/c.html", "a/b/c.html"));
+        assert!(m("bbc-10?8*", "bbc-1048026.md"));
+        assert!(!m("?", "ab"));
+        assert!(m("*", ""));
+    }
+
+    #[test]
+    fn selection() {
+        let rel = Path::new("x/y.html");
+        assert!(selected(&[], rel));
+        assert!(!selected(&[], Path::new("x/y.css")));
+        assert!(!selected(&[Glob::new("!x/*")], rel));
+        assert!(selected(&[Glob::new("*.css"), Glob::new("*.html")], rel));
+    }
+
+    #[test]
+    fn kinds() {
+        assert_eq!(kind_of(Path::new("a.MD"), b""), Kind::Markdown);
+        assert_eq!(kind_of(Path::new("a.txt"), b"<!--123-->\n[t](u)"), Kind::Markdown);
+        assert_eq!(kind_of(Path::new("a.txt"), b"---\r\ntitle: x\r\n---"), Kind::Markdown);
+        assert_eq!(kind_of(Path::new("a.txt"), b"<p>hi</p>"), Kind::Html);
+        assert_eq!(kind_of(Path::new("a"), b"<!--x-->"), Kind::Html);
+    }
+
+    #[test]
+    fn shards_partition() {
+        let inputs: Vec<Input> = (0..10)
+            .map(|i| Input {
+                path: format!("{i}").into(),
+                rel: format!("{i}").into(),
+                explicit: false,
+            })
+            .collect();
+        let mut all: Vec<PathBuf> = (1..=3)
+            .flat_map(|k| shard(inputs.clone(), (k, 3)))
+            .map(|i| i.path)
+            .collect();
+        all.sort();
+        assert_eq!(all, inputs.iter().map(|i| i.path.clone()).collect::<Vec<_>>());
+    }
+}
