@@ -551,7 +551,45 @@ impl MarkdownWriter {
             items.pop();
         }
         let text = inline::render(&items, Context::Paragraph, &self.style);
-        for line in text.split('\n') {
+        self.write_text_lines(&text, out);
+    }
+
+    /// Writes rendered inline text line by line. On a list item's marker line, text that would make the whole
+    /// line a thematic break together with the marker (`* **`, `- --`) gets a backslash (§4.1 wins over §5.2).
+    fn write_text_lines(&mut self, text: &str, out: &mut String) {
+        let mut lines = text.split('\n');
+        if let Some(first) = lines.next() {
+            // The bullet markers written on this line right before the text (an ordered marker or a quote marker
+            // starts the line's content for block parsing).
+            let markers: String = self
+                .frames
+                .iter()
+                .rev()
+                .filter(|f| !matches!(f.kind, Kind::List { .. }))
+                .map_while(|f| match &f.kind {
+                    Kind::Item {
+                        marker, pending: true, ..
+                    } if marker.starts_with(['-', '*', '+']) => Some(marker.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let line: Vec<char> = markers
+                .chars()
+                .chain(first.chars())
+                .filter(|c| !matches!(c, ' ' | '\t'))
+                .collect();
+            let breaks = !first.is_empty()
+                && line.len() >= 3
+                && matches!(line[0], '-' | '*' | '_')
+                && line.iter().all(|&c| c == line[0]);
+            if breaks {
+                let escaped = format!("\\{first}");
+                self.write_line(&escaped, out);
+            } else {
+                self.write_line(first, out);
+            }
+        }
+        for line in lines {
             self.write_line(line, out);
         }
     }
@@ -569,9 +607,7 @@ impl MarkdownWriter {
                 items.pop();
             }
             let text = inline::render(&items, Context::Paragraph, &self.style);
-            for line in text.split('\n') {
-                self.write_line(line, out);
-            }
+            self.write_text_lines(&text, out);
             self.write_line(if lvl == 1 { "===" } else { "---" }, out);
             return;
         }

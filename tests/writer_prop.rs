@@ -386,7 +386,18 @@ fn check(doc: &[Block], options: &Options) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 10_000, failure_persistence: None, .. ProptestConfig::default() })]
+    // A fixed seed keeps CI reproducible; `WRITER_PROP_RANDOM=1 cargo test --test writer_prop` explores new cases
+    // (and `PROPTEST_CASES=100000` runs more of them).
+    #![proptest_config(ProptestConfig {
+        cases: 10_000,
+        failure_persistence: None,
+        rng_seed: if std::env::var_os("WRITER_PROP_RANDOM").is_some() {
+            proptest::test_runner::RngSeed::Random
+        } else {
+            proptest::test_runner::RngSeed::Fixed(0x6874_6d6c_3263_6d6b)
+        },
+        .. ProptestConfig::default()
+    })]
 
     #[test]
     fn written_events_parse_back(doc in blocks(), options in styles()) {

@@ -321,3 +321,17 @@ fn write_markdown_matches_push_markdown() {
     html2cmark::write_markdown(&mut v, events).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(String::from_utf8_lossy(&v), s);
 }
+
+#[test]
+fn a_marker_line_never_becomes_a_thematic_break() {
+    let mut options = html2cmark::Options::default();
+    options.style.bullet = '*';
+    let events = wrap(Tag::List(None), wrap(Tag::Item, vec![text("**")]));
+    let md = common::writer_round_trip_with(&events, &options).unwrap_or_else(|(md, back)| panic!("{md}\n{back:?}"));
+    assert_eq!(md, "* \\**\n");
+    assert_eq!(md_default_list_dashes(), "- \\--\n");
+}
+
+fn md_default_list_dashes() -> String {
+    md(wrap(Tag::List(None), wrap(Tag::Item, vec![text("--")])))
+}
