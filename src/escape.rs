@@ -140,6 +140,10 @@ pub(crate) struct TextEnv {
 /// Appends `text` to `out`, escaped for its environment. `planned` marks the characters that the block-wide
 /// pairing analysis ([`pairing_escapes`], [`backtick_escapes`]) found must be escaped.
 pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[bool]) {
+    if is_plain(text, env, planned) {
+        out.push_str(text);
+        return;
+    }
     let chars: Vec<char> = text.chars().collect();
     if chars.is_empty() {
         return;
@@ -261,6 +265,22 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
             out.push(c);
         }
     }
+}
+
+/// Fast path: text that no rule below could escape. Not at a line start (where block syntax is checked) unless
+/// it starts with a letter (no block starts with one, and a letter is neither a space nor a delimiter), no
+/// escape planned block-wide, no trailing space or tab (which a line or cell end would strip), and none of the
+/// characters the rules look at.
+fn is_plain(text: &str, env: &TextEnv, planned: &[bool]) -> bool {
+    (!env.line_start || text.chars().next().is_some_and(char::is_alphabetic))
+        && !planned.contains(&true)
+        && !text.ends_with([' ', '\t'])
+        && !text.bytes().any(|b| {
+            matches!(
+                b,
+                b'*' | b'_' | b'~' | b'`' | b'\\' | b'[' | b']' | b'!' | b'<' | b'&' | b'|' | b'#' | 0 | b'\r' | b'\n'
+            )
+        })
 }
 
 fn run_touches(chars: &[char], i: usize, j: usize, env: &TextEnv, c: char) -> bool {

@@ -371,7 +371,7 @@ impl MarkdownWriter {
             TagEnd::Paragraph => {
                 let items = std::mem::take(&mut self.inlines);
                 self.leaf = Leaf::None;
-                self.write_inline_block(&items, out);
+                self.write_inline_block(items, out);
             }
             TagEnd::Heading(level) => {
                 let items = std::mem::take(&mut self.inlines);
@@ -532,12 +532,11 @@ impl MarkdownWriter {
         if matches!(self.leaf, Leaf::Para { tight: true }) {
             let items = std::mem::take(&mut self.inlines);
             self.leaf = Leaf::None;
-            self.write_inline_block(&items, out);
+            self.write_inline_block(items, out);
         }
     }
 
-    fn write_inline_block(&mut self, items: &[Inline], out: &mut String) {
-        let mut items = items.to_vec();
+    fn write_inline_block(&mut self, mut items: Vec<Inline>, out: &mut String) {
         if let Some(Frame {
             kind: Kind::Item { task, .. },
             ..
