@@ -151,6 +151,7 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
     let n = chars.len();
     let mut escape_at = planned.to_vec();
     escape_at.resize(n, false);
+    let mut scan = Scan::new(&chars);
     let mut entity_at = vec![false; n];
 
     if env.line_start && !env.after_task_marker {
@@ -222,8 +223,8 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
                 }
             }
             '[' | ']' => {
-                let link_follows = c == '[' && (env.link_close_follows || contains_seq(&chars[i + 1..], &[']', '(']));
-                if (env.in_link_text && !brackets_balanced(&chars)) || (!env.in_link_text && link_follows) {
+                let link_follows = c == '[' && (env.link_close_follows || scan.link_close_after(i));
+                if (env.in_link_text && !scan.balanced()) || (!env.in_link_text && link_follows) {
                     escape_at[i] = true;
                 }
             }
@@ -233,7 +234,7 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
             '<' => {
                 let at_line_start = i == 0 && env.line_start && env.ctx == Context::Paragraph;
                 if (at_line_start && html_block_start(&chars[1..], env.first_line))
-                    || lt_could_open(&chars[i + 1..], env.gt_follows, env.next.class)
+                    || lt_could_open(&chars[i + 1..], scan.gt_after(i), env.gt_follows, env.next.class)
                 {
                     escape_at[i] = true;
                 }
@@ -295,12 +296,11 @@ fn contains_seq(chars: &[char], seq: &[char]) -> bool {
 
 /// Whether the characters after a `<` could make it an inline HTML tag, comment, declaration or autolink
 /// (§6.5, §6.6), given whether a `>` may follow later in the block.
-fn lt_could_open(rest: &[char], gt_follows: bool, next: Class) -> bool {
+fn lt_could_open(rest: &[char], gt_here: bool, gt_follows: bool, next: Class) -> bool {
     // At the end of the run, the next character is markup (a delimiter could start an email autolink).
     let Some(&first) = rest.first() else {
         return gt_follows && next == Class::Punct;
     };
-    let gt_here = rest.contains(&'>');
     if !(gt_here || gt_follows) {
         return false;
     }
@@ -316,22 +316,73 @@ fn lt_could_open(rest: &[char], gt_follows: bool, next: Class) -> bool {
             // An open tag: the name ends at whitespace, `/`, `>` or the end of this text.
             let tag = matches!(after, None | Some(' ' | '\t' | '\n' | '/' | '>'));
             // An autolink: a scheme, or an email address, up to the `>` with no space or `<`.
-            let upto: Vec<char> = rest.iter().copied().take_while(|&c| c != '>').collect();
-            let autolink = !upto
-                .iter()
-                .any(|c| c.is_ascii_whitespace() || c.is_ascii_control() || *c == '<')
-                && (upto.contains(&':') || upto.contains(&'@') || !gt_here);
-            tag || autolink
+            let (clean, colon, at) = autolink_scan(rest);
+            tag || (clean && (colon || at || !gt_here))
         }
         c if c.is_ascii_alphanumeric() || ".!#$%&'*+/=?^_`{|}~-".contains(c) => {
             // An email autolink can start with any of these (§6.5).
-            let upto: Vec<char> = rest.iter().copied().take_while(|&c| c != '>').collect();
-            !upto
-                .iter()
-                .any(|c| c.is_ascii_whitespace() || c.is_ascii_control() || *c == '<')
-                && (upto.contains(&'@') || !gt_here)
+            let (clean, _, at) = autolink_scan(rest);
+            clean && (at || !gt_here)
         }
         _ => false,
+    }
+}
+
+/// Scans what follows a `<` up to the next `>`: whether no whitespace, control character or `<` comes first
+/// (`clean`), and whether a `:` or an `@` does. It stops at the first disqualifying character, so a run of `<`
+/// is scanned in linear time.
+fn autolink_scan(rest: &[char]) -> (bool, bool, bool) {
+    let (mut colon, mut at) = (false, false);
+    for &c in rest {
+        match c {
+            '>' => break,
+            '<' => return (false, colon, at),
+            c if c.is_ascii_whitespace() || c.is_ascii_control() => return (false, colon, at),
+            ':' => colon = true,
+            '@' => at = true,
+            _ => {}
+        }
+    }
+    (true, colon, at)
+}
+
+/// Facts about the rest of a text run, computed once so that per-character checks stay constant time.
+struct Scan<'a> {
+    chars: &'a [char],
+    /// `gt[i]`: a `>` comes after index `i`.
+    gt: Vec<bool>,
+    /// `link[i]`: a `](` starts after index `i`.
+    link: Vec<bool>,
+    balanced: Option<bool>,
+}
+
+impl<'a> Scan<'a> {
+    fn new(chars: &'a [char]) -> Self {
+        let n = chars.len();
+        let (mut gt, mut link) = (vec![false; n + 1], vec![false; n + 1]);
+        for i in (0..n).rev() {
+            gt[i] = gt[i + 1] || chars.get(i + 1) == Some(&'>');
+            link[i] = link[i + 1] || (chars.get(i + 1) == Some(&']') && chars.get(i + 2) == Some(&'('));
+        }
+        Scan {
+            chars,
+            gt,
+            link,
+            balanced: None,
+        }
+    }
+
+    fn gt_after(&self, i: usize) -> bool {
+        self.gt[i]
+    }
+
+    fn link_close_after(&self, i: usize) -> bool {
+        self.link[i]
+    }
+
+    fn balanced(&mut self) -> bool {
+        let chars = self.chars;
+        *self.balanced.get_or_insert_with(|| brackets_balanced(chars))
     }
 }
 
@@ -518,30 +569,62 @@ pub(crate) struct Run {
 /// that could close follows it, or that could close while a run that could open precedes it (§6.2; the
 /// multiple-of-3 rule is ignored, which only errs towards escaping). Runs that can pair with nothing are left.
 pub(crate) fn pairing_escapes(runs: &[Run]) -> Vec<bool> {
-    // Tilde runs of other lengths do not pair, but pulldown-cmark stops looking at them: treat them alike.
-    let same = |a: &Run, b: &Run| a.ch == b.ch && a.scope == b.scope;
+    use std::collections::HashMap;
+    // Tilde runs of other lengths do not pair, but pulldown-cmark stops looking at them: treat them alike. Runs
+    // pair only with runs of the same character in the same link text (`key`).
+    //
     // Greedy, left to right: an escaped run can pair with nothing, so later runs only look at live ones. One of
-    // our closers pairs with its own opener when that opener lies between (it is the nearer one).
+    // our closers pairs with its own opener when that opener lies between (it is the nearer one). Counts per key
+    // keep this linear: `later[k]` counts the runs after k that could close it whatever lies between (text runs,
+    // our openers that can also close, closers without an opener), `open` the spans of ours open at k, `live`
+    // the runs before k that could open for it.
+    let key = |r: &Run| (r.ch, r.scope);
+    let mut later = vec![0usize; runs.len()];
+    let mut after: HashMap<(char, usize), usize> = HashMap::new();
+    for k in (0..runs.len()).rev() {
+        let r = &runs[k];
+        later[k] = after.get(&key(r)).copied().unwrap_or(0);
+        if r.can_close && (r.text || r.opens_span || r.partner.is_none()) {
+            *after.entry(key(r)).or_default() += 1;
+        }
+    }
+    let tildes = runs.iter().filter(|r| r.ch == '~').count();
+    let mut open: HashMap<(char, usize), usize> = HashMap::new();
+    let mut live: HashMap<(char, usize), usize> = HashMap::new();
     let mut escape = vec![false; runs.len()];
     for (k, r) in runs.iter().enumerate() {
-        if !r.text || !(r.can_open || r.can_close) {
+        let kk = key(r);
+        if !r.text {
+            match (r.opens_span, r.partner) {
+                (true, Some(_)) => *open.entry(kk).or_default() += 1,
+                (false, Some(_)) => {
+                    if let Some(n) = open.get_mut(&kk) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
+                _ => {}
+            }
+            if r.can_open && (!r.opens_span || r.partner.is_none()) {
+                *live.entry(kk).or_default() += 1;
+            }
+            continue;
+        }
+        if !(r.can_open || r.can_close) {
             continue;
         }
         // pulldown-cmark's tilde rules have special cases of their own: a flanking tilde run is escaped whenever
         // any other tilde run is in the block.
         if r.ch == '~' {
-            escape[k] = runs.iter().enumerate().any(|(j, o)| j != k && o.ch == '~');
+            escape[k] = tildes > 1;
             continue;
         }
-        let closer_after = r.can_open
-            && runs[k + 1..]
-                .iter()
-                .any(|o| same(r, o) && o.can_close && (o.text || o.opens_span || o.partner.is_none_or(|p| p < k)));
-        let opener_before = r.can_close
-            && runs[..k].iter().enumerate().any(|(j, o)| {
-                same(r, o) && o.can_open && !escape[j] && (o.text || !o.opens_span || o.partner.is_none_or(|p| p > k))
-            });
+        let spans_open = open.get(&kk).copied().unwrap_or(0) > 0;
+        let closer_after = r.can_open && (later[k] > 0 || spans_open);
+        let opener_before = r.can_close && (live.get(&kk).copied().unwrap_or(0) > 0 || spans_open);
         escape[k] = closer_after || opener_before;
+        if !escape[k] && r.can_open {
+            *live.entry(kk).or_default() += 1;
+        }
     }
     escape
 }
