@@ -118,8 +118,9 @@ pub struct Options {
     /// let mut options = html2cmark::Options::default();
     /// options.encoding = html2cmark::encoding_rs::Encoding::for_label(b"gbk");
     /// let mut out = Vec::new();
-    /// html2cmark::convert_reader(&b"<p>\xd6\xd0\xce\xc4</p>"[..], &mut out, &options).unwrap();
+    /// html2cmark::convert_reader(&b"<p>\xd6\xd0\xce\xc4</p>"[..], &mut out, &options)?;
     /// assert_eq!(out, "中文\n".as_bytes());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub encoding: Option<&'static encoding_rs::Encoding>,
 }

@@ -252,9 +252,10 @@ impl Pipeline {
 ///
 /// ```
 /// let mut c = html2cmark::Converter::new(Vec::new(), html2cmark::Options::default());
-/// c.feed(b"<p>Hi</p>").unwrap();
-/// let out = c.finish().unwrap();
-/// assert_eq!(String::from_utf8(out).unwrap(), "Hi\n");
+/// c.feed(b"<p>Hi</p>")?;
+/// let out = c.finish()?;
+/// assert_eq!(String::from_utf8(out)?, "Hi\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct Converter<W: Write> {
     out: W,
@@ -273,7 +274,8 @@ impl<W: Write> Converter<W> {
     ///
     /// ```
     /// let c = html2cmark::Converter::new(std::io::sink(), html2cmark::Options::default());
-    /// c.finish().unwrap();
+    /// c.finish()?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(output: W, options: Options) -> Self {
         let writer = MarkdownWriter::new(&options);
@@ -302,9 +304,10 @@ impl<W: Write> Converter<W> {
     /// ```
     /// let mut c = html2cmark::Converter::new(Vec::new(), html2cmark::Options::default());
     /// for chunk in [&b"<p>caf"[..], &b"\xC3"[..], &b"\xA9</p>"[..]] {
-    ///     c.feed(chunk).unwrap();
+    ///     c.feed(chunk)?;
     /// }
-    /// assert_eq!(c.finish().unwrap(), "café\n".as_bytes());
+    /// assert_eq!(c.finish()?, "café\n".as_bytes());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn feed(&mut self, chunk: &[u8]) -> Result<()> {
         self.fed = self.fed.saturating_add(chunk.len() as u64);
@@ -327,9 +330,10 @@ impl<W: Write> Converter<W> {
     ///
     /// ```
     /// let mut c = html2cmark::Converter::new(Vec::new(), html2cmark::Options::default());
-    /// c.feed(b"<meta charset=big5><p>\xa4\xa4\xa4\xe5</p>").unwrap();
+    /// c.feed(b"<meta charset=big5><p>\xa4\xa4\xa4\xe5</p>")?;
     /// assert_eq!(c.encoding(), Some(html2cmark::encoding_rs::BIG5));
-    /// assert_eq!(c.finish().unwrap(), "中文\n".as_bytes());
+    /// assert_eq!(c.finish()?, "中文\n".as_bytes());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn encoding(&self) -> Option<&'static encoding_rs::Encoding> {
         self.decoder.encoding()
@@ -345,9 +349,10 @@ impl<W: Write> Converter<W> {
     ///
     /// ```
     /// let mut c = html2cmark::Converter::new(Vec::new(), html2cmark::Options::default());
-    /// c.feed(b"<h1>Title").unwrap();
-    /// let md = String::from_utf8(c.finish().unwrap()).unwrap();
+    /// c.feed(b"<h1>Title")?;
+    /// let md = String::from_utf8(c.finish()?)?;
     /// assert!(md.contains("Title"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn finish(mut self) -> Result<W> {
         let mut text = String::new();
@@ -383,8 +388,9 @@ impl<W: Write> Converter<W> {
 ///
 /// ```
 /// let mut out = Vec::new();
-/// html2cmark::convert_reader(&b"<p>Hi</p>"[..], &mut out, &html2cmark::Options::default()).unwrap();
+/// html2cmark::convert_reader(&b"<p>Hi</p>"[..], &mut out, &html2cmark::Options::default())?;
 /// assert_eq!(out, b"Hi\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn convert_reader<R: Read, W: Write>(mut input: R, output: W, options: &Options) -> Result<()> {
     let mut c = Converter::new(output, options.clone());
@@ -425,8 +431,9 @@ pub(crate) fn convert_str(html: &str, options: &Options) -> String {
 /// # Example
 ///
 /// ```
-/// let checked = html2cmark::check_flush_rule(b"<p>a</p><p>b</p><div>c<b>d</div>", 3).unwrap();
+/// let checked = html2cmark::check_flush_rule(b"<p>a</p><p>b</p><div>c<b>d</div>", 3)?;
 /// assert!(checked > 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[doc(hidden)]
 pub fn check_flush_rule(input: &[u8], chunk: usize) -> std::result::Result<usize, String> {

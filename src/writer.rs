@@ -940,8 +940,9 @@ pub fn push_markdown_with<'a, I: IntoIterator<Item = Event<'a>>>(out: &mut Strin
 /// ```
 /// use html2cmark::pulldown_cmark::{Event, Tag, TagEnd};
 /// let mut md = Vec::new();
-/// html2cmark::write_markdown(&mut md, [Event::Start(Tag::Paragraph), Event::Text("hi".into()), Event::End(TagEnd::Paragraph)]).unwrap();
+/// html2cmark::write_markdown(&mut md, [Event::Start(Tag::Paragraph), Event::Text("hi".into()), Event::End(TagEnd::Paragraph)])?;
 /// assert_eq!(md, b"hi\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_markdown<'a, W: io::Write, I: IntoIterator<Item = Event<'a>>>(out: W, events: I) -> io::Result<()> {
     write_markdown_with(out, events, &Options::DEFAULT)
@@ -958,8 +959,9 @@ pub fn write_markdown<'a, W: io::Write, I: IntoIterator<Item = Event<'a>>>(out: 
 /// ```
 /// use html2cmark::pulldown_cmark::{Event, Tag, TagEnd};
 /// let mut md = Vec::new();
-/// html2cmark::write_markdown_with(&mut md, [Event::Rule], &html2cmark::Options::default()).unwrap();
+/// html2cmark::write_markdown_with(&mut md, [Event::Rule], &html2cmark::Options::default())?;
 /// assert_eq!(md, b"---\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn write_markdown_with<'a, W: io::Write, I: IntoIterator<Item = Event<'a>>>(
     mut out: W,
