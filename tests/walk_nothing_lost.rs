@@ -1,43 +1,12 @@
 //! Invariant 2 (nothing lost), on the walker: every visible character of the input appears, in order, in the
-//! text the events carry. Visible text is computed independently here, from html5ever's tree.
+//! text the events carry. Visible text is computed independently of the walker, from html5ever's tree
+//! (`common::visible_text`).
 
-use std::rc::Rc;
+mod common;
 
+use common::{recall, visible_text};
 use html2cmark::Options;
 use html2cmark::pulldown_cmark::Event;
-use html5ever::tendril::TendrilSink;
-use markup5ever_rcdom::{Handle, NodeData, RcDom};
-
-/// Elements whose content a browser does not show (or that we replace by a link or drop by design).
-const HIDDEN: &[&str] = &[
-    "head", "script", "style", "template", "noscript", "noframes", "noembed", "title", "select", "textarea", "option",
-    "optgroup", "datalist", "svg", "iframe", "video", "audio", "object", "embed", "canvas",
-];
-
-fn visible_text(html: &str) -> String {
-    let dom = html5ever::parse_document(RcDom::default(), Default::default()).one(html);
-    let mut out = String::new();
-    let mut stack: Vec<Handle> = vec![Rc::clone(&dom.document)];
-    while let Some(node) = stack.pop() {
-        match &node.data {
-            NodeData::Text { contents } => out.push_str(&contents.borrow()),
-            NodeData::Element { name, attrs, .. } => {
-                if HIDDEN.contains(&&*name.local) {
-                    continue;
-                }
-                if &*name.local == "img" {
-                    if let Some(alt) = attrs.borrow().iter().find(|a| &*a.name.local == "alt") {
-                        out.push_str(&alt.value);
-                    }
-                }
-                stack.extend(node.children.borrow().iter().rev().cloned());
-            }
-            NodeData::Document => stack.extend(node.children.borrow().iter().rev().cloned()),
-            _ => {}
-        }
-    }
-    out
-}
 
 fn event_text(html: &str) -> String {
     let mut out = String::new();
@@ -52,18 +21,7 @@ fn event_text(html: &str) -> String {
 
 /// The first visible character missing from the events (whitespace ignored), with some context.
 fn first_loss(html: &str) -> Option<String> {
-    let expected: Vec<char> = visible_text(html).chars().filter(|c| !c.is_whitespace()).collect();
-    let got = event_text(html);
-    let mut got = got.chars().filter(|c| !c.is_whitespace());
-    for (i, c) in expected.iter().enumerate() {
-        if !got.by_ref().any(|g| g == *c) {
-            let context: String = expected[i.saturating_sub(20)..(i + 20).min(expected.len())]
-                .iter()
-                .collect();
-            return Some(format!("lost {c:?} at char {i}, around {context:?}"));
-        }
-    }
-    None
+    recall(&visible_text(html), &event_text(html)).1
 }
 
 #[test]
