@@ -89,7 +89,6 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
     let planned = plan_escapes(items, &end_of, &chosen, style);
 
     let mut out = String::new();
-    let mut written: Vec<Option<Written>> = vec![None; n];
     let mut open: Vec<usize> = Vec::new();
     let mut link_depth = 0usize;
     let mut line_start = true;
@@ -185,8 +184,8 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
             }
             Inline::Start(span) => {
                 let e = end_of[i];
-                let w = chosen[i].clone().unwrap_or(Written::Link);
-                match (&w, span) {
+                let w = chosen[i].as_ref().unwrap_or(&Written::Link);
+                match (w, span) {
                     (Written::Delim(c, k), _) => escape::push_repeat(&mut out, *c, *k),
                     (Written::Html(tag), _) => {
                         out.push('<');
@@ -209,7 +208,6 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                     (Written::Autolink, _) => {}
                 }
                 let autolink = matches!(w, Written::Autolink);
-                written[i] = Some(w);
                 line_start = false;
                 after_task = false;
                 if autolink {
@@ -221,7 +219,7 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
             }
             Inline::End => {
                 if let Some(s) = open.pop() {
-                    match (&written[s], &items[s]) {
+                    match (&chosen[s], &items[s]) {
                         (Some(Written::Delim(c, k)), _) => escape::push_repeat(&mut out, *c, *k),
                         (Some(Written::Html(tag)), _) => {
                             out.push_str("</");
@@ -252,7 +250,7 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
     }
     // Spans left open by a truncated event stream.
     while let Some(s) = open.pop() {
-        match &written[s] {
+        match &chosen[s] {
             Some(Written::Delim(c, k)) => escape::push_repeat(&mut out, *c, *k),
             Some(Written::Html(tag)) => {
                 out.push_str("</");
