@@ -755,6 +755,21 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
     }
 }
 
+/// The first line of a list item's text, escaped if together with the bullet markers before it on the line it
+/// would read as a thematic break (`* **`, `- --`: §4.1 wins over §5.2); `None` when it is fine as it is.
+pub(crate) fn guard_marker_line(markers: &str, first: &str) -> Option<String> {
+    let line: Vec<char> = markers
+        .chars()
+        .chain(first.chars())
+        .filter(|c| !matches!(c, ' ' | '\t'))
+        .collect();
+    let breaks = !first.is_empty()
+        && line.len() >= 3
+        && matches!(line[0], '-' | '*' | '_')
+        && line.iter().all(|&c| c == line[0]);
+    breaks.then(|| format!("\\{first}"))
+}
+
 /// Whether a line looks like a GFM table delimiter row (`| --- | :-: |`).
 fn delimiter_row_like(chars: &[char]) -> bool {
     chars.contains(&'-') && chars.contains(&'|') && chars.iter().all(|&c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))

@@ -572,17 +572,7 @@ impl MarkdownWriter {
                     _ => None,
                 })
                 .collect();
-            let line: Vec<char> = markers
-                .chars()
-                .chain(first.chars())
-                .filter(|c| !matches!(c, ' ' | '\t'))
-                .collect();
-            let breaks = !first.is_empty()
-                && line.len() >= 3
-                && matches!(line[0], '-' | '*' | '_')
-                && line.iter().all(|&c| c == line[0]);
-            if breaks {
-                let escaped = format!("\\{first}");
+            if let Some(escaped) = escape::guard_marker_line(&markers, first) {
                 self.write_line(&escaped, out);
             } else {
                 self.write_line(first, out);
