@@ -874,6 +874,16 @@ pub(crate) fn push_link_title(out: &mut String, title: &str, in_table: bool) {
     out.push(close);
 }
 
+/// Appends inline HTML: verbatim in a paragraph; on one line in a heading or a table cell, where a `|` would
+/// also split the cell (a character reference renders the same).
+pub(crate) fn push_inline_html(out: &mut String, html: &str, ctx: Context) {
+    match ctx {
+        Context::Paragraph => out.push_str(html),
+        Context::AtxHeading => out.push_str(&html.replace('\n', " ")),
+        Context::TableCell => out.push_str(&html.replace('|', "&#124;").replace('\n', " ")),
+    }
+}
+
 /// Appends a code span (§6.1): a backtick run longer than any inside, padded where needed.
 pub(crate) fn push_code_span(out: &mut String, code: &str, in_table: bool) {
     let code: std::borrow::Cow<str> = if code.contains(['\n', '\r']) {

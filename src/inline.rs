@@ -129,14 +129,8 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                 after_task = false;
             }
             Inline::Html(h) => {
-                if ctx == Context::TableCell {
-                    out.push_str(&h.replace('|', "&#124;").replace('\n', " "));
-                } else if ctx == Context::AtxHeading {
-                    out.push_str(&h.replace('\n', " "));
-                } else {
-                    out.push_str(h);
-                }
-                line_start = h.ends_with('\n');
+                escape::push_inline_html(&mut out, h, ctx);
+                line_start = ctx == Context::Paragraph && h.ends_with('\n');
                 after_task = false;
             }
             Inline::SoftBreak => {
