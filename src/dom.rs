@@ -65,6 +65,24 @@ impl Node {
         }
     }
 
+    /// All attributes as (name, value) pairs, in source order; namespaced ones as `prefix:name`.
+    pub(crate) fn attrs(&self) -> Vec<(String, String)> {
+        match &self.0.data {
+            NodeData::Element { attrs, .. } => attrs
+                .borrow()
+                .iter()
+                .map(|a| {
+                    let name = match &a.name.prefix {
+                        Some(prefix) => format!("{prefix}:{}", a.name.local),
+                        None => a.name.local.to_string(),
+                    };
+                    (name, a.value.to_string())
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The text of a text node (empty for other nodes).
     pub(crate) fn text(&self) -> String {
         match &self.0.data {

@@ -45,11 +45,14 @@ mod dom;
 mod embed;
 mod error;
 mod escape;
+mod handler;
 mod inline;
 mod meta;
 mod options;
 mod punct;
+mod policy;
 mod rules;
+mod selector;
 mod stream;
 mod style;
 mod url;
@@ -57,7 +60,9 @@ mod walk;
 mod writer;
 
 pub use error::{Error, Result};
+pub use handler::{Action, Element, Handler, Handlers};
 pub use options::{Options, ShareLinks, Unsupported};
+pub use selector::Selector;
 #[doc(hidden)]
 pub use stream::check_flush_rule;
 pub use stream::{Converter, convert_reader};
@@ -70,6 +75,9 @@ pub use pulldown_cmark;
 
 /// Re-export of the encoding_rs version that [`Options::encoding`] takes.
 pub use encoding_rs;
+
+/// Re-export of the `url` crate's URL type that [`Options::base_url`] takes (`Url::parse("https://…")`).
+pub use ::url::Url;
 
 /// Converts a string of HTML (a document or a fragment) to CommonMark with the default [`Options`].
 ///
