@@ -141,7 +141,7 @@ pub struct Options {
     /// ```
     /// let mut options = html2cmark::Options::default();
     /// options.base_url = Some(html2cmark::Url::parse("https://example.com/blog/post.html")?);
-    /// let html = r#"<p><a href="../about">About</a> <a href="#c">comments</a> <img src="i.png" alt="I"></p>"#;
+    /// let html = r##"<p><a href="../about">About</a> <a href="#c">comments</a> <img src="i.png" alt="I"></p>"##;
     /// assert_eq!(
     ///     html2cmark::convert_with(html, &options),
     ///     "[About](https://example.com/about) [comments](#c) ![I](https://example.com/blog/i.png)\n"
