@@ -13,7 +13,7 @@ use std::sync::Arc;
 use pulldown_cmark::Event;
 
 use crate::Selector;
-use crate::dom::Node;
+use crate::dom::{Kind, Node};
 use crate::walk::{CellRoot, Walker};
 
 /// What to do with an element, as decided by a [`Handler`].
@@ -356,8 +356,9 @@ impl<'a> Element<'a> {
         selector.matches(self.node)
     }
 
-    /// The text of the element as written: its text nodes in document order, `<br>` as a newline, white space
-    /// as in the source, the content of `script`, `style`, `template` and `noscript` left out.
+    /// The text of the element, roughly as a browser's `innerText` gives it: its text nodes in document order
+    /// with their white space as written, `<br>` as a newline, a newline between blocks (`p`, `div`, `li`, …),
+    /// the content of `script`, `style`, `template` and `noscript` left out.
     ///
     /// # Example
     ///
@@ -368,7 +369,7 @@ impl<'a> Element<'a> {
     /// assert_eq!(html2cmark::convert_with("<p><span>a<b>b</b>c</span></p>", &options), "`abc`\n");
     /// ```
     pub fn text(&self) -> String {
-        crate::rules::subtree_text(self.node, "\n")
+        inner_text(self.node)
     }
 
     /// The element's content converted with the same options (handlers included) as block events, for a
@@ -393,6 +394,43 @@ impl<'a> Element<'a> {
         walker.finish();
         walker.take()
     }
+}
+
+/// The text of `node`'s subtree with newlines for `<br>` and between blocks (see [`Element::text`]).
+fn inner_text(node: &Node) -> String {
+    let mut out = String::new();
+    // A block boundary waits for the next text: no newline at the start or the end.
+    let mut boundary = false;
+    // (node, whether it is being left)
+    let mut stack: Vec<(Node, bool)> = node.children().into_iter().rev().map(|n| (n, false)).collect();
+    while let Some((n, leaving)) = stack.pop() {
+        match n.kind() {
+            Kind::Text => {
+                let text = n.text();
+                if boundary && !text.is_empty() {
+                    if !out.is_empty() && !out.ends_with('\n') {
+                        out.push('\n');
+                    }
+                    boundary = false;
+                }
+                out.push_str(&text);
+            }
+            Kind::Element if leaving => boundary = true,
+            Kind::Element => match n.tag() {
+                "br" => out.push('\n'),
+                "script" | "style" | "template" | "noscript" | "head" => {}
+                tag => {
+                    if crate::rules::is_div_like(tag) {
+                        boundary = true;
+                        stack.push((n.clone(), true));
+                    }
+                    stack.extend(n.children().into_iter().rev().map(|c| (c, false)));
+                }
+            },
+            _ => {}
+        }
+    }
+    out
 }
 
 impl fmt::Debug for Element<'_> {

@@ -253,6 +253,22 @@ impl Walker {
         }
     }
 
+    /// A link's `href` resolved against the base URL, or `None` when the URL policy refuses it as written
+    /// (resolution must not turn `&#106;avascript:` into a harmless-looking path). Without a base URL the
+    /// `href` is returned as it is, for [`rules::link_plan`] to check.
+    fn resolve_link(&self, href: &str) -> Option<String> {
+        if self.resolver.is_some() && rules::safe_url(href, UrlKind::Link, &self.options).is_none() {
+            return None;
+        }
+        Some(self.resolve(href).into_owned())
+    }
+
+    /// Whether an HTML block can go here: in a block context, not directly in a list item (the writer cannot
+    /// tell there that the block after it needs a blank line before it).
+    fn can_hold_html_block(&self) -> bool {
+        self.ctx() == Ctx::Para && !self.top().in_item
+    }
+
     /// `href` resolved against the base URL (unchanged without one).
     pub(crate) fn resolve<'a>(&self, href: &'a str) -> std::borrow::Cow<'a, str> {
         match &self.resolver {
@@ -753,7 +769,7 @@ impl Walker {
             if !policy::is_html_block_tag(tag) {
                 return self.inline(Inline::Html(tag.to_string()));
             }
-            if self.ctx() == Ctx::Para {
+            if self.can_hold_html_block() {
                 self.html_block(format!("<{tag}>"));
                 self.push(FrameKind::HtmlBlock(tag.to_string()), true);
                 return Flow::Descend;
@@ -943,7 +959,9 @@ impl Walker {
         if self.top().active & Inline::Link(String::new(), String::new()).bit() != 0 {
             return self.transparent();
         }
-        let href = self.resolve(&href).into_owned();
+        let Some(href) = self.resolve_link(&href) else {
+            return self.transparent();
+        };
         let (dest, share) = match rules::link_plan(&href, &self.options) {
             LinkPlan::Drop => return Flow::Skip,
             LinkPlan::Unlink => return self.transparent(),

@@ -133,7 +133,10 @@ impl Walker {
                     self.transparent();
                     return Some(at);
                 }
-                let href = self.resolve(&dest_url).into_owned();
+                let Some(href) = self.resolve_link(&dest_url) else {
+                    self.transparent();
+                    return Some(at);
+                };
                 match rules::link_plan(&href, &self.options) {
                     LinkPlan::Drop => {
                         take_inner(rest);
@@ -313,7 +316,7 @@ impl Walker {
             let Some(name) = name else { continue };
             let tag = tag.replace(['\n', '\r', '\t'], " ");
             if policy::is_html_block_tag(name) {
-                if self.ctx() == Ctx::Para {
+                if self.can_hold_html_block() {
                     self.end_run();
                     self.html_block(tag);
                 }
