@@ -39,16 +39,23 @@ fn is_page_chrome(node: &Node) -> bool {
         return true;
     }
     if node.attr("role").is_some_and(|role| {
-        role.split_ascii_whitespace()
-            .any(|r| ["navigation", "banner", "contentinfo"].iter().any(|c| r.eq_ignore_ascii_case(c)))
+        role.split_ascii_whitespace().any(|r| {
+            ["navigation", "banner", "contentinfo"]
+                .iter()
+                .any(|c| r.eq_ignore_ascii_case(c))
+        })
     }) {
         return true;
     }
-    if node.attr("aria-hidden").is_some_and(|v| v.trim().eq_ignore_ascii_case("true")) {
+    if node
+        .attr("aria-hidden")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    {
         return true;
     }
     // HTML § 6.1: `hidden="until-found"` content can be revealed by find-in-page and fragment navigation.
-    node.attr("hidden").is_some_and(|v| !v.trim().eq_ignore_ascii_case("until-found"))
+    node.attr("hidden")
+        .is_some_and(|v| !v.trim().eq_ignore_ascii_case("until-found"))
 }
 
 fn has_sectioning_ancestor(node: &Node) -> bool {

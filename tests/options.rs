@@ -48,7 +48,11 @@ fn faithful(html: &str, options: &Options) -> Result<String, String> {
 fn md(html: &str, options: &Options) -> String {
     let out = faithful(html, options).unwrap_or_else(|e| panic!("not faithful for {html:?}:\n{e}"));
     for size in [1, 7] {
-        assert_eq!(stream(html.as_bytes(), size, options), out, "chunks of {size} for {html:?}");
+        assert_eq!(
+            stream(html.as_bytes(), size, options),
+            out,
+            "chunks of {size} for {html:?}"
+        );
     }
     out
 }
@@ -96,7 +100,10 @@ fn base_url_resolves_lazy_images_srcset_and_media() {
 #[test]
 fn fragments_stay_in_the_document_unless_base_points_elsewhere() {
     let o = base("https://example.com/doc.html");
-    assert_eq!(md("<p><a href='#s2'>jump</a> <a href=''>self</a></p>", &o), "[jump](#s2) [self](<>)\n");
+    assert_eq!(
+        md("<p><a href='#s2'>jump</a> <a href=''>self</a></p>", &o),
+        "[jump](#s2) [self](<>)\n"
+    );
     // A <base> naming the document itself keeps fragments in it.
     let html = "<head><base href='doc.html'></head><p><a href='#s2'>jump</a></p>";
     assert_eq!(md(html, &o), "[jump](#s2)\n");
@@ -143,13 +150,17 @@ fn share_and_redirect_links_unwrap_after_resolution() {
     let o = base("https://www.facebook.com/page");
     let html = "<p><a href='/sharer/sharer.php?u=https%3A%2F%2Fexample.com%2Fa'>Share</a> \
                 <a href='//www.google.com/url?q=https%3A%2F%2Fexample.org%2F'>g</a></p>";
-    assert_eq!(md(html, &o), "[Share](https://example.com/a) [g](https://example.org/)\n");
+    assert_eq!(
+        md(html, &o),
+        "[Share](https://example.com/a) [g](https://example.org/)\n"
+    );
 }
 
 #[test]
 fn base_url_reaches_table_cells_captions_and_front_matter() {
     let mut o = base("https://example.com/d/");
-    let html = "<table><caption><a href=c>cap</a></caption><tr><th>h</th></tr><tr><td><a href=t>cell</a></td></tr></table>";
+    let html =
+        "<table><caption><a href=c>cap</a></caption><tr><th>h</th></tr><tr><td><a href=t>cell</a></td></tr></table>";
     assert_eq!(
         md(html, &o),
         "[cap](https://example.com/d/c)\n\n| h |\n| --- |\n| [cell](https://example.com/d/t) |\n"
@@ -172,10 +183,7 @@ fn drop_by_tag_class_id_and_attributes() {
     assert_eq!(md(html, &o), "a b c d e *I*f\n\nend\n");
     // Class names and attribute values are case-sensitive, tag names are not.
     let o = with(|o| o.drop = selectors("SPAN.AD, [data-k=V]"));
-    assert_eq!(
-        md(html, &o),
-        "a ADb Nc Wd Ve *I*f\n\nblock\n\nend\n"
-    );
+    assert_eq!(md(html, &o), "a ADb Nc Wd Ve *I*f\n\nblock\n\nend\n");
 }
 
 #[test]
@@ -189,7 +197,10 @@ fn dropped_list_items_and_table_parts() {
     let o = with(|o| o.drop = selectors("li.ad, tr.ad, td.ad, caption"));
     assert_eq!(md("<ul><li>a</li><li class=ad>x</li><li>b</li></ul>", &o), "- a\n- b\n");
     // A list whose items are all dropped is no list.
-    assert_eq!(md("<p>p</p><ul><li class=ad>x</li><li class=ad>y</li></ul><p>q</p>", &o), "p\n\nq\n");
+    assert_eq!(
+        md("<p>p</p><ul><li class=ad>x</li><li class=ad>y</li></ul><p>q</p>", &o),
+        "p\n\nq\n"
+    );
     let table = "<table><caption>C</caption><tr><th>h1</th><th>h2</th></tr><tr class=ad><td>x</td><td>y</td></tr>\
                  <tr><td class=ad>gone</td><td>kept</td></tr></table>";
     assert_eq!(md(table, &o), "| h1 | h2 |\n| --- | --- |\n| | kept |\n");
@@ -272,7 +283,10 @@ fn keep_html_block_tags_fall_back_where_blocks_cannot_go() {
 fn structure_is_never_kept_as_html() {
     let o = with(|o| o.keep_html = selectors("ul, li, table, tr, td, pre, a, img, br, script"));
     assert_eq!(
-        md("<ul><li>a<br>b</li></ul><pre>c</pre><p><a href=/x>l</a><img src=i alt=I></p>", &o),
+        md(
+            "<ul><li>a<br>b</li></ul><pre>c</pre><p><a href=/x>l</a><img src=i alt=I></p>",
+            &o
+        ),
         "- a\\\n  b\n\n```\nc\n```\n\n[l](/x)![I](i)\n"
     );
 }
@@ -295,7 +309,9 @@ fn page_chrome_preset() {
     );
     // Without the preset everything is there.
     let all = md(page, &Options::default());
-    for text in ["Site", "crumbs", "banner", "Related", "secret", "Search", "© 2024", "info"] {
+    for text in [
+        "Site", "crumbs", "banner", "Related", "secret", "Search", "© 2024", "info",
+    ] {
         assert!(all.contains(text), "{text} in {all}");
     }
 }
@@ -396,7 +412,9 @@ impl Handler for Recorder {
         Action::Descend
     }
     fn leave(&self, el: &Element<'_>) -> Vec<Event<'static>> {
-        vec![Event::Text(format!(" ({})", el.attr("cite").unwrap_or_default()).into())]
+        vec![Event::Text(
+            format!(" ({})", el.attr("cite").unwrap_or_default()).into(),
+        )]
     }
 }
 
@@ -438,13 +456,19 @@ fn handler_events_are_balanced_and_placed_for_their_context() {
         ])
     });
     assert_eq!(md("<p>a <b>x</b> z</p>", &o), "a *em<strong>open</strong>* z\n");
-    assert_eq!(md("<p>a<span>x</span>z</p>", &o), "a\n\np1\n\n> q\n\n```rust\nlet x;\n```\n\n---\n\nz\n");
+    assert_eq!(
+        md("<p>a<span>x</span>z</p>", &o),
+        "a\n\np1\n\n> q\n\n```rust\nlet x;\n```\n\n---\n\nz\n"
+    );
     assert_eq!(md("<h2>a<span>x</span>z</h2>", &o), "## a p1 q `let x;` z\n");
     assert_eq!(
         md("<table><tr><td>a<span>x</span>z</td></tr></table>", &o),
         "| a<br>p1<br>q<br>`let x;`<br>z |\n| --- |\n"
     );
-    assert_eq!(md("<ul><li>a<span>x</span>z</li></ul>", &o), "- a\\\n  p1\n  > q\n  ```rust\n  let x;\n  ```\n  ---\n  z\n");
+    assert_eq!(
+        md("<ul><li>a<span>x</span>z</li></ul>", &o),
+        "- a\\\n  p1\n  > q\n  ```rust\n  let x;\n  ```\n  ---\n  z\n"
+    );
 }
 
 #[test]
@@ -501,8 +525,12 @@ fn handler_links_images_and_raw_html_follow_the_policy() {
 #[test]
 fn handler_raw_html_alone_waits_for_content() {
     let mut o = Options::default();
-    o.on("i", |_: &Element<'_>| Action::Replace(vec![Event::InlineHtml("<span>".into())]));
-    o.on("u", |_: &Element<'_>| Action::Wrap(vec![Event::InlineHtml("<ins>".into())]));
+    o.on("i", |_: &Element<'_>| {
+        Action::Replace(vec![Event::InlineHtml("<span>".into())])
+    });
+    o.on("u", |_: &Element<'_>| {
+        Action::Wrap(vec![Event::InlineHtml("<ins>".into())])
+    });
     // A tag alone on a paragraph's first line would read back as an HTML block: held until content comes.
     assert_eq!(md("<p><i>x</i></p><p>y</p>", &o), "y\n");
     assert_eq!(md("<p><u>x</u></p>", &o), "<ins>x\n");
@@ -556,7 +584,9 @@ fn handler_tables_and_lists() {
     assert_eq!(md("<ul><li>a</li><li>b</li></ul>", &o), "-\n");
     // Replacing an item keeps it an item.
     let mut o = Options::default();
-    o.on("li", |el: &Element<'_>| Action::Replace(vec![Event::Text(el.text().to_uppercase().into())]));
+    o.on("li", |el: &Element<'_>| {
+        Action::Replace(vec![Event::Text(el.text().to_uppercase().into())])
+    });
     assert_eq!(md("<ol><li>a</li><li>b</li></ol>", &o), "1. A\n2. B\n");
 }
 
@@ -564,7 +594,9 @@ fn handler_tables_and_lists() {
 fn handlers_for_wrappers_wait_for_the_element_to_end() {
     let mut o = Options::default();
     o.on("section", |el: &Element<'_>| {
-        Action::Replace(vec![Event::Text(format!("{} words", el.text().split_whitespace().count()).into())])
+        Action::Replace(vec![Event::Text(
+            format!("{} words", el.text().split_whitespace().count()).into(),
+        )])
     });
     let html = "<section><p>one two</p><div><p>three</p></div></section><p>after</p>";
     assert_eq!(md(html, &o), "3 words\n\nafter\n");
@@ -654,7 +686,10 @@ fn handler_output_is_well_formed_for_any_events() {
         }
         // In a tight item, text after a nested list, quote or table reads back as part of it (the walker's
         // known limit, src/walk.rs), and these events put text there: balanced events, no panic.
-        for html in ["<ul><li>a<span>x</span>b</li><li>c</li></ul>", "<ol><em>x</em><li>y</li></ol>"] {
+        for html in [
+            "<ul><li>a<span>x</span>b</li><li>c</li></ul>",
+            "<ol><em>x</em><li>y</li></ol>",
+        ] {
             let events: Vec<Event<'static>> = html2cmark::events(html, &o).collect();
             assert_balanced(&events);
             let mut out = String::new();
@@ -855,8 +890,14 @@ fn option_values() -> Vec<(&'static str, Options)> {
     vec![
         ("default", Options::default()),
         ("base_url", base("https://example.com/a/b?q#f")),
-        ("drop", with(|o| o.drop = selectors(".ad, [data-ad], li.x, td.x, p#gone, h2"))),
-        ("keep_html", with(|o| o.keep_html = selectors("sup, sub, kbd, details, summary, section, div, span, h2"))),
+        (
+            "drop",
+            with(|o| o.drop = selectors(".ad, [data-ad], li.x, td.x, p#gone, h2")),
+        ),
+        (
+            "keep_html",
+            with(|o| o.keep_html = selectors("sup, sub, kbd, details, summary, section, div, span, h2")),
+        ),
         ("drop_page_chrome", with(|o| o.drop_page_chrome = true)),
         ("handlers", handlers),
         ("everything", everything),
@@ -887,7 +928,9 @@ fn every_option_value_is_faithful_and_chunk_independent() {
                     for size in [1, 3, 17] {
                         let got = stream(html.as_bytes(), size, &options);
                         if got != expected {
-                            failures.push(format!("{name}: chunks of {size} differ for {html:?}\n{got}\n---\n{expected}"));
+                            failures.push(format!(
+                                "{name}: chunks of {size} differ for {html:?}\n{got}\n---\n{expected}"
+                            ));
                         }
                     }
                 }
@@ -921,6 +964,11 @@ fn every_option_value_is_faithful_on_the_corpus() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
     eprintln!("{checked} page conversions checked");
 }

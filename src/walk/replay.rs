@@ -98,9 +98,7 @@ impl Walker {
                 self.push(FrameKind::Quote, true);
             }
             Tag::List(start) if !inline_only && !deep => self.replay_list(start, rest.as_slice()),
-            Tag::Table(aligns)
-                if !inline_only && self.options.tables && self.top().table_depth < MAX_TABLE_SCANS =>
-            {
+            Tag::Table(aligns) if !inline_only && self.options.tables && self.top().table_depth < MAX_TABLE_SCANS => {
                 let inner = take_inner(rest);
                 self.replay_table(aligns, inner);
                 return None;
@@ -262,7 +260,12 @@ impl Walker {
             return;
         }
         let head = rows.iter().position(|(head, _)| *head).unwrap_or(0);
-        let width = rows.iter().map(|(_, cells)| cells.len()).chain([aligns.len(), 1]).max().unwrap_or(1);
+        let width = rows
+            .iter()
+            .map(|(_, cells)| cells.len())
+            .chain([aligns.len(), 1])
+            .max()
+            .unwrap_or(1);
         let mut aligns = aligns;
         aligns.resize(width, Alignment::None);
         let mut out = vec![Event::Start(Tag::Table(aligns))];
