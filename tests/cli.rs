@@ -587,3 +587,46 @@ fn blocked_outputs_fail_alone() {
     assert_eq!(fs::read_to_string(out.join("c.md")).unwrap(), "c\n");
     assert_eq!(tree(&out), ["c.md", "sub"]);
 }
+
+#[test]
+fn element_policy_and_base_url_flags() {
+    let page = "<html><head><base href='/docs/'></head><body><nav><a href=/>Home</a></nav>\
+                <p>See <a href='intro'>intro</a>, x<sup>2</sup> <span class=ad>ad</span></p>\
+                <footer>(c)</footer></body></html>";
+    let mut options = Options::default();
+    options.base_url = html2cmark::Url::parse("https://example.com/a/b").ok();
+    options.drop_page_chrome = true;
+    options.drop = html2cmark::Selector::parse_list(".ad").unwrap();
+    options.keep_html = html2cmark::Selector::parse_list("sup").unwrap();
+    let expected = html2cmark::convert_with(page, &options);
+    assert_eq!(expected, "See [intro](https://example.com/docs/intro), x<sup>2</sup>\n");
+    let o = with_stdin(
+        &[
+            "--base-url",
+            "https://example.com/a/b",
+            "--drop-page-chrome",
+            "--drop",
+            ".ad",
+            "--keep-html=sup",
+        ],
+        page.as_bytes(),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), expected);
+
+    for (args, message) in [
+        (
+            &["--drop", "ul > li"][..],
+            "--drop: invalid selector `ul > li`: combinators are not supported",
+        ),
+        (&["--base-url", "docs/"], "--base-url: `docs/` is not an absolute URL"),
+    ] {
+        let o = run(args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(stderr(&o).contains(message), "{}", stderr(&o));
+    }
+    let help = stdout(&run(&["--help"]));
+    for flag in ["--base-url", "--drop ", "--keep-html", "--drop-page-chrome"] {
+        assert!(help.contains(flag), "{flag} in --help");
+    }
+}
