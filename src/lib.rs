@@ -37,6 +37,56 @@
 //! let md = html2cmark::convert(r#"<p><a href="javascript:alert(1)">click</a> <img src=x onerror=alert(1) alt=pic></p>"#);
 //! assert_eq!(md, "click ![pic](x)\n");
 //! ```
+//!
+//! ## Choosing what is converted
+//!
+//! - [`Options::base_url`]: resolve relative links and images against the page's URL (and its `<base href>`);
+//! - [`Options::drop`], [`Options::keep_html`]: drop elements, or keep them as raw HTML, by simple
+//!   [`Selector`]s (`nav`, `.ads`, `#comments`, `[aria-hidden=true]`, `div.note`);
+//! - [`Options::drop_page_chrome`]: drop the navigation, banners, footers and forms of whole web pages;
+//! - [`Options::handlers`]: your own conversion for chosen elements: a [`Handler`] (or a closure) sees the
+//!   [`Element`] (name, attributes, text) and answers with an [`Action`]: convert as usual, skip, or write
+//!   events instead of it or around its content. `examples/handlers.rs` turns `<div class="note">` into a block
+//!   quote and `<span class="math">` into code.
+//!
+//! ```
+//! use html2cmark::{Action, Element, Selector, pulldown_cmark::Event};
+//! let mut options = html2cmark::Options::default();
+//! options.drop = Selector::parse_list(".ad")?;
+//! options.keep_html = Selector::parse_list("kbd")?;
+//! options.on("span", |el: &Element<'_>| {
+//!     if el.has_class("math") { Action::Replace(vec![Event::Code(el.text().into())]) } else { Action::Descend }
+//! });
+//! let html = r#"<p>Press <kbd>F</kbd> for <span class="math">f(x)</span>.<span class="ad">Buy!</span></p>"#;
+//! assert_eq!(html2cmark::convert_with(html, &options), "Press <kbd>F</kbd> for `f(x)`.\n");
+//! # Ok::<(), html2cmark::Error>(())
+//! ```
+//!
+//! ## Transforming events
+//!
+//! Changes that need no HTML (rewriting URLs, shifting heading levels, editing text) are easiest on the event
+//! stream: take [`events`], map or filter it, and write the result with [`push_markdown_with`] (or
+//! [`write_markdown_with`] for an `io::Write`). The writer does not panic whatever it is given; for the
+//! Markdown to read back as the events, keep them shaped as pulldown-cmark's parser shapes them (`Start` and
+//! `End` paired and nested, inline events inside blocks). `examples/rewrite_images.rs` moves images to a CDN
+//! this way.
+//!
+//! ```
+//! use html2cmark::pulldown_cmark::{Event, Tag};
+//! let options = html2cmark::Options::default();
+//! let events = html2cmark::events("<p><img src='/a.png' alt='A'></p>", &options).map(|event| match event {
+//!     Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+//!         link_type,
+//!         dest_url: format!("https://cdn.example.net{dest_url}").into(),
+//!         title,
+//!         id,
+//!     }),
+//!     other => other,
+//! });
+//! let mut md = String::new();
+//! html2cmark::push_markdown_with(&mut md, events, &options);
+//! assert_eq!(md, "![A](https://cdn.example.net/a.png)\n");
+//! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

@@ -972,3 +972,82 @@ fn every_option_value_is_faithful_on_the_corpus() {
     );
     eprintln!("{checked} page conversions checked");
 }
+
+/// Events from a transform or a careless caller go straight to the writer (no replay): whatever they are, the
+/// writer must not panic. Sequences drawn from every kind of event, balanced or not.
+#[test]
+fn the_writer_never_panics_on_arbitrary_events() {
+    let link = |dest: &str| Tag::Link {
+        link_type: LinkType::Inline,
+        dest_url: dest.to_string().into(),
+        title: "".into(),
+        id: "".into(),
+    };
+    let starts: Vec<Tag<'static>> = vec![
+        Tag::Paragraph,
+        Tag::Heading {
+            level: HeadingLevel::H2,
+            id: None,
+            classes: vec![],
+            attrs: vec![],
+        },
+        Tag::BlockQuote(None),
+        Tag::CodeBlock(CodeBlockKind::Fenced("x".into())),
+        Tag::HtmlBlock,
+        Tag::List(None),
+        Tag::List(Some(7)),
+        Tag::Item,
+        Tag::FootnoteDefinition("n".into()),
+        Tag::Table(vec![Alignment::Left, Alignment::None]),
+        Tag::TableHead,
+        Tag::TableRow,
+        Tag::TableCell,
+        Tag::Emphasis,
+        Tag::Strong,
+        Tag::Strikethrough,
+        Tag::Superscript,
+        Tag::Subscript,
+        link("/a b"),
+        Tag::Image {
+            link_type: LinkType::Inline,
+            dest_url: "i.png".into(),
+            title: "t\"".into(),
+            id: "".into(),
+        },
+        Tag::MetadataBlock(pulldown_cmark::MetadataBlockKind::YamlStyle),
+        Tag::DefinitionList,
+    ];
+    let leaves: Vec<Event<'static>> = vec![
+        Event::Text("a *b* <c> `d`\n#e".into()),
+        Event::Code("`".into()),
+        Event::Html("<div>\n".into()),
+        Event::InlineHtml("<span>".into()),
+        Event::SoftBreak,
+        Event::HardBreak,
+        Event::Rule,
+        Event::TaskListMarker(true),
+        Event::FootnoteReference("n".into()),
+        Event::InlineMath("x".into()),
+    ];
+    let mut seed: u64 = 7;
+    let mut next = |bound: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % bound
+    };
+    for _ in 0..20_000 {
+        let mut events = Vec::new();
+        for _ in 0..next(24) {
+            events.push(match next(3) {
+                0 => Event::Start(starts[next(starts.len())].clone()),
+                1 => Event::End(starts[next(starts.len())].to_end()),
+                _ => leaves[next(leaves.len())].clone(),
+            });
+        }
+        let result = std::panic::catch_unwind(|| {
+            let mut out = String::new();
+            html2cmark::push_markdown(&mut out, events.clone());
+            out
+        });
+        assert!(result.is_ok(), "the writer panicked on {events:?}");
+    }
+}
