@@ -28,8 +28,10 @@
 //!   or alt text, unless [`Options::allow_unsafe_urls`] (raster `data:image/…` images need only
 //!   [`Options::allow_data_images`]; SVG never passes that one);
 //! - the only raw HTML the converter writes is attribute-free tags it chose (`<sup>`, `<u>`, … with
-//!   [`Unsupported::KeepHtml`], `<br>` in table cells, `<strong>`/`<em>`/`<del>` where delimiters cannot work):
-//!   never an event-handler attribute, a `style`, or a `<script>`;
+//!   [`Unsupported::KeepHtml`] or [`Options::keep_html`], `<br>` in table cells, `<strong>`/`<em>`/`<del>`
+//!   where delimiters cannot work): never an event-handler attribute, a `style`, or a `<script>` (raw HTML
+//!   that a [`Handler`] of yours returns is written with the attributes you gave it);
+//! - with [`Options::base_url`], these checks apply to each URL both as written and as resolved;
 //! - share intents (`facebook.com/sharer.php?u=…`, `whatsapp://send?text=…`, …) become links to the URL being
 //!   shared and redirect links (`google.com/url?q=…`) links to their target ([`Options::share_links`]).
 //!
