@@ -14,7 +14,7 @@ use pulldown_cmark::Event;
 
 use crate::Selector;
 use crate::dom::{Kind, Node};
-use crate::walk::{CellRoot, Walker};
+use crate::walk::Walker;
 
 /// What to do with an element, as decided by a [`Handler`].
 ///
@@ -358,7 +358,8 @@ impl<'a> Element<'a> {
 
     /// The text of the element, roughly as a browser's `innerText` gives it: its text nodes in document order
     /// with their white space as written, `<br>` as a newline, a newline between blocks (`p`, `div`, `li`, …),
-    /// the content of `script`, `style`, `template` and `noscript` left out.
+    /// the content of `script`, `style`, `template` and `noscript` left out. It reads the whole element each
+    /// time it is called.
     ///
     /// # Example
     ///
@@ -373,7 +374,10 @@ impl<'a> Element<'a> {
     }
 
     /// The element's content converted with the same options (handlers included) as block events, for a
-    /// handler that wants to rearrange it ([`Action::Replace`] with these events inside others).
+    /// handler that wants to rearrange it ([`Action::Replace`] with these events inside others). It costs a
+    /// conversion of the content, so handlers that call it for nested elements convert the inner ones once per
+    /// level; past 32 levels of content inside content, handlers are no longer called for it, which keeps the
+    /// recursion bounded.
     ///
     /// # Example
     ///
@@ -389,7 +393,7 @@ impl<'a> Element<'a> {
     /// assert_eq!(html2cmark::convert_with("<aside><b>Aside</b></aside>", &options), "> **Aside**\n");
     /// ```
     pub fn content(&self) -> Vec<Event<'static>> {
-        let mut walker = self.walker.nested(CellRoot::Paragraphs);
+        let mut walker = self.walker.nested_for_content();
         walker.convert_children(self.node);
         walker.finish();
         walker.take()

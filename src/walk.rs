@@ -186,6 +186,9 @@ enum Run {
     Bare,
 }
 
+/// How many walkers deep handlers may still be called for content their handler asked for.
+const MAX_NESTING: usize = 32;
+
 /// How many tables-kept-as-paragraphs deep an inner table is still examined for being a GFM table.
 const MAX_TABLE_SCANS: usize = 8;
 
@@ -196,6 +199,8 @@ pub(crate) struct Walker {
     resolver: Option<Rc<Resolver>>,
     /// Elements whose handler runs again when they are left: the length of `marks` with their entry in it.
     handled: Vec<(usize, Node, Arc<dyn Handler>)>,
+    /// How many walkers this one is nested in (table cells, handler content).
+    nesting: usize,
     /// Inline HTML tags from handlers that wait for visible content (a tag alone on a paragraph's first line
     /// would read back as an HTML block).
     pending_html: Vec<String>,
@@ -230,13 +235,30 @@ pub(crate) struct Walker {
 
 impl Walker {
     pub(crate) fn new(options: Options, root: CellRoot) -> Self {
-        Walker::with_shared(Rc::new(options), None, root)
+        Walker::with_shared(Rc::new(options), None, root, 0)
     }
 
     /// A walker for part of this one's document (a table cell, a caption, a handler's content): same options,
     /// same base URL.
     pub(crate) fn nested(&self, root: CellRoot) -> Self {
-        Walker::with_shared(Rc::clone(&self.options), self.resolver.clone(), root)
+        Walker::with_shared(Rc::clone(&self.options), self.resolver.clone(), root, self.nesting + 1)
+    }
+
+    /// A walker for an element's content asked for by its handler ([`Element::content`]). Handlers that ask for
+    /// content inside content recurse, so past [`MAX_NESTING`] walkers the content is converted without
+    /// handlers: the stack stays bounded whatever the nesting of handled elements.
+    pub(crate) fn nested_for_content(&self) -> Self {
+        if self.nesting < MAX_NESTING {
+            return self.nested(CellRoot::Paragraphs);
+        }
+        let mut options = (*self.options).clone();
+        options.handlers = crate::Handlers::new();
+        Walker::with_shared(
+            Rc::new(options),
+            self.resolver.clone(),
+            CellRoot::Paragraphs,
+            self.nesting + 1,
+        )
     }
 
     /// The options this walker converts with.
@@ -277,7 +299,7 @@ impl Walker {
         }
     }
 
-    fn with_shared(options: Rc<Options>, resolver: Option<Rc<Resolver>>, root: CellRoot) -> Self {
+    fn with_shared(options: Rc<Options>, resolver: Option<Rc<Resolver>>, root: CellRoot, nesting: usize) -> Self {
         let ctx = if root == CellRoot::Cell { Ctx::Cell } else { Ctx::Para };
         let frame = Frame {
             kind: FrameKind::Root,
@@ -292,6 +314,7 @@ impl Walker {
         Walker {
             options,
             resolver,
+            nesting,
             handled: Vec::new(),
             pending_html: Vec::new(),
             frames: vec![frame],

@@ -1051,3 +1051,46 @@ fn the_writer_never_panics_on_arbitrary_events() {
         assert!(result.is_ok(), "the writer panicked on {events:?}");
     }
 }
+
+/// DESIGN.md invariant 5 with handlers: handlers that ask for their content inside content, and handlers that
+/// return deeply nested events, neither overflow the stack nor take quadratic time in the input.
+#[test]
+fn handlers_on_deep_nesting_stay_bounded() {
+    let mut o = Options::default();
+    o.max_depth = 100_000;
+    o.on("div", |el: &Element<'_>| {
+        let mut events = vec![Event::Start(Tag::BlockQuote(None))];
+        events.extend(el.content());
+        events.push(Event::End(TagEnd::BlockQuote(None)));
+        Action::Replace(events)
+    });
+    let n = 3000;
+    let html = format!("{}x{}", "<div>".repeat(n), "</div>".repeat(n));
+    let md = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || convert_with(&html, &o))
+        .map(|t| t.join().unwrap_or_default())
+        .unwrap_or_default();
+    assert!(
+        md.starts_with("> > > ") && md.contains('x'),
+        "{}",
+        &md[..md.len().min(500)]
+    );
+    // Deeply nested events: block containers past `max_depth` become block boundaries, as in HTML.
+    let mut o = Options::default();
+    o.on("b", |_: &Element<'_>| {
+        let n = 100_000;
+        let mut events = vec![Event::Start(Tag::Strong); n];
+        events.push(Event::Text("deep".into()));
+        events.extend(vec![Event::End(TagEnd::Strong); n]);
+        events.extend(vec![Event::Start(Tag::List(None)); n]);
+        events.push(Event::Text("list".into()));
+        Action::Replace(events)
+    });
+    let md = convert_with("<p><b>b</b></p>", &o);
+    assert!(
+        md.starts_with("**deep**") && md.contains("list"),
+        "{}",
+        &md[..md.len().min(500)]
+    );
+}

@@ -34,12 +34,16 @@ impl Walker {
     pub(super) fn replay(&mut self, events: Vec<Event<'static>>, keep_open: bool) {
         let base = self.frames.len();
         let mut open: Vec<Open> = Vec::new();
+        let loose = list_looseness(&events);
         let mut events = events.into_iter();
         while let Some(event) = events.next() {
             match event {
                 Event::Start(tag) => {
                     let end = discriminant(&tag.to_end());
-                    if let Some(frames) = self.replay_start(tag, &mut events) {
+                    // The index of this event, for the looseness of a list it starts.
+                    let at = loose.len() - events.len() - 1;
+                    let loose = loose.get(at).copied().unwrap_or(false);
+                    if let Some(frames) = self.replay_start(tag, &mut events, loose) {
                         open.push(Open { end, frames });
                     }
                 }
@@ -77,8 +81,9 @@ impl Walker {
     }
 
     /// Replays a `Start`; returns the frame-stack length its `End` returns to, or `None` when the construct
-    /// was taken whole (its events up to the matching `End` consumed from `rest`).
-    fn replay_start(&mut self, tag: Tag<'static>, rest: &mut Events) -> Option<usize> {
+    /// was taken whole (its events up to the matching `End` consumed from `rest`). `loose`: for a list, whether
+    /// it must be loose ([`list_looseness`]).
+    fn replay_start(&mut self, tag: Tag<'static>, rest: &mut Events, loose: bool) -> Option<usize> {
         if matches!(tag, Tag::Item) && matches!(self.top().kind, FrameKind::List { .. }) {
             let at = self.frames.len();
             self.start_item();
@@ -97,7 +102,7 @@ impl Walker {
                 self.block(Event::Start(Tag::BlockQuote(None)));
                 self.push(FrameKind::Quote, true);
             }
-            Tag::List(start) if !inline_only && !deep => self.replay_list(start, rest.as_slice()),
+            Tag::List(start) if !inline_only && !deep => self.replay_list(start, loose),
             Tag::Table(aligns) if !inline_only && self.options.tables && self.top().table_depth < MAX_TABLE_SCANS => {
                 let inner = take_inner(rest);
                 self.replay_table(aligns, inner);
@@ -200,15 +205,15 @@ impl Walker {
         }
     }
 
-    /// A list, tight unless its items need to be loose (see [`list_is_loose`]).
-    fn replay_list(&mut self, start: Option<u64>, rest: &[Event<'static>]) {
+    /// A list, tight unless its items need to be loose (see [`list_looseness`]).
+    fn replay_list(&mut self, start: Option<u64>, loose: bool) {
         let ordered = start.is_some();
         let mut start = start.map(|s| s.min(999_999_999));
         // CommonMark §5.2, as in `Walker::list`: a list not starting at 1 cannot interrupt a tight item's text.
         if self.ctx() == Ctx::Tight && self.run.is_some() && start.is_some_and(|s| s != 1) {
             start = Some(1);
         }
-        let tight = !list_is_loose(rest);
+        let tight = !loose;
         self.block(Event::Start(Tag::List(start)));
         self.push(
             FrameKind::List {
@@ -373,53 +378,77 @@ fn clean(text: &str) -> String {
     text.replace('\0', "\u{FFFD}")
 }
 
-/// Whether the list whose events follow (`rest`, after its `Start`) must be loose, by the rules of
-/// [`rules::list_plan`]: an item holds a paragraph, or inline content after a nested list, block quote or table
-/// (it would read back as a lazy continuation of that block); but a lone item holding one paragraph is tight
-/// (no blank line can separate anything in it).
-fn list_is_loose(rest: &[Event<'_>]) -> bool {
-    let (mut depth, mut items, mut paragraphs, mut others) = (0usize, 0usize, 0usize, 0usize);
-    let mut loose = false;
-    let mut after_block = false;
-    for e in rest {
+/// For each `Start(List)` in `events`, whether that list must be loose, by the rules of [`rules::list_plan`]:
+/// an item holds a paragraph, or inline content after a nested list, block quote or table (it would read back
+/// as a lazy continuation of that block); but a lone item holding one paragraph is tight (no blank line can
+/// separate anything in it). One pass over the events (an `End` closes whatever is open innermost, as the
+/// nesting the looseness is decided on); other positions are `false`.
+fn list_looseness(events: &[Event<'_>]) -> Vec<bool> {
+    #[derive(Default)]
+    struct List {
+        index: usize,
+        items: usize,
+        paragraphs: usize,
+        others: usize,
+        after_block: bool,
+        loose: bool,
+    }
+    impl List {
+        fn loose(&self) -> bool {
+            self.loose && !(self.items == 1 && self.paragraphs == 1 && self.others == 0)
+        }
+    }
+    let mut out = vec![false; events.len()];
+    // The open tags, innermost last; lists with their counts.
+    let mut stack: Vec<Option<List>> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        let n = stack.len();
         match e {
             Event::Start(tag) => {
-                match depth {
-                    0 if matches!(tag, Tag::Item) => {
-                        items += 1;
-                        after_block = false;
+                if let Some(Some(list)) = stack.last_mut() {
+                    // Directly in the list.
+                    if matches!(tag, Tag::Item) {
+                        list.items += 1;
+                        list.after_block = false;
                     }
-                    1 if matches!(tag, Tag::Paragraph) => {
-                        loose = true;
-                        paragraphs += 1;
+                } else if let Some(Some(list)) = n.checked_sub(2).and_then(|k| stack.get_mut(k)) {
+                    // Directly in one of its items.
+                    if matches!(tag, Tag::Paragraph) {
+                        list.loose = true;
+                        list.paragraphs += 1;
+                    } else {
+                        list.loose |= is_inline_tag(tag) && list.after_block;
+                        list.others += 1;
                     }
-                    1 if is_inline_tag(tag) => {
-                        loose |= after_block;
-                        others += 1;
-                    }
-                    1 => others += 1,
-                    _ => {}
                 }
-                depth += 1;
+                let list = matches!(tag, Tag::List(_)).then(|| List {
+                    index: i,
+                    ..List::default()
+                });
+                stack.push(list);
             }
             Event::End(end) => {
-                if depth == 0 {
-                    break;
+                if let Some(Some(list)) = stack.pop() {
+                    out[list.index] = list.loose();
                 }
-                depth -= 1;
-                if depth == 1 && matches!(end, TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Table) {
-                    after_block = true;
+                let hard = matches!(end, TagEnd::List(_) | TagEnd::BlockQuote(_) | TagEnd::Table);
+                if let Some(Some(list)) = n.checked_sub(3).and_then(|k| stack.get_mut(k)) {
+                    list.after_block |= hard;
                 }
             }
             Event::SoftBreak | Event::HardBreak | Event::TaskListMarker(_) => {}
-            _ if depth == 1 => {
-                loose |= after_block;
-                others += 1;
+            _ => {
+                if let Some(Some(list)) = n.checked_sub(2).and_then(|k| stack.get_mut(k)) {
+                    list.loose |= list.after_block;
+                    list.others += 1;
+                }
             }
-            _ => {}
         }
     }
-    loose && !(items == 1 && paragraphs == 1 && others == 0)
+    for list in stack.into_iter().flatten() {
+        out[list.index] = list.loose();
+    }
+    out
 }
 
 fn is_inline_tag(tag: &Tag<'_>) -> bool {
@@ -574,11 +603,17 @@ mod tests {
             v.push(End(TagEnd::Item));
             v
         };
+        let list = |items: Vec<Event<'static>>| {
+            let mut v = vec![Start(Tag::List(None))];
+            v.extend(items);
+            v.push(End(TagEnd::List(false)));
+            list_looseness(&v)[0]
+        };
         let para = vec![Start(Tag::Paragraph), Text("a".into()), End(TagEnd::Paragraph)];
-        assert!(!list_is_loose(&item(vec![Text("a".into())])));
-        assert!(!list_is_loose(&item(para.clone())));
+        assert!(!list(item(vec![Text("a".into())])));
+        assert!(!list(item(para.clone())));
         let two = [item(para.clone()), item(vec![Text("b".into())])].concat();
-        assert!(list_is_loose(&two));
+        assert!(list(two));
         let nested = item(vec![
             Text("a".into()),
             Start(Tag::List(None)),
@@ -588,6 +623,18 @@ mod tests {
             End(TagEnd::List(false)),
             Text("c".into()),
         ]);
-        assert!(list_is_loose(&nested));
+        assert!(list(nested.clone()));
+        // Without the text after it, the nested list needs no blank line; and the inner list is tight.
+        let tight = item(vec![
+            Text("a".into()),
+            Start(Tag::List(None)),
+            Start(Tag::Item),
+            Text("b".into()),
+            End(TagEnd::Item),
+            End(TagEnd::List(false)),
+        ]);
+        assert!(!list(tight));
+        let all = [vec![Start(Tag::List(None))], nested, vec![End(TagEnd::List(false))]].concat();
+        assert!(list_looseness(&all)[0] && !list_looseness(&all)[3]);
     }
 }
