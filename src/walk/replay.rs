@@ -595,7 +595,7 @@ mod tests {
     }
 
     #[test]
-    fn list_looseness() {
+    fn lists_are_loose_where_markdown_needs_it() {
         use Event::*;
         let item = |inner: Vec<Event<'static>>| {
             let mut v = vec![Start(Tag::Item)];
