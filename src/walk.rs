@@ -21,6 +21,12 @@
 //!   holds no table is still written as a table (up to 8 such levels deep; deeper, every table is kept as
 //!   paragraphs, so that deeply nested tables cost linear time).
 //! - Block quotes and lists nested deeper than `Options::max_depth` become plain block boundaries.
+//! - The element policy comes before the rules for each element (`Walker::policy`): `Options::drop` and the
+//!   page-chrome preset skip it (a block still ends the paragraph), then its handler decides; elements kept as
+//!   HTML (`Options::keep_html`) are inline HTML frames, or HTML blocks around their content where a block can
+//!   go (not in a heading, a cell or directly in a list item). Events a handler returns are replayed through
+//!   this machine (`walk/replay.rs`), so they get the same guarantees as the page's own content; the known
+//!   limit above (text after a nested list, quote or table in a tight item) applies to them too.
 
 use std::mem;
 use std::rc::Rc;
@@ -1088,7 +1094,9 @@ impl Walker {
     /// A URL for an image or media source: resolved against the base URL, then checked by the URL policy (the
     /// URL as written is checked too, so that resolution never turns a refused URL into an allowed one).
     fn url(&self, raw: &str, kind: UrlKind) -> Option<String> {
-        rules::safe_url(raw, kind, &self.options)?;
+        if self.resolver.is_some() {
+            rules::safe_url(raw, kind, &self.options)?;
+        }
         rules::safe_url(&self.resolve(raw), kind, &self.options)
     }
 

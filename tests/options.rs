@@ -693,7 +693,7 @@ fn handler_output_is_well_formed_for_any_events() {
             let events: Vec<Event<'static>> = html2cmark::events(html, &o).collect();
             assert_balanced(&events);
             let mut out = String::new();
-            html2cmark::push_markdown(&mut out, events.into_iter());
+            html2cmark::push_markdown(&mut out, events);
             assert!(!out.is_empty());
         }
     }
