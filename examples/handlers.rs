@@ -51,7 +51,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => SAMPLE.to_string(),
     };
     let mut options = Options::default();
-    options.on("div", Callout).on("span", |el: &Element<'_>| {
+    options.handlers.insert("div", Callout);
+    options.on("span", |el| {
         if el.has_class("math") {
             Action::Replace(vec![Event::Code(el.text().into())])
         } else {

@@ -30,15 +30,15 @@ use crate::walk::Walker;
 /// # Example
 ///
 /// ```
-/// use html2cmark::{Action, Element, pulldown_cmark::{Event, Tag, TagEnd}};
+/// use html2cmark::{Action, pulldown_cmark::{Event, Tag}};
 /// let mut options = html2cmark::Options::default();
 /// // `<abbr title="…">` → the text, then the expansion in parentheses.
-/// options.on("abbr", |el: &Element<'_>| match el.attr("title") {
+/// options.on("abbr", |el| match el.attr("title") {
 ///     Some(title) => Action::Replace(vec![Event::Text(format!("{} ({title})", el.text()).into())]),
 ///     None => Action::Descend,
 /// });
 /// // Unbalanced events are closed: this `Start(Strong)` gets its `End`.
-/// options.on("mark", |_: &Element<'_>| Action::Wrap(vec![Event::Start(Tag::Strong)]));
+/// options.on("mark", |_| Action::Wrap(vec![Event::Start(Tag::Strong)]));
 /// let html = r#"<p><abbr title="HyperText Markup Language">HTML</abbr> is <mark>everywhere</mark></p>"#;
 /// assert_eq!(html2cmark::convert_with(html, &options), "HTML (HyperText Markup Language) is **everywhere**\n");
 /// ```
@@ -61,7 +61,8 @@ pub enum Action {
 /// Converts chosen elements, registered by tag name in [`Options::handlers`](crate::Options::handlers).
 ///
 /// Both methods have defaults (convert as usual, add nothing), and closures
-/// `Fn(&Element<'_>) -> Action + Send + Sync` are handlers whose `enter` is the closure. Handlers are called
+/// `Fn(&Element<'_>) -> Action + Send + Sync` are handlers whose `enter` is the closure
+/// ([`Options::on`](crate::Options::on) registers one). A type of yours goes in with [`Handlers::insert`]. Handlers are called
 /// for elements in the `body`, never for `html`, `head` or `body` themselves, and not for table rows and cells
 /// of a table written as a GFM table, nor for elements inside `pre`, `code`, `svg` or other elements the
 /// converter takes whole. An element that [`Options::drop`](crate::Options::drop) drops never reaches its
@@ -91,7 +92,7 @@ pub enum Action {
 /// }
 ///
 /// let mut options = html2cmark::Options::default();
-/// options.on("div", Note);
+/// options.handlers.insert("div", Note);
 /// let md = html2cmark::convert_with(r#"<div class="note"><p>Back up first.</p></div><div>Plain</div>"#, &options);
 /// assert_eq!(md, "> **Note**\n>\n> Back up first.\n\nPlain\n");
 /// ```
@@ -282,7 +283,7 @@ impl<'a> Element<'a> {
     /// ```
     /// use html2cmark::{Action, Element};
     /// let mut options = html2cmark::Options::default();
-    /// options.on("DIV", |el: &Element<'_>| {
+    /// options.on("DIV", |el| {
     ///     assert_eq!(el.tag(), "div");
     ///     Action::Descend
     /// });
@@ -299,7 +300,7 @@ impl<'a> Element<'a> {
     /// ```
     /// use html2cmark::{Action, Element, pulldown_cmark::Event};
     /// let mut options = html2cmark::Options::default();
-    /// options.on("data", |el: &Element<'_>| Action::Replace(vec![Event::Text(el.attr("value").unwrap_or_default().into())]));
+    /// options.on("data", |el| Action::Replace(vec![Event::Text(el.attr("value").unwrap_or_default().into())]));
     /// assert_eq!(html2cmark::convert_with(r#"<p><data value="42 &amp; 43">forty-two</data></p>"#, &options), "42 & 43\n");
     /// ```
     pub fn attr(&self, name: &str) -> Option<String> {
@@ -313,7 +314,7 @@ impl<'a> Element<'a> {
     /// ```
     /// use html2cmark::{Action, Element};
     /// let mut options = html2cmark::Options::default();
-    /// options.on("span", |el: &Element<'_>| {
+    /// options.on("span", |el| {
     ///     assert_eq!(el.attrs(), vec![("a".to_string(), "1".to_string()), ("b".to_string(), String::new())]);
     ///     Action::Descend
     /// });
@@ -330,7 +331,7 @@ impl<'a> Element<'a> {
     /// ```
     /// use html2cmark::{Action, Element};
     /// let mut options = html2cmark::Options::default();
-    /// options.on("p", |el: &Element<'_>| if el.has_class("ad") { Action::Skip } else { Action::Descend });
+    /// options.on("p", |el| if el.has_class("ad") { Action::Skip } else { Action::Descend });
     /// assert_eq!(html2cmark::convert_with(r#"<p class="big ad">Buy</p><p>Read</p>"#, &options), "Read\n");
     /// ```
     pub fn has_class(&self, class: &str) -> bool {
@@ -347,7 +348,7 @@ impl<'a> Element<'a> {
     /// use html2cmark::{Action, Element, Selector};
     /// let tip = Selector::parse("div.callout[data-kind=tip]")?;
     /// let mut options = html2cmark::Options::default();
-    /// options.on("div", move |el: &Element<'_>| if el.matches(&tip) { Action::Skip } else { Action::Descend });
+    /// options.on("div", move |el| if el.matches(&tip) { Action::Skip } else { Action::Descend });
     /// let html = r#"<div class="callout" data-kind="tip">Tip</div><div class="callout">Other</div>"#;
     /// assert_eq!(html2cmark::convert_with(html, &options), "Other\n");
     /// # Ok::<(), html2cmark::Error>(())
@@ -366,7 +367,7 @@ impl<'a> Element<'a> {
     /// ```
     /// use html2cmark::{Action, Element, pulldown_cmark::Event};
     /// let mut options = html2cmark::Options::default();
-    /// options.on("span", |el: &Element<'_>| Action::Replace(vec![Event::Code(el.text().into())]));
+    /// options.on("span", |el| Action::Replace(vec![Event::Code(el.text().into())]));
     /// assert_eq!(html2cmark::convert_with("<p><span>a<b>b</b>c</span></p>", &options), "`abc`\n");
     /// ```
     pub fn text(&self) -> String {
@@ -384,7 +385,7 @@ impl<'a> Element<'a> {
     /// ```
     /// use html2cmark::{Action, Element, pulldown_cmark::{Event, Tag, TagEnd}};
     /// let mut options = html2cmark::Options::default();
-    /// options.on("aside", |el: &Element<'_>| {
+    /// options.on("aside", |el| {
     ///     let mut events = vec![Event::Start(Tag::BlockQuote(None))];
     ///     events.extend(el.content());
     ///     events.push(Event::End(TagEnd::BlockQuote(None)));

@@ -52,11 +52,11 @@
 //!   quote and `<span class="math">` into code.
 //!
 //! ```
-//! use html2cmark::{Action, Element, Selector, pulldown_cmark::Event};
+//! use html2cmark::{Action, Selector, pulldown_cmark::Event};
 //! let mut options = html2cmark::Options::default();
 //! options.drop = Selector::parse_list(".ad")?;
 //! options.keep_html = Selector::parse_list("kbd")?;
-//! options.on("span", |el: &Element<'_>| {
+//! options.on("span", |el| {
 //!     if el.has_class("math") { Action::Replace(vec![Event::Code(el.text().into())]) } else { Action::Descend }
 //! });
 //! let html = r#"<p>Press <kbd>F</kbd> for <span class="math">f(x)</span>.<span class="ad">Buy!</span></p>"#;

@@ -1,6 +1,6 @@
 //! Conversion options: plain data with documented defaults.
 
-use crate::{Handler, Handlers, Selector};
+use crate::{Action, Element, Handlers, Selector};
 
 /// What to do with an element that Markdown cannot express (for example `<sup>`, `<u>`, `<details>`).
 ///
@@ -207,7 +207,7 @@ pub struct Options {
     /// ```
     /// use html2cmark::{Action, pulldown_cmark::Event};
     /// let mut options = html2cmark::Options::default();
-    /// options.on("span", |el: &html2cmark::Element<'_>| {
+    /// options.on("span", |el| {
     ///     if el.has_class("math") { Action::Replace(vec![Event::Code(el.text().into())]) } else { Action::Descend }
     /// });
     /// let md = html2cmark::convert_with(r#"<p>So <span class="math">x^2</span>.</p>"#, &options);
@@ -252,18 +252,25 @@ impl Options {
         handlers: Handlers::new(),
     };
 
-    /// Registers `handler` for elements named `tag` in [`handlers`](Options::handlers) (replacing one
-    /// registered before for that name), and returns the options for chaining.
+    /// Registers a closure as the handler for elements named `tag` in [`handlers`](Options::handlers)
+    /// (replacing one registered before for that name), and returns the options for chaining. A type that
+    /// implements [`Handler`] goes in with [`Handlers::insert`].
     ///
     /// # Example
     ///
     /// ```
-    /// use html2cmark::{Action, Element};
+    /// use html2cmark::Action;
     /// let mut options = html2cmark::Options::default();
-    /// options.on("figure", |_: &Element<'_>| Action::Skip);
-    /// assert_eq!(html2cmark::convert_with("<p>a</p><figure>b</figure>", &options), "a\n");
+    /// options
+    ///     .on("figure", |_| Action::Skip)
+    ///     .on("p", |el| if el.has_class("ad") { Action::Skip } else { Action::Descend });
+    /// let html = "<p>a</p><figure>b</figure><p class=ad>c</p>";
+    /// assert_eq!(html2cmark::convert_with(html, &options), "a\n");
     /// ```
-    pub fn on(&mut self, tag: &str, handler: impl Handler + 'static) -> &mut Options {
+    pub fn on<F>(&mut self, tag: &str, handler: F) -> &mut Options
+    where
+        F: Fn(&Element<'_>) -> Action + Send + Sync + 'static,
+    {
         self.handlers.insert(tag, handler);
         self
     }

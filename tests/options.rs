@@ -328,7 +328,7 @@ fn page_chrome_keeps_forms_that_hold_the_page() {
 
 // ---- handlers ----
 
-fn math() -> impl Handler {
+fn math() -> impl Fn(&Element<'_>) -> Action + Send + Sync + 'static {
     |el: &Element<'_>| {
         if el.has_class("math") {
             Action::Replace(vec![Event::Code(el.text().into())])
@@ -358,7 +358,8 @@ impl Handler for Note {
 #[test]
 fn handler_replaces_inline_and_wraps_blocks() {
     let mut o = Options::default();
-    o.on("span", math()).on("div", Note);
+    o.on("span", math());
+    o.handlers.insert("div", Note);
     let html = r#"<p>Let <span class="math">x^2 + y</span> be. <span>plain</span></p>
         <div class="note"><p>Back up.</p><ul><li>one</li></ul></div><div>after</div>"#;
     assert_eq!(
@@ -421,7 +422,7 @@ impl Handler for Recorder {
 #[test]
 fn handler_sees_the_element_and_adds_after_its_content() {
     let mut o = Options::default();
-    o.on("q", Recorder);
+    o.handlers.insert("q", Recorder);
     let html = r#"<p><q class="quote" cite="https://example.com/s">To be<br><i>or not</i></q></p>"#;
     assert_eq!(md(html, &o), "\"To be\\\n*or not* (https://example.com/s)\"\n");
 }
@@ -865,7 +866,6 @@ fn option_values() -> Vec<(&'static str, Options)> {
     let mut handlers = Options::default();
     handlers
         .on("span", math())
-        .on("div", Note)
         .on("li", |el: &Element<'_>| {
             if el.has_class("skip") {
                 Action::Skip
@@ -882,6 +882,7 @@ fn option_values() -> Vec<(&'static str, Options)> {
         .on("mark", |_: &Element<'_>| {
             Action::Wrap(vec![Event::Start(Tag::Strong), Event::InlineHtml("<mark>".into())])
         });
+    handlers.handlers.insert("div", Note);
     let mut everything = handlers.clone();
     everything.base_url = Url::parse("https://example.com/a/b").ok();
     everything.drop = selectors(".ad, [data-ad]");
