@@ -200,7 +200,7 @@ pub struct Options {
     /// assert_eq!(html2cmark::convert_with(html, &options), "# Title\n\nBody\n");
     /// ```
     pub drop_page_chrome: bool,
-    /// Custom conversions, by tag name: see [`Handler`] and [`Handlers`]. An element with a handler is
+    /// Custom conversions, by tag name: see [`Handler`](crate::Handler) and [`Handlers`]. An element with a handler is
     /// converted once it has ended (its text is known), so a handler on an element that wraps the whole page
     /// holds the page in memory. Default: empty.
     ///
@@ -254,7 +254,7 @@ impl Options {
 
     /// Registers a closure as the handler for elements named `tag` in [`handlers`](Options::handlers)
     /// (replacing one registered before for that name), and returns the options for chaining. A type that
-    /// implements [`Handler`] goes in with [`Handlers::insert`].
+    /// implements [`Handler`](crate::Handler) goes in with [`Handlers::insert`].
     ///
     /// # Example
     ///
