@@ -273,7 +273,12 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
 /// escape planned block-wide, no trailing space or tab (which a line or cell end would strip), and none of the
 /// characters the rules look at.
 fn is_plain(text: &str, env: &TextEnv, planned: &[bool]) -> bool {
-    (!env.line_start || text.chars().next().is_some_and(char::is_alphabetic))
+    // (No block starts with a letter or a non-ASCII character: every block marker is ASCII.)
+    (!env.line_start
+        || text
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_ascii() || c.is_ascii_alphabetic()))
         && !planned.contains(&true)
         && !text.ends_with([' ', '\t'])
         && !text.bytes().any(|b| {
@@ -758,16 +763,23 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
 /// The first line of a list item's text, escaped if together with the bullet markers before it on the line it
 /// would read as a thematic break (`* **`, `- --`: §4.1 wins over §5.2); `None` when it is fine as it is.
 pub(crate) fn guard_marker_line(markers: &str, first: &str) -> Option<String> {
-    let line: Vec<char> = markers
+    // No allocation on the common path: most lines fail at their first non-blank character.
+    let mut line = markers
         .chars()
         .chain(first.chars())
-        .filter(|c| !matches!(c, ' ' | '\t'))
-        .collect();
-    let breaks = !first.is_empty()
-        && line.len() >= 3
-        && matches!(line[0], '-' | '*' | '_')
-        && line.iter().all(|&c| c == line[0]);
-    breaks.then(|| format!("\\{first}"))
+        .filter(|c| !matches!(c, ' ' | '\t'));
+    let lead = line.next()?;
+    if first.is_empty() || !matches!(lead, '-' | '*' | '_') {
+        return None;
+    }
+    let mut count = 1;
+    for c in line {
+        if c != lead {
+            return None;
+        }
+        count += 1;
+    }
+    (count >= 3).then(|| format!("\\{first}"))
 }
 
 /// Whether a line looks like a GFM table delimiter row (`| --- | :-: |`).
@@ -777,6 +789,15 @@ fn delimiter_row_like(chars: &[char]) -> bool {
 
 /// Appends a link destination (§6.3), choosing the bare or the `<…>` form.
 pub(crate) fn push_link_dest(out: &mut String, dest: &str, in_table: bool) {
+    // Most destinations need neither the pointy form nor an escape: copy them whole.
+    let plain = !dest.is_empty()
+        && !dest
+            .bytes()
+            .any(|b| b <= b' ' || matches!(b, b'<' | b'(' | b')' | b'\\' | b'&' | b'|' | 0x7f));
+    if plain {
+        out.push_str(dest);
+        return;
+    }
     let needs_pointy = dest.is_empty()
         || dest.starts_with('<')
         || dest.chars().any(|c| c == ' ' || c.is_ascii_control())

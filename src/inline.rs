@@ -4,6 +4,8 @@
 //! which delimiter each emphasis span can use (CommonMark §6.2's flanking rules), and which characters of
 //! text need escaping (delegated to [`crate::escape`]).
 
+use std::borrow::Cow;
+
 use crate::escape::{self, Class, Context, Neighbor, TextEnv};
 
 /// One buffered inline event.
@@ -19,6 +21,18 @@ pub(crate) enum Inline {
     Task(bool),
     FootnoteRef(String),
     Math { display: bool, text: String },
+}
+
+impl Inline {
+    /// Roughly how many bytes the item takes when written (to size the output buffer once).
+    fn len_hint(&self) -> usize {
+        match self {
+            Inline::Text(s) | Inline::Code(s) | Inline::Html(s) | Inline::FootnoteRef(s) => s.len() + 2,
+            Inline::Math { text, .. } => text.len() + 4,
+            Inline::Start(Span::Link { dest, title } | Span::Image { dest, title }) => dest.len() + title.len() + 8,
+            _ => 2,
+        }
+    }
 }
 
 /// An inline container.
@@ -65,6 +79,7 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
     let items = merge_text(items);
     let items = &items[..];
     let n = items.len();
+    let mut out = String::with_capacity(items.iter().map(Inline::len_hint).sum::<usize>() + 16);
     let end_of = match_ends(items);
     let mut gt_after = vec![false; n + 1];
     for i in (0..n).rev() {
@@ -88,7 +103,6 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
     let chosen = choose_delimiters(items, &end_of, style, ctx);
     let planned = plan_escapes(items, &end_of, &chosen, style);
 
-    let mut out = String::new();
     let mut open: Vec<usize> = Vec::new();
     let mut link_depth = 0usize;
     let mut line_start = true;
@@ -364,6 +378,8 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
     while i < items.len() {
         let scope = scopes.last().copied().unwrap_or(usize::MAX);
         match &items[i] {
+            // Text with no delimiter or backtick takes no part in pairing (most text): nothing to collect.
+            Inline::Text(t) if !t.bytes().any(|b| matches!(b, b'`' | b'*' | b'_' | b'~')) => {}
             Inline::Text(t) => {
                 let chars: Vec<char> = t.chars().collect();
                 planned[i] = vec![false; chars.len()];
@@ -516,7 +532,15 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
 }
 
 /// Merges adjacent text (and adjacent code spans) and drops empty text, so that escaping sees whole runs.
-fn merge_text(items: &[Inline]) -> Vec<Inline> {
+fn merge_text(items: &[Inline]) -> Cow<'_, [Inline]> {
+    let needs_merge = items.iter().enumerate().any(|(i, item)| match item {
+        Inline::Text(t) => t.is_empty() || matches!(items.get(i + 1), Some(Inline::Text(_))),
+        Inline::Code(_) => matches!(items.get(i + 1), Some(Inline::Code(_))),
+        _ => false,
+    });
+    if !needs_merge {
+        return Cow::Borrowed(items);
+    }
     let mut merged: Vec<Inline> = Vec::with_capacity(items.len());
     for item in items {
         match (item, merged.last_mut()) {
@@ -527,7 +551,7 @@ fn merge_text(items: &[Inline]) -> Vec<Inline> {
             _ => merged.push(item.clone()),
         }
     }
-    merged
+    Cow::Owned(merged)
 }
 
 /// For each `Start`, the index of its matching `End` (or `items.len()` when unmatched).

@@ -660,6 +660,10 @@ pub(crate) fn unwrap_redirect(href: &str) -> Option<String> {
 
 /// One level of [`unwrap_redirect`].
 fn redirect_target(href: &str) -> Option<String> {
+    // Every redirect carries its target in the query (cleaning the href never adds a `?`).
+    if !href.contains('?') {
+        return None;
+    }
     let href = clean_href(href);
     let parts = split(&href)?;
     if !matches!(parts.scheme.as_deref(), None | Some("http" | "https")) {

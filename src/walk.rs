@@ -474,12 +474,13 @@ impl Walker {
     fn flow_text(&mut self, s: &str) {
         let mut rest = s;
         while !rest.is_empty() {
-            let ws = rest.find(|c: char| !rules::is_html_space(c)).unwrap_or(rest.len());
+            // HTML spaces are ASCII, so byte positions found here are character boundaries.
+            let ws = rest.bytes().position(|b| !is_space_byte(b)).unwrap_or(rest.len());
             if ws > 0 {
                 self.soft_space();
                 rest = &rest[ws..];
             }
-            let word = rest.find(rules::is_html_space).unwrap_or(rest.len());
+            let word = rest.bytes().position(is_space_byte).unwrap_or(rest.len());
             if word > 0 {
                 self.content();
                 self.text.push_str(&rest[..word]);
@@ -958,4 +959,9 @@ pub(crate) fn is_enterable(node: &Node) -> bool {
         | "body" => true,
         _ => tag.contains('-'),
     }
+}
+
+/// [`rules::is_html_space`] for one byte of UTF-8 (no byte of a multi-byte character is a space).
+fn is_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0C')
 }
