@@ -54,14 +54,17 @@ struct Parts<'a> {
 
 /// Trims what a browser's URL parser trims (leading and trailing C0 controls and spaces), removes the tabs and
 /// newlines it removes anywhere, and undoes `&amp;` left in hrefs that were HTML-escaped twice.
-fn clean_href(href: &str) -> String {
+fn clean_href(href: &str) -> std::borrow::Cow<'_, str> {
     let trimmed = href.trim_matches(|c: char| c <= ' ');
+    if !trimmed.contains(['\t', '\n', '\r']) && !trimmed.contains("&amp;") {
+        return std::borrow::Cow::Borrowed(trimmed);
+    }
     let mut s: String = trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     // `&amp;amp;` (escaped three times) shows up too; bounded because every round shortens the string.
     while s.contains("&amp;") {
         s = s.replace("&amp;", "&");
     }
-    s
+    std::borrow::Cow::Owned(s)
 }
 
 /// Splits `url` into [`Parts`]. `None` when it has neither a scheme nor a leading `//`.
