@@ -884,14 +884,20 @@ pub(crate) fn push_link_dest(out: &mut String, dest: &str, in_table: bool) {
         }
         out.push('>');
     } else {
-        for (i, c) in dest.char_indices() {
-            match c {
-                '\\' => push_backslash(out, &dest[i + 1..]),
-                '&' => push_amp(out, &dest[i + 1..]),
-                '|' if in_table => out.push_str("\\|"),
-                _ => out.push(c),
+        // Copy the spans between the (ASCII) characters that may need care.
+        let mut from = 0;
+        for (i, b) in dest.bytes().enumerate() {
+            if matches!(b, b'\\' | b'&') || b == b'|' && in_table {
+                out.push_str(&dest[from..i]);
+                from = i + 1;
+                match b {
+                    b'\\' => push_backslash(out, &dest[i + 1..]),
+                    b'&' => push_amp(out, &dest[i + 1..]),
+                    _ => out.push_str("\\|"),
+                }
             }
         }
+        out.push_str(&dest[from..]);
     }
 }
 
@@ -922,9 +928,13 @@ fn push_backslash(out: &mut String, rest: &str) {
 }
 
 fn push_amp(out: &mut String, rest: &str) {
-    let chars: Vec<char> = rest.chars().take(40).collect();
-    if entity_like(&chars) {
-        out.push('\\');
+    // A reference is ASCII up to its `;`, which comes within 40 bytes (the longest name has 31 characters).
+    let head = &rest.as_bytes()[..rest.len().min(40)];
+    if head.contains(&b';') {
+        let chars: Vec<char> = rest.chars().take(40).collect();
+        if entity_like(&chars) {
+            out.push('\\');
+        }
     }
     out.push('&');
 }

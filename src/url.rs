@@ -766,6 +766,10 @@ const DENIED_SCHEMES: &[&str] = &[
 /// `is_allowed("/relative/path", UrlKind::Link, false)` and `is_allowed("tel:+33123", UrlKind::Link, false)` are
 /// true.
 pub(crate) fn is_allowed(url: &str, kind: UrlKind, allow_data_images: bool) -> bool {
+    // Without a `&` there is no character reference to decode.
+    if !url.contains('&') {
+        return scheme_allowed(url, kind, allow_data_images);
+    }
     let decoded = decode_char_refs(url);
     [url, decoded.as_str()]
         .iter()
