@@ -160,9 +160,16 @@ pub struct Style {
     /// ```
     /// let mut options = html2cmark::Options::default();
     /// options.style.wrap = Some(20);
+    /// let html = "<blockquote><p>Lines of quotes and list items count their prefixes.</p></blockquote>";
     /// assert_eq!(
-    ///     html2cmark::convert_with("<blockquote><p>One two three four five - six seven.</p></blockquote>", &options),
-    ///     "> One two three four\n> five - six seven.\n"
+    ///     html2cmark::convert_with(html, &options),
+    ///     "> Lines of quotes\n> and list items\n> count their\n> prefixes.\n"
+    /// );
+    /// // "A dash never starts a line" fills 26 columns, but the next line would then be a list item.
+    /// options.style.wrap = Some(26);
+    /// assert_eq!(
+    ///     html2cmark::convert_with("<p>A dash never starts a line - it stays behind.</p>", &options),
+    ///     "A dash never starts a\nline - it stays behind.\n"
     /// );
     /// ```
     pub wrap: Option<usize>,

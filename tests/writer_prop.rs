@@ -325,7 +325,7 @@ fn styles() -> impl Strategy<Value = Options> {
             LinkStyle::ReferenceNumbered,
             LinkStyle::ReferenceText,
         ]),
-        prop::sample::select(vec![None, Some(8), Some(20), Some(40), Some(80)]),
+        prop::sample::select(vec![None, Some(1), Some(8), Some(20), Some(40), Some(80)]),
     )
         .prop_map(|(heading, bullet, ordered, em, strong, code, rule, hard, link, wrap)| {
             let mut o = Options::default();
