@@ -816,7 +816,11 @@ pub(crate) fn is_line_mark(c: char) -> bool {
 /// (GFM §5.3: `[ ]`, `[x]` or `[X]` followed by white space); the caller escapes its `[`.
 pub(crate) fn task_box_start(text: &str) -> bool {
     let b = text.as_bytes();
-    b.len() >= 3 && b[0] == b'[' && matches!(b[1], b' ' | b'x' | b'X') && b[2] == b']' && matches!(b.get(3), None | Some(b' ' | b'\t' | b'\n'))
+    b.len() >= 3
+        && b[0] == b'['
+        && matches!(b[1], b' ' | b'x' | b'X')
+        && b[2] == b']'
+        && matches!(b.get(3), None | Some(b' ' | b'\t' | b'\n'))
 }
 
 /// The first line of a list item's text, escaped if together with the bullet markers before it on the line it

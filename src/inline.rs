@@ -130,7 +130,13 @@ pub(crate) fn render(
                 let from = out.len();
                 escape::push_text(&mut out, t, &env, &planned[i]);
                 if ctx == Context::Paragraph {
-                    spaces.extend(out[from..].bytes().enumerate().filter(|(_, b)| *b == b' ').map(|(k, _)| from + k));
+                    spaces.extend(
+                        out[from..]
+                            .bytes()
+                            .enumerate()
+                            .filter(|(_, b)| *b == b' ')
+                            .map(|(k, _)| from + k),
+                    );
                 }
                 line_start = false;
                 after_task = false;

@@ -58,11 +58,7 @@ impl Refs {
         let target = (dest.to_string(), title.to_string());
         if let Some(&k) = self.by_target.get(&target) {
             let label = &self.definitions[k].label;
-            return if label == text {
-                String::new()
-            } else {
-                label.clone()
-            };
+            return if label == text { String::new() } else { label.clone() };
         }
         let (label, collapsed) = match self.style {
             LinkStyle::ReferenceText if own_label(text) && !self.used.contains(&key(text)) => (text.to_string(), true),

@@ -3,7 +3,9 @@
 //! The writer knows nothing of HTML. It takes `pulldown_cmark::Event`s and writes Markdown that pulldown-cmark
 //! parses back into the same events (after merging adjacent text). It streams: every block is written as soon
 //! as its `End` event arrives; only the inline content of the current leaf block (and a whole table) is
-//! buffered, because escaping needs both neighbours of every character.
+//! buffered, because escaping needs both neighbours of every character. With reference links
+//! ([`LinkStyle`](crate::LinkStyle)) the link reference definitions are held too, and written when the document
+//! ends; with [`Style::wrap`](crate::Style::wrap) paragraph lines are wrapped as they are written.
 
 use std::io;
 

@@ -178,7 +178,12 @@ fn corpus_is_faithful_with_reference_links_and_wrapping() {
         let html = String::from_utf8_lossy(&bytes);
         for o in &styles {
             if let Err(e) = faithful_with(&html, o) {
-                failures.push(format!("{} ({:?}, {:?}): {e}", path.display(), o.style.link, o.style.wrap));
+                failures.push(format!(
+                    "{} ({:?}, {:?}): {e}",
+                    path.display(),
+                    o.style.link,
+                    o.style.wrap
+                ));
             }
         }
     }

@@ -235,9 +235,15 @@ fn reference_destinations_and_tables() {
 #[test]
 fn definitions_end_the_document_at_the_top_level() {
     let o = links(LinkStyle::ReferenceNumbered);
-    assert_eq!(convert("<ul><li>a <a href='/a'>l</a></li></ul>", &o), "- a [l][1]\n\n[1]: /a\n");
     assert_eq!(
-        convert("<blockquote><ol><li><p>q <a href='/q'>l</a></p></li></ol></blockquote>", &o),
+        convert("<ul><li>a <a href='/a'>l</a></li></ul>", &o),
+        "- a [l][1]\n\n[1]: /a\n"
+    );
+    assert_eq!(
+        convert(
+            "<blockquote><ol><li><p>q <a href='/q'>l</a></p></li></ol></blockquote>",
+            &o
+        ),
         "> 1. q [l][1]\n\n[1]: /q\n"
     );
     // Events that end inside open containers (a truncated stream) too.
@@ -341,7 +347,10 @@ fn wrapping_never_starts_a_block() {
     let mut md = String::new();
     html2cmark::push_markdown_with(&mut md, events.clone(), &wrapped(5));
     assert_eq!(md, "aaaaaaaaa <div>\nb\n");
-    assert_eq!(common::normalize_wrapped(&common::parse(&md)), common::normalize_wrapped(&events));
+    assert_eq!(
+        common::normalize_wrapped(&common::parse(&md)),
+        common::normalize_wrapped(&events)
+    );
     // Cutting a line short must not leave a thematic break, a setext underline or a fence behind.
     assert_eq!(
         convert("<p>--- aaaa bbbb</p><p>=== aaaa</p><p>```a` bbbb</p>", &wrapped(3)),
@@ -358,7 +367,10 @@ fn wrapping_never_starts_a_block() {
     let mut md = String::new();
     html2cmark::push_markdown_with(&mut md, events.clone(), &wrapped(1));
     assert_eq!(md, "<b> bold\n</b>\n");
-    assert_eq!(common::normalize_wrapped(&common::parse(&md)), common::normalize_wrapped(&events));
+    assert_eq!(
+        common::normalize_wrapped(&common::parse(&md)),
+        common::normalize_wrapped(&events)
+    );
 }
 
 /// Never inside code spans, link destinations and titles, autolinks or inline HTML; never in headings, tables
@@ -378,7 +390,11 @@ fn wrapping_keeps_code_links_and_blocks_whole() {
     let mut md = String::new();
     html2cmark::push_markdown_with(
         &mut md,
-        [Event::Start(Tag::Paragraph), Event::Text("aaaa  bbbb".into()), Event::End(TagEnd::Paragraph)],
+        [
+            Event::Start(Tag::Paragraph),
+            Event::Text("aaaa  bbbb".into()),
+            Event::End(TagEnd::Paragraph),
+        ],
         &wrapped(1),
     );
     assert_eq!(md, "aaaa  bbbb\n");

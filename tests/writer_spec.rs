@@ -155,7 +155,10 @@ fn spec_round_trip_in_other_link_styles_and_wrapped() {
                     )),
                 }
             }
-            println!("{file} {link:?} wrap {wrap:?}: {passed} round-trip, {} fail", failed.len());
+            println!(
+                "{file} {link:?} wrap {wrap:?}: {passed} round-trip, {} fail",
+                failed.len()
+            );
             assert!(failed.is_empty(), "{}", failed.join("\n"));
         }
     }

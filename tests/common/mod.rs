@@ -115,11 +115,7 @@ pub fn writer_round_trip_with(
         normalize
     };
     let back = norm(&parse(&md));
-    if back == norm(events) {
-        Ok(md)
-    } else {
-        Err((md, back))
-    }
+    if back == norm(events) { Ok(md) } else { Err((md, back)) }
 }
 
 /// Elements whose content a browser does not show (or that the converter replaces by a link or drops by design).
