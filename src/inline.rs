@@ -45,6 +45,8 @@ pub(crate) struct InlineStyle {
     pub(crate) strong: char,
     /// Write hard breaks as two spaces instead of a backslash.
     pub(crate) hard_break_spaces: bool,
+    /// Paragraphs are wrapped: record the spaces where a line may break.
+    pub(crate) wrap: bool,
 }
 
 /// How a span was written.
@@ -62,8 +64,8 @@ enum Written {
 
 /// Renders `items` (the inline content of one block) to Markdown. Lines are separated by `\n`; the caller adds
 /// container prefixes. Links are written inline, or as references labelled by `refs` when it is active. In a
-/// paragraph, the byte offset of every space written from text is pushed to `spaces`: the places where a line
-/// could be wrapped (never inside code spans, link destinations, titles or labels, autolinks or HTML).
+/// paragraph to be wrapped, the byte offset of every space written from text is pushed to `spaces`: the places
+/// where a line could break (never inside code spans, link destinations, titles or labels, autolinks or HTML).
 pub(crate) fn render(
     items: &[Inline],
     ctx: Context,
@@ -129,7 +131,7 @@ pub(crate) fn render(
                 };
                 let from = out.len();
                 escape::push_text(&mut out, t, &env, &planned[i]);
-                if ctx == Context::Paragraph {
+                if style.wrap && ctx == Context::Paragraph {
                     spaces.extend(
                         out[from..]
                             .bytes()

@@ -29,6 +29,9 @@ pub(crate) struct Refs {
     used: HashSet<UniCase<String>>,
     /// The last number given as a label.
     number: u64,
+    /// For each label made unique with a suffix, the next suffix to try (so that many links with the same text
+    /// take linear time).
+    suffixes: HashMap<UniCase<String>, u64>,
     definitions: Vec<Definition>,
 }
 
@@ -42,6 +45,7 @@ impl Refs {
             by_target: HashMap::new(),
             used,
             number: 0,
+            suffixes: HashMap::new(),
             definitions: Vec::new(),
         }
     }
@@ -113,14 +117,19 @@ impl Refs {
     }
 
     /// `base`, or `base-2`, `base-3`, … when a label that compares equal is taken.
-    fn unique(&self, base: &str) -> String {
-        if !self.used.contains(&key(base)) {
+    fn unique(&mut self, base: &str) -> String {
+        let base_key = key(base);
+        if !self.used.contains(&base_key) {
             return base.to_string();
         }
-        (2u64..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|l| !self.used.contains(&key(l)))
-            .unwrap_or_default()
+        let next = self.suffixes.entry(base_key).or_insert(2);
+        loop {
+            let label = format!("{base}-{next}");
+            *next += 1;
+            if !self.used.contains(&key(&label)) {
+                return label;
+            }
+        }
     }
 }
 

@@ -123,6 +123,7 @@ impl MarkdownWriter {
                 emphasis: options.style.emphasis(),
                 strong: options.style.strong(),
                 hard_break_spaces: options.style.hard_break == crate::HardBreakStyle::Spaces,
+                wrap: options.style.wrap.is_some(),
             },
             frames: Vec::new(),
             root_blocks: 0,

@@ -407,3 +407,24 @@ fn wrapping_keeps_code_links_and_blocks_whole() {
         "see [the\nRust book][]\nnow\n\n[the Rust book]: /r\n"
     );
 }
+
+/// Linear time (DESIGN.md invariant 5): many links with one text get their `-N` labels without searching from
+/// 2 each time, and a huge paragraph full of words that cannot start a line wraps without rescanning.
+#[test]
+fn many_labels_and_huge_wrapped_paragraphs_stay_linear() {
+    let n = 20_000;
+    let html: String = (0..n).map(|i| format!("<a href='/{i}'>here</a> ")).collect();
+    let md = convert(&format!("<p>{html}</p>"), &links(LinkStyle::ReferenceText));
+    assert!(
+        md.contains("[here][here-20000]") && md.ends_with("[here-20000]: /19999\n"),
+        "{}",
+        &md[md.len() - 200..]
+    );
+    let text = "word - - 1. # > === ".repeat(20_000);
+    let md = convert(&format!("<p>{text}</p>"), &wrapped(20));
+    assert!(
+        md.lines().all(|l| l.chars().count() <= 20 || !l.contains(' ')),
+        "{}",
+        &md[..200]
+    );
+}
