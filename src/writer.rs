@@ -603,6 +603,18 @@ impl MarkdownWriter {
         self.write_text_lines(&text, out);
     }
 
+    /// Whether the next line is the first of a list item (its marker not written yet), where text starting with
+    /// `[x] ` would be a task box.
+    fn on_marker_line(&self) -> bool {
+        matches!(
+            self.frames.last(),
+            Some(Frame {
+                kind: Kind::Item { pending: true, .. },
+                ..
+            })
+        )
+    }
+
     /// Writes rendered inline text line by line. On a list item's marker line, text that would make the whole
     /// line a thematic break together with the marker (`* **`, `- --`) gets a backslash (§4.1 wins over §5.2).
     fn write_text_lines(&mut self, text: &str, out: &mut String) {
@@ -645,7 +657,10 @@ impl MarkdownWriter {
             while matches!(items.last(), Some(Inline::HardBreak | Inline::SoftBreak)) {
                 items.pop();
             }
-            let text = self.render(&items, Context::Paragraph);
+            let mut text = self.render(&items, Context::Paragraph);
+            if self.on_marker_line() && self.task_lists && escape::task_box_start(&text) {
+                text.insert(0, '\\');
+            }
             self.write_text_lines(&text, out);
             self.write_line(if lvl == 1 { "===" } else { "---" }, out);
             return;

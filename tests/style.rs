@@ -428,3 +428,29 @@ fn many_labels_and_huge_wrapped_paragraphs_stay_linear() {
         &md[..200]
     );
 }
+
+/// Text that starts a list item with `[x] ` is escaped where GFM would read a task box (found by the property
+/// test once it generated `[x]`), in a paragraph and in a setext heading.
+#[test]
+fn task_box_text_at_an_item_start_stays_text() {
+    use html2cmark::pulldown_cmark::HeadingLevel;
+    let o = with(|o| o.style.heading = HeadingStyle::Setext);
+    let heading = Tag::Heading {
+        level: HeadingLevel::H1,
+        id: None,
+        classes: vec![],
+        attrs: vec![],
+    };
+    for (inner, want) in [(None, "- \\[x] a\n"), (Some(heading), "- \\[x] a\n  ===\n")] {
+        let mut events = vec![Event::Start(Tag::List(None)), Event::Start(Tag::Item)];
+        let end = inner.as_ref().map(Tag::to_end);
+        events.extend(inner.map(Event::Start));
+        events.push(Event::Text("[x] a".into()));
+        events.extend(end.map(Event::End));
+        events.extend([Event::End(TagEnd::Item), Event::End(TagEnd::List(false))]);
+        let mut md = String::new();
+        html2cmark::push_markdown_with(&mut md, events.clone(), &o);
+        assert_eq!(md, want);
+        assert_eq!(common::normalize(&common::parse(&md)), common::normalize(&events));
+    }
+}
