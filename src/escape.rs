@@ -104,10 +104,54 @@ pub(crate) fn can_close(delim: char, run_len: usize, prev: Class, next: Class) -
     !left || next == Class::Punct
 }
 
+/// Which ASCII characters occur in a text: every markup character is ASCII, so one pass over the text
+/// answers "could this character need escaping here?" for all of them. Runs of non-ASCII text (CJK) are
+/// skipped eight bytes at a time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct AsciiSet(u128);
+
+impl AsciiSet {
+    pub(crate) fn of(text: &str) -> Self {
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let mut set = 0u128;
+        let mut chunks = text.as_bytes().chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if u64::from_ne_bytes(word) & HIGH == HIGH {
+                continue;
+            }
+            for &b in chunk {
+                if b < 128 {
+                    set |= 1 << b;
+                }
+            }
+        }
+        for &b in chunks.remainder() {
+            if b < 128 {
+                set |= 1 << b;
+            }
+        }
+        AsciiSet(set)
+    }
+
+    /// Whether `c` occurs.
+    pub(crate) fn has(self, c: u8) -> bool {
+        c < 128 && self.0 & (1 << c) != 0
+    }
+
+    /// Whether any of `chars` (ASCII) occurs.
+    pub(crate) fn has_any(self, chars: &[u8]) -> bool {
+        chars.iter().any(|&c| self.has(c))
+    }
+}
+
 /// What the text escaper needs to know about the surroundings of one text run.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TextEnv {
     pub(crate) ctx: Context,
+    /// The ASCII characters of the run ([`AsciiSet::of`]).
+    pub(crate) ascii: AsciiSet,
     /// The character written just before the run.
     pub(crate) prev: Neighbor,
     /// The first character written after the run (a line end counts as whitespace).
@@ -147,6 +191,20 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
         out.push_str(text);
         return;
     }
+    // Plain text with one trailing space or tab (before a link, say): only that character can need care.
+    if let Some(last @ (' ' | '\t')) = text.chars().next_back() {
+        let body = &text[..text.len() - 1];
+        if is_plain(body, env, planned) {
+            out.push_str(body);
+            let stripped = env.block_end || env.ctx != Context::Paragraph || env.next.ch != Some('\\');
+            if (env.line_end || env.ctx == Context::TableCell && env.block_end) && stripped {
+                push_entity(out, last);
+            } else {
+                out.push(last);
+            }
+            return;
+        }
+    }
     let chars: Vec<char> = text.chars().collect();
     if chars.is_empty() {
         return;
@@ -154,7 +212,7 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
     let n = chars.len();
     let mut escape_at = planned.to_vec();
     escape_at.resize(n, false);
-    let mut scan = Scan::new(&chars);
+    let mut scan = Scan::new(&chars, env.ascii);
     let mut entity_at = vec![false; n];
 
     if env.line_start && !env.after_task_marker {
@@ -279,15 +337,15 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
 /// escape planned block-wide, no trailing space or tab (which a line or cell end would strip), and none of the
 /// characters the rules look at.
 fn is_plain(text: &str, env: &TextEnv, planned: &[bool]) -> bool {
-    (!env.line_start || text.chars().next().is_some_and(char::is_alphabetic))
+    // (No block starts with a letter or a non-ASCII character: every block marker is ASCII.)
+    (!env.line_start
+        || text
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_ascii() || c.is_ascii_alphabetic()))
         && !planned.contains(&true)
         && !text.ends_with([' ', '\t'])
-        && !text.bytes().any(|b| {
-            matches!(
-                b,
-                b'*' | b'_' | b'~' | b'`' | b'\\' | b'[' | b']' | b'!' | b'<' | b'&' | b'|' | b'#' | 0 | b'\r' | b'\n'
-            )
-        })
+        && !env.ascii.has_any(b"*_~`\\[]!<&|#\0\r\n")
 }
 
 fn run_touches(chars: &[char], i: usize, j: usize, env: &TextEnv, c: char) -> bool {
@@ -363,12 +421,22 @@ struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
-    fn new(chars: &'a [char]) -> Self {
+    /// The facts for `chars`, whose ASCII characters are `ascii`: `gt` only when there is a `<` to ask about,
+    /// `link` only when there is a `[`.
+    fn new(chars: &'a [char], ascii: AsciiSet) -> Self {
         let n = chars.len();
-        let (mut gt, mut link) = (vec![false; n + 1], vec![false; n + 1]);
-        for i in (0..n).rev() {
-            gt[i] = gt[i + 1] || chars.get(i + 1) == Some(&'>');
-            link[i] = link[i + 1] || (chars.get(i + 1) == Some(&']') && chars.get(i + 2) == Some(&'('));
+        let (mut gt, mut link) = (Vec::new(), Vec::new());
+        if ascii.has(b'<') {
+            gt = vec![false; n + 1];
+            for i in (0..n).rev() {
+                gt[i] = gt[i + 1] || chars.get(i + 1) == Some(&'>');
+            }
+        }
+        if ascii.has(b'[') {
+            link = vec![false; n + 1];
+            for i in (0..n).rev() {
+                link[i] = link[i + 1] || (chars.get(i + 1) == Some(&']') && chars.get(i + 2) == Some(&'('));
+            }
         }
         Scan {
             chars,
@@ -378,12 +446,13 @@ impl<'a> Scan<'a> {
         }
     }
 
+    // (Absent facts read as `true`, the answer that escapes: never wrong, only wordier.)
     fn gt_after(&self, i: usize) -> bool {
-        self.gt[i]
+        self.gt.get(i).copied().unwrap_or(true)
     }
 
     fn link_close_after(&self, i: usize) -> bool {
-        self.link[i]
+        self.link.get(i).copied().unwrap_or(true)
     }
 
     fn balanced(&mut self) -> bool {
@@ -826,16 +895,23 @@ pub(crate) fn task_box_start(text: &str) -> bool {
 /// The first line of a list item's text, escaped if together with the bullet markers before it on the line it
 /// would read as a thematic break (`* **`, `- --`: §4.1 wins over §5.2); `None` when it is fine as it is.
 pub(crate) fn guard_marker_line(markers: &str, first: &str) -> Option<String> {
-    let line: Vec<char> = markers
+    // No allocation on the common path: most lines fail at their first non-blank character.
+    let mut line = markers
         .chars()
         .chain(first.chars())
-        .filter(|c| !matches!(c, ' ' | '\t'))
-        .collect();
-    let breaks = !first.is_empty()
-        && line.len() >= 3
-        && matches!(line[0], '-' | '*' | '_')
-        && line.iter().all(|&c| c == line[0]);
-    breaks.then(|| format!("\\{first}"))
+        .filter(|c| !matches!(c, ' ' | '\t'));
+    let lead = line.next()?;
+    if first.is_empty() || !matches!(lead, '-' | '*' | '_') {
+        return None;
+    }
+    let mut count = 1;
+    for c in line {
+        if c != lead {
+            return None;
+        }
+        count += 1;
+    }
+    (count >= 3).then(|| format!("\\{first}"))
 }
 
 /// Whether a line looks like a GFM table delimiter row (`| --- | :-: |`).
@@ -845,6 +921,15 @@ fn delimiter_row_like(chars: &[char]) -> bool {
 
 /// Appends a link destination (§6.3), choosing the bare or the `<…>` form.
 pub(crate) fn push_link_dest(out: &mut String, dest: &str, in_table: bool) {
+    // Most destinations need neither the pointy form nor an escape: copy them whole.
+    let plain = !dest.is_empty()
+        && !dest
+            .bytes()
+            .any(|b| b <= b' ' || matches!(b, b'<' | b'(' | b')' | b'\\' | b'&' | b'|' | 0x7f));
+    if plain {
+        out.push_str(dest);
+        return;
+    }
     let needs_pointy = dest.is_empty()
         || dest.starts_with('<')
         || dest.chars().any(|c| c == ' ' || c.is_ascii_control())
@@ -867,14 +952,20 @@ pub(crate) fn push_link_dest(out: &mut String, dest: &str, in_table: bool) {
         }
         out.push('>');
     } else {
-        for (i, c) in dest.char_indices() {
-            match c {
-                '\\' => push_backslash(out, &dest[i + 1..]),
-                '&' => push_amp(out, &dest[i + 1..]),
-                '|' if in_table => out.push_str("\\|"),
-                _ => out.push(c),
+        // Copy the spans between the (ASCII) characters that may need care.
+        let mut from = 0;
+        for (i, b) in dest.bytes().enumerate() {
+            if matches!(b, b'\\' | b'&') || b == b'|' && in_table {
+                out.push_str(&dest[from..i]);
+                from = i + 1;
+                match b {
+                    b'\\' => push_backslash(out, &dest[i + 1..]),
+                    b'&' => push_amp(out, &dest[i + 1..]),
+                    _ => out.push_str("\\|"),
+                }
             }
         }
+        out.push_str(&dest[from..]);
     }
 }
 
@@ -905,9 +996,13 @@ fn push_backslash(out: &mut String, rest: &str) {
 }
 
 fn push_amp(out: &mut String, rest: &str) {
-    let chars: Vec<char> = rest.chars().take(40).collect();
-    if entity_like(&chars) {
-        out.push('\\');
+    // A reference is ASCII up to its `;`, which comes within 40 bytes (the longest name has 31 characters).
+    let head = &rest.as_bytes()[..rest.len().min(40)];
+    if head.contains(&b';') {
+        let chars: Vec<char> = rest.chars().take(40).collect();
+        if entity_like(&chars) {
+            out.push('\\');
+        }
     }
     out.push('&');
 }

@@ -4,7 +4,9 @@
 //! which delimiter each emphasis span can use (CommonMark §6.2's flanking rules), and which characters of
 //! text need escaping (delegated to [`crate::escape`]).
 
-use crate::escape::{self, Class, Context, Neighbor, TextEnv};
+use std::borrow::Cow;
+
+use crate::escape::{self, AsciiSet, Class, Context, Neighbor, TextEnv};
 use crate::refs::Refs;
 
 /// One buffered inline event.
@@ -20,6 +22,18 @@ pub(crate) enum Inline {
     Task(bool),
     FootnoteRef(String),
     Math { display: bool, text: String },
+}
+
+impl Inline {
+    /// Roughly how many bytes the item takes when written (to size the output buffer once).
+    fn len_hint(&self) -> usize {
+        match self {
+            Inline::Text(s) | Inline::Code(s) | Inline::Html(s) | Inline::FootnoteRef(s) => s.len() + 2,
+            Inline::Math { text, .. } => text.len() + 4,
+            Inline::Start(Span::Link { dest, title } | Span::Image { dest, title }) => dest.len() + title.len() + 8,
+            _ => 2,
+        }
+    }
 }
 
 /// An inline container.
@@ -76,30 +90,39 @@ pub(crate) fn render(
     let items = merge_text(items);
     let items = &items[..];
     let n = items.len();
+    let mut out = String::with_capacity(items.iter().map(Inline::len_hint).sum::<usize>() + 16);
     let end_of = match_ends(items);
+    // One pass over each text for the ASCII characters it holds; the checks below read the sets.
+    let ascii: Vec<AsciiSet> = items
+        .iter()
+        .map(|item| match item {
+            Inline::Text(t) => AsciiSet::of(t),
+            _ => AsciiSet::default(),
+        })
+        .collect();
     let mut gt_after = vec![false; n + 1];
-    for i in (0..n).rev() {
-        let here = match &items[i] {
-            Inline::Text(t) => t.contains('>'),
-            Inline::SoftBreak | Inline::HardBreak => false,
-            _ => true,
-        };
-        gt_after[i] = here || gt_after[i + 1];
-    }
     let mut bracket_after = vec![false; n + 1];
-    for i in (0..n).rev() {
-        let here = matches!(&items[i], Inline::Text(t) if t.contains("]:"));
-        bracket_after[i] = here || bracket_after[i + 1];
-    }
     let mut link_close_after = vec![false; n + 1];
     for i in (0..n).rev() {
-        let here = matches!(&items[i], Inline::Text(t) if t.contains("]("));
-        link_close_after[i] = here || link_close_after[i + 1];
+        let (gt, bracket, link_close) = match &items[i] {
+            Inline::Text(t) => {
+                let closes = ascii[i].has(b']');
+                (
+                    ascii[i].has(b'>'),
+                    closes && t.contains("]:"),
+                    closes && t.contains("]("),
+                )
+            }
+            Inline::SoftBreak | Inline::HardBreak => (false, false, false),
+            _ => (true, false, false),
+        };
+        gt_after[i] = gt || gt_after[i + 1];
+        bracket_after[i] = bracket || bracket_after[i + 1];
+        link_close_after[i] = link_close || link_close_after[i + 1];
     }
     let chosen = choose_delimiters(items, &end_of, style, ctx);
-    let planned = plan_escapes(items, &end_of, &chosen, style);
+    let planned = plan_escapes(items, &end_of, &chosen, style, &ascii);
 
-    let mut out = String::new();
     let mut open: Vec<usize> = Vec::new();
     let mut link_depth = 0usize;
     // Where the text of each open link or image starts in `out` (a reference label may be that text).
@@ -114,6 +137,7 @@ pub(crate) fn render(
                 let line_end = matches!(items.get(i + 1), None | Some(Inline::SoftBreak | Inline::HardBreak));
                 let env = TextEnv {
                     ctx,
+                    ascii: ascii[i],
                     prev: last_neighbor(&out),
                     next: first_neighbor(items, i + 1, &end_of, &chosen, style, ctx),
                     line_start,
@@ -383,7 +407,13 @@ fn class_after(items: &[Inline], i: usize) -> Class {
 
 /// Block-wide escaping decisions for delimiter runs and backtick runs in text: for each text item, the
 /// characters that must be escaped because they could pair with another run in the same block.
-fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], style: &InlineStyle) -> Vec<Vec<bool>> {
+fn plan_escapes(
+    items: &[Inline],
+    end_of: &[usize],
+    chosen: &[Option<Written>],
+    style: &InlineStyle,
+    ascii: &[AsciiSet],
+) -> Vec<Vec<bool>> {
     let mut planned: Vec<Vec<bool>> = vec![Vec::new(); items.len()];
     // (item, char index, len) for each run, parallel to `runs` / `ticks`.
     let mut run_at = Vec::new();
@@ -413,6 +443,8 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
     while i < items.len() {
         let scope = scopes.last().copied().unwrap_or(usize::MAX);
         match &items[i] {
+            // Text with no delimiter or backtick takes no part in pairing (most text): nothing to collect.
+            Inline::Text(_) if !ascii[i].has_any(b"`*_~") => {}
             Inline::Text(t) => {
                 let chars: Vec<char> = t.chars().collect();
                 planned[i] = vec![false; chars.len()];
@@ -565,7 +597,15 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
 }
 
 /// Merges adjacent text (and adjacent code spans) and drops empty text, so that escaping sees whole runs.
-fn merge_text(items: &[Inline]) -> Vec<Inline> {
+fn merge_text(items: &[Inline]) -> Cow<'_, [Inline]> {
+    let needs_merge = items.iter().enumerate().any(|(i, item)| match item {
+        Inline::Text(t) => t.is_empty() || matches!(items.get(i + 1), Some(Inline::Text(_))),
+        Inline::Code(_) => matches!(items.get(i + 1), Some(Inline::Code(_))),
+        _ => false,
+    });
+    if !needs_merge {
+        return Cow::Borrowed(items);
+    }
     let mut merged: Vec<Inline> = Vec::with_capacity(items.len());
     for item in items {
         match (item, merged.last_mut()) {
@@ -576,7 +616,7 @@ fn merge_text(items: &[Inline]) -> Vec<Inline> {
             _ => merged.push(item.clone()),
         }
     }
-    merged
+    Cow::Owned(merged)
 }
 
 /// For each `Start`, the index of its matching `End` (or `items.len()` when unmatched).

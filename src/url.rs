@@ -54,14 +54,17 @@ struct Parts<'a> {
 
 /// Trims what a browser's URL parser trims (leading and trailing C0 controls and spaces), removes the tabs and
 /// newlines it removes anywhere, and undoes `&amp;` left in hrefs that were HTML-escaped twice.
-fn clean_href(href: &str) -> String {
+fn clean_href(href: &str) -> std::borrow::Cow<'_, str> {
     let trimmed = href.trim_matches(|c: char| c <= ' ');
+    if !trimmed.contains(['\t', '\n', '\r']) && !trimmed.contains("&amp;") {
+        return std::borrow::Cow::Borrowed(trimmed);
+    }
     let mut s: String = trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     // `&amp;amp;` (escaped three times) shows up too; bounded because every round shortens the string.
     while s.contains("&amp;") {
         s = s.replace("&amp;", "&");
     }
-    s
+    std::borrow::Cow::Owned(s)
 }
 
 /// Splits `url` into [`Parts`]. `None` when it has neither a scheme nor a leading `//`.
@@ -660,6 +663,10 @@ pub(crate) fn unwrap_redirect(href: &str) -> Option<String> {
 
 /// One level of [`unwrap_redirect`].
 fn redirect_target(href: &str) -> Option<String> {
+    // Every redirect carries its target in the query (cleaning the href never adds a `?`).
+    if !href.contains('?') {
+        return None;
+    }
     let href = clean_href(href);
     let parts = split(&href)?;
     if !matches!(parts.scheme.as_deref(), None | Some("http" | "https")) {
@@ -759,6 +766,10 @@ const DENIED_SCHEMES: &[&str] = &[
 /// `is_allowed("/relative/path", UrlKind::Link, false)` and `is_allowed("tel:+33123", UrlKind::Link, false)` are
 /// true.
 pub(crate) fn is_allowed(url: &str, kind: UrlKind, allow_data_images: bool) -> bool {
+    // Without a `&` there is no character reference to decode.
+    if !url.contains('&') {
+        return scheme_allowed(url, kind, allow_data_images);
+    }
     let decoded = decode_char_refs(url);
     [url, decoded.as_str()]
         .iter()

@@ -473,18 +473,36 @@ impl Walker {
 
     fn flow_text(&mut self, s: &str) {
         let mut rest = s;
+        // After the first word, everything lazy is open and no break is pending, so each later word only
+        // needs the single space that a whitespace run collapses to.
+        let mut started = false;
+        let mut gap = false;
         while !rest.is_empty() {
-            let ws = rest.find(|c: char| !rules::is_html_space(c)).unwrap_or(rest.len());
+            // HTML spaces are ASCII, so byte positions found here are character boundaries.
+            let ws = rest.bytes().position(|b| !is_space_byte(b)).unwrap_or(rest.len());
             if ws > 0 {
-                self.soft_space();
+                if started {
+                    gap = true;
+                } else {
+                    self.soft_space();
+                }
                 rest = &rest[ws..];
             }
-            let word = rest.find(rules::is_html_space).unwrap_or(rest.len());
+            let word = rest.bytes().position(is_space_byte).unwrap_or(rest.len());
             if word > 0 {
-                self.content();
+                if !started {
+                    self.content();
+                    started = true;
+                } else if gap {
+                    self.text.push(' ');
+                    gap = false;
+                }
                 self.text.push_str(&rest[..word]);
                 rest = &rest[word..];
             }
+        }
+        if gap {
+            self.soft_space();
         }
     }
 
@@ -958,4 +976,9 @@ pub(crate) fn is_enterable(node: &Node) -> bool {
         | "body" => true,
         _ => tag.contains('-'),
     }
+}
+
+/// [`rules::is_html_space`] for one byte of UTF-8 (no byte of a multi-byte character is a space).
+fn is_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0C')
 }
