@@ -23,8 +23,8 @@ struct Definition {
 #[derive(Debug)]
 pub(crate) struct Refs {
     style: LinkStyle,
-    /// The definition of each (destination, title) pair, so that links to the same target share it.
-    by_target: HashMap<(String, String), usize>,
+    /// The label of each (destination, title) pair, so that links to the same target share a definition.
+    by_target: HashMap<(String, String), String>,
     /// Every label given, as pulldown-cmark compares labels (Unicode case folding, white space collapsed).
     used: HashSet<UniCase<String>>,
     /// The last number given as a label.
@@ -60,8 +60,7 @@ impl Refs {
     /// characters without markup.
     pub(crate) fn label(&mut self, dest: &str, title: &str, text: &str, plain: &str) -> String {
         let target = (dest.to_string(), title.to_string());
-        if let Some(&k) = self.by_target.get(&target) {
-            let label = &self.definitions[k].label;
+        if let Some(label) = self.by_target.get(&target) {
             return if label == text { String::new() } else { label.clone() };
         }
         let (label, collapsed) = match self.style {
@@ -81,7 +80,7 @@ impl Refs {
             _ => (self.next_number(), false),
         };
         self.used.insert(key(&label));
-        self.by_target.insert(target, self.definitions.len());
+        self.by_target.insert(target, label.clone());
         self.definitions.push(Definition {
             label: label.clone(),
             dest: dest.to_string(),

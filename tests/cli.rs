@@ -176,7 +176,8 @@ fn link_style_and_wrap_flags() {
         &["--wrap", "-3"],
         &["--wrap"],
     ] {
-        let o = with_stdin(bad, html.as_bytes());
+        // (No input: a usage error exits before reading stdin, and writing to it could fail.)
+        let o = run(bad);
         assert_eq!(code(&o), 2, "{bad:?}");
         assert!(stderr(&o).contains(bad[0]), "{bad:?}: {}", stderr(&o));
     }
