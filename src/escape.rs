@@ -179,6 +179,9 @@ pub(crate) struct TextEnv {
     pub(crate) tables: bool,
     /// The run follows a task list marker at the start of the item (no block can start there).
     pub(crate) after_task_marker: bool,
+    /// Links are written as references, whose labels are defined for the whole document: any bracketed text
+    /// could become a shortcut reference to one of them.
+    pub(crate) references: bool,
 }
 
 /// Appends `text` to `out`, escaped for its environment. `planned` marks the characters that the block-wide
@@ -282,7 +285,10 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
             }
             '[' | ']' => {
                 let link_follows = c == '[' && (env.link_close_follows || scan.link_close_after(i));
-                if (env.in_link_text && !scan.balanced()) || (!env.in_link_text && link_follows) {
+                // With reference links, `[` never opens (`[1]` or `[Rust]` would be a shortcut reference), and
+                // in link text no bracket pairs, so that the text ends at our `]`.
+                let reference = env.references && (c == '[' || env.in_link_text);
+                if reference || (env.in_link_text && !scan.balanced()) || (!env.in_link_text && link_follows) {
                     escape_at[i] = true;
                 }
             }
@@ -822,6 +828,68 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
             }
         }
     }
+}
+
+/// Whether a line that wrapping starts inside a paragraph (`line` runs from the character after the break to the
+/// line's end) is still paragraph continuation text. Judged by its first word, conservatively: a word of only
+/// `-` `*` `_` `=` `+` `|` `:` could make the line a list item, thematic break (§4.1), setext underline (§4.3) or
+/// table delimiter row (GFM §4.10); `#` an ATX heading (§4.2); `>` a block quote (§5.1); a list marker
+/// followed by a tab or the end of the word a list item (§5.2); three backticks or tildes a fence (§4.5); and
+/// `<` an HTML block of the kinds that interrupt a paragraph (§4.6, types 1–6).
+pub(crate) fn continuation_start_safe(line: &str) -> bool {
+    let word = line.split(' ').next().unwrap_or_default();
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if word
+        .chars()
+        .all(|c| matches!(c, '-' | '*' | '_' | '=' | '+' | '|' | ':' | '\t'))
+    {
+        return false;
+    }
+    match first {
+        '#' | '>' => false,
+        '-' | '+' | '*' => chars.next() != Some('\t'),
+        '`' | '~' => !word.starts_with("```") && !word.starts_with("~~~"),
+        '0'..='9' => {
+            let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+            let rest = &word.as_bytes()[digits..];
+            let marker = digits <= 9 && matches!(rest.first(), Some(b'.' | b')'));
+            !(marker && matches!(rest.get(1), None | Some(b'\t')))
+        }
+        '<' => {
+            let rest: Vec<char> = line.chars().skip(1).take(40).collect();
+            !html_block_start(&rest, false)
+        }
+        _ => true,
+    }
+}
+
+/// Whether the first part of a paragraph line, when wrapping ends the line early, still reads as it did when it
+/// was escaped as the whole line: not a line of only thematic-break, setext-underline or delimiter-row
+/// characters (`marks_only`, computed by the caller), not a backtick fence (§4.5: the backtick later on the line
+/// was what kept it from being one), and on the paragraph's first line not a lone HTML tag (§4.6 type 7).
+pub(crate) fn cut_line_safe(line: &str, marks_only: bool, first_line: bool) -> bool {
+    let html = first_line && line.starts_with('<') && line.ends_with('>');
+    !(marks_only || line.starts_with("```") || html)
+}
+
+/// Whether a character may make up a thematic break, setext underline or table delimiter row (with `+` and
+/// white space, conservatively).
+pub(crate) fn is_line_mark(c: char) -> bool {
+    matches!(c, '-' | '*' | '_' | '=' | '+' | '|' | ':' | ' ' | '\t')
+}
+
+/// Whether text at the start of a list item's first line begins with what GFM reads as a task list marker
+/// (GFM §5.3: `[ ]`, `[x]` or `[X]` followed by white space); the caller escapes its `[`.
+pub(crate) fn task_box_start(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() >= 3
+        && b[0] == b'['
+        && matches!(b[1], b' ' | b'x' | b'X')
+        && b[2] == b']'
+        && matches!(b.get(3), None | Some(b' ' | b'\t' | b'\n'))
 }
 
 /// The first line of a list item's text, escaped if together with the bullet markers before it on the line it

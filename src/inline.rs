@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use crate::escape::{self, AsciiSet, Class, Context, Neighbor, TextEnv};
+use crate::refs::Refs;
 
 /// One buffered inline event.
 #[derive(Clone, Debug)]
@@ -58,6 +59,8 @@ pub(crate) struct InlineStyle {
     pub(crate) strong: char,
     /// Write hard breaks as two spaces instead of a backslash.
     pub(crate) hard_break_spaces: bool,
+    /// Paragraphs are wrapped: record the spaces where a line may break.
+    pub(crate) wrap: bool,
 }
 
 /// How a span was written.
@@ -74,8 +77,16 @@ enum Written {
 }
 
 /// Renders `items` (the inline content of one block) to Markdown. Lines are separated by `\n`; the caller adds
-/// container prefixes.
-pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> String {
+/// container prefixes. Links are written inline, or as references labelled by `refs` when it is active. In a
+/// paragraph to be wrapped, the byte offset of every space written from text is pushed to `spaces`: the places
+/// where a line could break (never inside code spans, link destinations, titles or labels, autolinks or HTML).
+pub(crate) fn render(
+    items: &[Inline],
+    ctx: Context,
+    style: &InlineStyle,
+    refs: &mut Refs,
+    spaces: &mut Vec<usize>,
+) -> String {
     let items = merge_text(items);
     let items = &items[..];
     let n = items.len();
@@ -114,6 +125,8 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
 
     let mut open: Vec<usize> = Vec::new();
     let mut link_depth = 0usize;
+    // Where the text of each open link or image starts in `out` (a reference label may be that text).
+    let mut link_text: Vec<usize> = Vec::new();
     let mut line_start = true;
     let mut first_line = true;
     let mut after_task = false;
@@ -138,8 +151,19 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                     strikethrough: style.strikethrough,
                     tables: style.tables,
                     after_task_marker: after_task,
+                    references: refs.active(),
                 };
+                let from = out.len();
                 escape::push_text(&mut out, t, &env, &planned[i]);
+                if style.wrap && ctx == Context::Paragraph {
+                    spaces.extend(
+                        out[from..]
+                            .bytes()
+                            .enumerate()
+                            .filter(|(_, b)| *b == b' ')
+                            .map(|(k, _)| from + k),
+                    );
+                }
                 line_start = false;
                 after_task = false;
             }
@@ -213,10 +237,12 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                     (Written::Link, Span::Image { .. }) => {
                         out.push_str("![");
                         link_depth += 1;
+                        link_text.push(out.len());
                     }
                     (Written::Link, _) => {
                         out.push('[');
                         link_depth += 1;
+                        link_text.push(out.len());
                     }
                     (Written::Autolink, Span::Link { dest, .. }) => {
                         out.push('<');
@@ -249,13 +275,23 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                             Inline::Start(Span::Link { dest, title } | Span::Image { dest, title }),
                         ) => {
                             link_depth = link_depth.saturating_sub(1);
-                            out.push_str("](");
-                            escape::push_link_dest(&mut out, dest, ctx == Context::TableCell);
-                            if !title.is_empty() {
-                                out.push(' ');
-                                escape::push_link_title(&mut out, title, ctx == Context::TableCell);
+                            let text_start = link_text.pop().unwrap_or(out.len());
+                            if refs.active() {
+                                // §6.3 full and collapsed reference links: `[text][label]`, `[text][]`.
+                                let plain = plain_text(&items[s + 1..i]);
+                                let label = refs.label(dest, title, &out[text_start..], &plain);
+                                out.push_str("][");
+                                out.push_str(&label);
+                                out.push(']');
+                            } else {
+                                out.push_str("](");
+                                escape::push_link_dest(&mut out, dest, ctx == Context::TableCell);
+                                if !title.is_empty() {
+                                    out.push(' ');
+                                    escape::push_link_title(&mut out, title, ctx == Context::TableCell);
+                                }
+                                out.push(')');
                             }
-                            out.push(')');
                         }
                         _ => {}
                     }
@@ -280,6 +316,19 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
         }
     }
     out
+}
+
+/// The characters of some inline items without their markup (text and code span content, breaks as spaces).
+fn plain_text(items: &[Inline]) -> String {
+    let mut text = String::new();
+    for item in items {
+        match item {
+            Inline::Text(t) | Inline::Code(t) => text.push_str(t),
+            Inline::SoftBreak | Inline::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
 }
 
 /// Chooses how every span of the block is written, in document order, so that text escaping can then be

@@ -103,12 +103,14 @@ mod meta;
 mod options;
 mod policy;
 mod punct;
+mod refs;
 mod rules;
 mod selector;
 mod stream;
 mod style;
 mod url;
 mod walk;
+mod wrap;
 mod writer;
 
 pub use error::{Error, Result};
@@ -118,7 +120,7 @@ pub use selector::Selector;
 #[doc(hidden)]
 pub use stream::check_flush_rule;
 pub use stream::{Converter, convert_reader};
-pub use style::{CodeBlockStyle, HardBreakStyle, HeadingStyle, Style};
+pub use style::{CodeBlockStyle, HardBreakStyle, HeadingStyle, LinkStyle, Style};
 pub use walk::Events;
 pub use writer::{push_markdown, push_markdown_with, write_markdown, write_markdown_with};
 

@@ -3,7 +3,9 @@
 //! The writer knows nothing of HTML. It takes `pulldown_cmark::Event`s and writes Markdown that pulldown-cmark
 //! parses back into the same events (after merging adjacent text). It streams: every block is written as soon
 //! as its `End` event arrives; only the inline content of the current leaf block (and a whole table) is
-//! buffered, because escaping needs both neighbours of every character.
+//! buffered, because escaping needs both neighbours of every character. With reference links
+//! ([`LinkStyle`](crate::LinkStyle)) the link reference definitions are held too, and written when the document
+//! ends; with [`Style::wrap`](crate::Style::wrap) paragraph lines are wrapped as they are written.
 
 use std::io;
 
@@ -12,6 +14,8 @@ use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLev
 use crate::Options;
 use crate::escape::{self, Context};
 use crate::inline::{self, Inline, InlineStyle, Span};
+use crate::refs::Refs;
+use crate::wrap;
 
 /// An open container block, with what has been written in it so far.
 #[derive(Debug)]
@@ -102,6 +106,12 @@ pub(crate) struct MarkdownWriter {
     choices: crate::Style,
     /// The kind of the block before the current one in its container.
     prev_last: Last,
+    /// Reference link labels, and the definitions written at the end.
+    refs: Refs,
+    /// The offsets of the spaces of the paragraph being written where a line may wrap (reused buffer).
+    spaces: Vec<usize>,
+    /// GFM task list items are on: `[x] ` at the start of an item is a task box.
+    task_lists: bool,
 }
 
 impl MarkdownWriter {
@@ -113,6 +123,7 @@ impl MarkdownWriter {
                 emphasis: options.style.emphasis(),
                 strong: options.style.strong(),
                 hard_break_spaces: options.style.hard_break == crate::HardBreakStyle::Spaces,
+                wrap: options.style.wrap.is_some(),
             },
             frames: Vec::new(),
             root_blocks: 0,
@@ -122,6 +133,9 @@ impl MarkdownWriter {
             table: None,
             choices: options.style.clone(),
             prev_last: Last::None,
+            refs: Refs::new(options.style.link),
+            spaces: Vec::new(),
+            task_lists: options.task_lists,
         }
     }
 
@@ -215,6 +229,29 @@ impl MarkdownWriter {
             };
             self.end(end, out);
         }
+        self.write_definitions(out);
+    }
+
+    /// Writes the link reference definitions (§4.7) at the end of the document: at the top level, after a
+    /// blank line, so that no paragraph, list or quote before them can take them in.
+    fn write_definitions(&mut self, out: &mut String) {
+        let lines = self.refs.take_lines();
+        if lines.is_empty() {
+            return;
+        }
+        if self.root_blocks > 0 {
+            self.write_line("", out);
+        }
+        for line in lines {
+            self.write_line(&line, out);
+        }
+    }
+
+    /// Renders a block's inline content (links as the style says; the spaces where lines may wrap are left in
+    /// `self.spaces`).
+    fn render(&mut self, items: &[Inline], ctx: Context) -> String {
+        self.spaces.clear();
+        inline::render(items, ctx, &self.style, &mut self.refs, &mut self.spaces)
     }
 
     fn start(&mut self, tag: Tag<'_>, out: &mut String) {
@@ -491,7 +528,7 @@ impl MarkdownWriter {
             TagEnd::TableCell => {
                 let items = std::mem::take(&mut self.inlines);
                 self.leaf = Leaf::None;
-                let cell = inline::render(&items, Context::TableCell, &self.style);
+                let cell = self.render(&items, Context::TableCell);
                 if let Some(t) = &mut self.table {
                     t.row.push(cell);
                 }
@@ -537,20 +574,48 @@ impl MarkdownWriter {
     }
 
     fn write_inline_block(&mut self, mut items: Vec<Inline>, out: &mut String) {
+        // The text on an item's marker line, where `[x] ` would be a task list marker.
+        let mut on_marker_line = false;
         if let Some(Frame {
-            kind: Kind::Item { task, .. },
+            kind: Kind::Item { task, pending, .. },
             ..
         }) = self.frames.last_mut()
-            && let Some(checked) = task.take()
         {
-            items.insert(0, Inline::Task(checked));
+            on_marker_line = *pending;
+            if let Some(checked) = task.take() {
+                items.insert(0, Inline::Task(checked));
+            }
+        }
+        // A real task marker (from the item, or inside the item's first paragraph) is the box itself.
+        if matches!(items.first(), Some(Inline::Task(_))) {
+            on_marker_line = false;
         }
         // Trailing hard breaks cannot be written (a break needs a following line).
         while matches!(items.last(), Some(Inline::HardBreak | Inline::SoftBreak)) {
             items.pop();
         }
-        let text = inline::render(&items, Context::Paragraph, &self.style);
+        let mut text = self.render(&items, Context::Paragraph);
+        if let Some(width) = self.choices.wrap {
+            let first_room = width.saturating_sub(self.first_line_column());
+            let room = width.saturating_sub(self.content_column());
+            text = wrap::wrap(&text, &self.spaces, first_room, room);
+        }
+        if on_marker_line && self.task_lists && escape::task_box_start(&text) {
+            text.insert(0, '\\');
+        }
         self.write_text_lines(&text, out);
+    }
+
+    /// Whether the next line is the first of a list item (its marker not written yet), where text starting with
+    /// `[x] ` would be a task box.
+    fn on_marker_line(&self) -> bool {
+        matches!(
+            self.frames.last(),
+            Some(Frame {
+                kind: Kind::Item { pending: true, .. },
+                ..
+            })
+        )
     }
 
     /// Writes rendered inline text line by line. On a list item's marker line, text that would make the whole
@@ -595,12 +660,15 @@ impl MarkdownWriter {
             while matches!(items.last(), Some(Inline::HardBreak | Inline::SoftBreak)) {
                 items.pop();
             }
-            let text = inline::render(&items, Context::Paragraph, &self.style);
+            let mut text = self.render(&items, Context::Paragraph);
+            if self.on_marker_line() && self.task_lists && escape::task_box_start(&text) {
+                text.insert(0, '\\');
+            }
             self.write_text_lines(&text, out);
             self.write_line(if lvl == 1 { "===" } else { "---" }, out);
             return;
         }
-        let text = inline::render(items, Context::AtxHeading, &self.style);
+        let text = self.render(items, Context::AtxHeading);
         let mut line = "#".repeat(lvl);
         if !text.is_empty() {
             line.push(' ');
@@ -695,6 +763,21 @@ impl MarkdownWriter {
                 Kind::List { .. } => 0,
                 Kind::Item { marker, .. } => marker.len(),
                 Kind::Footnote { .. } => 4,
+            })
+            .sum()
+    }
+
+    /// The column where the content of the next line starts: as [`Self::content_column`], except that a pending
+    /// footnote marker (`[^label]: `) is wider than the indentation that follows it.
+    fn first_line_column(&self) -> usize {
+        self.frames
+            .iter()
+            .map(|f| match &f.kind {
+                Kind::Footnote { label, pending: true } => label.chars().count() + 5,
+                Kind::Footnote { .. } => 4,
+                Kind::Quote => 2,
+                Kind::List { .. } => 0,
+                Kind::Item { marker, .. } => marker.len(),
             })
             .sum()
     }

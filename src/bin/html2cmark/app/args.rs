@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use html2cmark::{CodeBlockStyle, HardBreakStyle, HeadingStyle, Options, ShareLinks, Unsupported};
+use html2cmark::{CodeBlockStyle, HardBreakStyle, HeadingStyle, LinkStyle, Options, ShareLinks, Unsupported};
 
 use super::files::{Glob, Kind};
 
@@ -91,6 +91,11 @@ STYLE OPTIONS (the fields of Options::style; none changes what the Markdown mean
     --rule TEXT                 thematic break text, e.g. '* * *'; default ---
     --hard-break backslash|spaces
                                 hard line breaks as `\\` at line end (default) or two spaces
+    --link-style inline|numbered|text
+                                `[text](url)` (default); `[text][1]`, or `[text][]` labelled by the text, with
+                                the `[label]: url` definitions at the end of the document
+    --wrap N                    wrap paragraph text at spaces to lines of at most N characters where a break
+                                is possible (headings, tables and code never); default: no wrapping
 
     -h, --help                  this help
     -V, --version               the version
@@ -293,6 +298,21 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                             v => return Err(format!("--hard-break: expected backslash or spaces, got `{v}`")),
                         }
                     }
+                    "--link-style" => {
+                        o.style.link = match text()?.as_str() {
+                            "inline" => LinkStyle::Inline,
+                            "numbered" => LinkStyle::ReferenceNumbered,
+                            "text" => LinkStyle::ReferenceText,
+                            v => return Err(format!("--link-style: expected inline, numbered or text, got `{v}`")),
+                        }
+                    }
+                    "--wrap" => {
+                        let n = number(name, &text()?)?;
+                        if n == 0 {
+                            return Err(format!("{name}: needs at least 1"));
+                        }
+                        o.style.wrap = Some(n);
+                    }
                     "--bullet" => o.style.bullet = one_of(name, &text()?, "-*+")?,
                     "--ordered-delimiter" => o.style.ordered_delimiter = one_of(name, &text()?, ".)")?,
                     "--emphasis" => o.style.emphasis = one_of(name, &text()?, "*_")?,
@@ -369,6 +389,8 @@ fn take_value(
         "--base-url",
         "--drop",
         "--keep-html",
+        "--link-style",
+        "--wrap",
     ];
     if !VALUED.contains(&name) {
         return Err(format!("unknown option `{name}`"));
@@ -520,6 +542,9 @@ mod tests {
             "--rule",
             "* * *",
             "--hard-break=spaces",
+            "--link-style",
+            "text",
+            "--wrap=72",
         ]) else {
             panic!("not one-shot");
         };
@@ -533,6 +558,7 @@ mod tests {
             ('+', ')', '_', '_')
         );
         assert_eq!(style.rule, "* * *");
+        assert_eq!((style.link, style.wrap), (LinkStyle::ReferenceText, Some(72)));
 
         let Ok(Command::OneShot(o)) = parse_str(&[
             "--base-url",
@@ -580,6 +606,9 @@ mod tests {
             &["--rule", "--"],
             &["--emphasis", "**"],
             &["--heading", "x"],
+            &["--link-style", "reference"],
+            &["--wrap", "0"],
+            &["--wrap", "wide"],
         ] {
             assert!(parse_str(bad).is_err(), "{bad:?} accepted");
         }
