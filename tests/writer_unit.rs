@@ -348,3 +348,13 @@ fn task_marker_inside_a_loose_items_paragraph_is_the_box() {
     let md = md(std::mem::take(&mut events));
     assert_eq!(md, "- [x] done\n\n- \\[x] literal\n");
 }
+
+#[test]
+fn a_delimiter_run_escaped_at_a_line_start_is_escaped_whole() {
+    // `\***` would leave `**` free to pair with the `**` inside the HTML-written strong span before it.
+    let mut events = para(wrap(Tag::Strong, vec![text("**_ ")]));
+    events.pop();
+    events.extend([Event::SoftBreak, text("***"), Event::End(TagEnd::Paragraph)]);
+    let md = md(events);
+    assert!(md.contains("\\*\\*\\*"), "{md}");
+}
