@@ -174,10 +174,10 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
     }
     // Leading and trailing whitespace that the parser would strip.
     let strips_edges = env.ctx != Context::Paragraph || env.line_start;
-    if strips_edges && env.line_start && matches!(chars[0], ' ' | '\t') {
+    if strips_edges && env.line_start && is_edge_space(chars[0]) {
         entity_at[0] = true;
     }
-    if (env.line_end || env.ctx == Context::TableCell && env.block_end) && matches!(chars[n - 1], ' ' | '\t') {
+    if (env.line_end || env.ctx == Context::TableCell && env.block_end) && is_edge_space(chars[n - 1]) {
         let trailing_stripped = env.block_end || env.ctx != Context::Paragraph || env.next.ch != Some('\\');
         if trailing_stripped {
             entity_at[n - 1] = true;
@@ -275,13 +275,19 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
 fn is_plain(text: &str, env: &TextEnv, planned: &[bool]) -> bool {
     (!env.line_start || text.chars().next().is_some_and(char::is_alphabetic))
         && !planned.contains(&true)
-        && !text.ends_with([' ', '\t'])
+        && !text.ends_with(is_edge_space)
         && !text.bytes().any(|b| {
             matches!(
                 b,
                 b'*' | b'_' | b'~' | b'`' | b'\\' | b'[' | b']' | b'!' | b'<' | b'&' | b'|' | b'#' | 0 | b'\r' | b'\n'
             )
         })
+}
+
+/// White space that pulldown-cmark strips at the start and end of a line (and that makes a line blank): space,
+/// tab, and also line tabulation and form feed, which HTML keeps as text.
+fn is_edge_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{b}' | '\u{c}')
 }
 
 fn run_touches(chars: &[char], i: usize, j: usize, env: &TextEnv, c: char) -> bool {
@@ -684,7 +690,7 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
     };
     let space_or_eol = |c: Option<char>| matches!(c, Some(' ') | Some('\t') | Some('\n') | None);
     let first = chars[0];
-    if matches!(first, ' ' | '\t') {
+    if is_edge_space(first) {
         entity_at[0] = true;
         return;
     }

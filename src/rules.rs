@@ -113,11 +113,13 @@ pub(crate) fn list_plan(list: &Node) -> Option<bool> {
         .filter(|c| c.kind() == Kind::Element)
         .take(LIST_LOOKAHEAD)
     {
-        if !child.is("li") {
-            continue;
+        if child.is("li") {
+            any_item = true;
+            loose = loose || item_needs_loose(child.children());
+        } else {
+            // The walker makes any other element an item of its own (an implicit one).
+            loose = loose || item_needs_loose(vec![child.clone()]);
         }
-        any_item = true;
-        loose = loose || item_needs_loose(child);
     }
     // A lone item holding one paragraph cannot be written loose (no blank line can separate anything).
     let elements: Vec<Node> = list
@@ -150,13 +152,13 @@ fn is_written_as_list(list: &Node) -> bool {
         .any(|c| c.is("li"))
 }
 
-fn item_needs_loose(li: &Node) -> bool {
+fn item_needs_loose(content: Vec<Node>) -> bool {
     // Walk the item's content in document order, looking through wrappers (div-like elements, and inline
     // elements that hold blocks), and stop at blocks that end a tight item's text: text after such a block
     // would become a lazy continuation of it, and a `p` anywhere at this level is a paragraph.
     let mut seen_block = false;
     let mut seen_inline = false;
-    let mut stack: Vec<Node> = li.children().into_iter().rev().collect();
+    let mut stack: Vec<Node> = content.into_iter().rev().collect();
     while let Some(c) = stack.pop() {
         match c.kind() {
             Kind::Text if c.text().chars().all(is_html_space) => {}
@@ -540,13 +542,16 @@ pub(crate) fn link_plan(href: &str, options: &Options) -> LinkPlan {
 /// ([`url::is_allowed`], relaxed by [`Options::allow_unsafe_urls`] and, for images,
 /// [`Options::allow_data_images`]); readable when [`Options::readable_urls`].
 pub(crate) fn safe_url(dest: &str, kind: UrlKind, options: &Options) -> Option<String> {
-    if !options.allow_unsafe_urls && !url::is_allowed(dest, kind, options.allow_data_images) {
+    // URL Standard, basic URL parser: "remove all ASCII tab or newline from input" (a browser follows the URL
+    // without them; a line ending cannot be written in a Markdown destination either).
+    let dest = dest.replace(['\t', '\n', '\r'], "");
+    if !options.allow_unsafe_urls && !url::is_allowed(&dest, kind, options.allow_data_images) {
         return None;
     }
     Some(if options.readable_urls {
-        url::readable(dest)
+        url::readable(&dest)
     } else {
-        dest.to_string()
+        dest
     })
 }
 
