@@ -30,6 +30,11 @@ pub(crate) enum Class {
 
 impl Class {
     pub(crate) fn of(c: char) -> Class {
+        // Text never shows these as they are: line ends are written as references (`&#10;`, `&` … `;`) and
+        // NUL as U+FFFD, a symbol.
+        if matches!(c, '\n' | '\r' | '\0') {
+            return Class::Punct;
+        }
         if c.is_whitespace() {
             Class::Space
         } else if is_punctuation(c) {
@@ -750,7 +755,16 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
             && non_space.iter().all(|&c| c == c0)
             && (non_space.len() >= 3 || (c0 == '-' && !env.first_line))
         {
-            escape_at[0] = true;
+            // Below the first line, the whole first run of `*` or `_`: what is left of a run after one
+            // backslash could close a run on an earlier line (§6.2).
+            let run = if c0 == '-' || env.first_line {
+                1
+            } else {
+                chars.iter().take_while(|&&c| c == c0).count()
+            };
+            for e in &mut escape_at[..run] {
+                *e = true;
+            }
             return;
         }
         if env.tables && !env.first_line && delimiter_row_like(chars) {
@@ -774,6 +788,17 @@ pub(crate) fn guard_marker_line(markers: &str, first: &str) -> Option<String> {
         && matches!(line[0], '-' | '*' | '_')
         && line.iter().all(|&c| c == line[0]);
     breaks.then(|| format!("\\{first}"))
+}
+
+/// Whether text right after a list item's marker would read as a GFM task list marker: `[ ]`, `[x]` or `[X]`
+/// followed by white space or the line end (pulldown-cmark also takes a tab, U+000B or U+000C inside).
+pub(crate) fn looks_like_task_marker(first: &str) -> bool {
+    let b = first.as_bytes();
+    b.len() >= 3
+        && b[0] == b'['
+        && matches!(b[1], b' ' | b'\t' | 0x0b | 0x0c | b'x' | b'X')
+        && b[2] == b']'
+        && b.get(3).is_none_or(|c| matches!(c, b' ' | b'\t' | 0x0b | 0x0c))
 }
 
 /// Whether a line looks like a GFM table delimiter row (`| --- | :-: |`).

@@ -77,7 +77,9 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
     }
     let mut bracket_after = vec![false; n + 1];
     for i in (0..n).rev() {
-        let here = matches!(&items[i], Inline::Text(t) if t.contains("]:"));
+        // Code spans and inline HTML are written as they are, and a link reference definition is found
+        // before either is (§4.7).
+        let here = matches!(&items[i], Inline::Text(t) | Inline::Code(t) | Inline::Html(t) if t.contains("]:"));
         bracket_after[i] = here || bracket_after[i + 1];
     }
     let mut link_close_after = vec![false; n + 1];

@@ -157,6 +157,7 @@ fn item_needs_loose(content: Vec<Node>) -> bool {
     // elements that hold blocks), and stop at blocks that end a tight item's text: text after such a block
     // would become a lazy continuation of it, and a `p` anywhere at this level is a paragraph.
     let mut seen_block = false;
+    let mut after_quote = false;
     let mut seen_inline = false;
     let mut stack: Vec<Node> = content.into_iter().rev().collect();
     while let Some(c) = stack.pop() {
@@ -181,7 +182,14 @@ fn item_needs_loose(content: Vec<Node>) -> bool {
                 // a rule, text starts a new paragraph with no blank line, so the item can stay tight.
                 let hard_block = (list && is_written_as_list(&c)) || matches!(tag, "blockquote" | "table");
                 match tag {
-                    _ if hard_block => seen_block = true,
+                    // Right after such a block a table or a heading (setext in some styles) would be taken in
+                    // too, and so would a quote right after a quote.
+                    "table" | "blockquote" if seen_block && (tag == "table" || after_quote) => return true,
+                    _ if seen_block && heading_level(tag).is_some() => return true,
+                    _ if hard_block => {
+                        seen_block = true;
+                        after_quote = tag == "blockquote";
+                    }
                     // Text after these starts a new paragraph, so a block before them no longer matters.
                     "pre" | "hr" => seen_block = false,
                     _ if heading_level(tag).is_some() => seen_block = false,

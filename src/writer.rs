@@ -412,8 +412,8 @@ impl MarkdownWriter {
                 }) = self.frames.last()
                 {
                     if *blocks == 0 {
-                        // An empty block quote is a lone `>`.
-                        self.write_line("", out);
+                        // An empty block quote is a lone `>` (after the list marker it may be the first block of).
+                        self.write_marker_line("", out);
                     }
                     self.frames.pop();
                 }
@@ -545,17 +545,20 @@ impl MarkdownWriter {
         {
             items.insert(0, Inline::Task(checked));
         }
+        let task_written = matches!(items.first(), Some(Inline::Task(_)));
         // Trailing hard breaks cannot be written (a break needs a following line).
         while matches!(items.last(), Some(Inline::HardBreak | Inline::SoftBreak)) {
             items.pop();
         }
         let text = inline::render(&items, Context::Paragraph, &self.style);
-        self.write_text_lines(&text, out);
+        self.write_text_lines(&text, task_written, out);
     }
 
     /// Writes rendered inline text line by line. On a list item's marker line, text that would make the whole
     /// line a thematic break together with the marker (`* **`, `- --`) gets a backslash (§4.1 wins over §5.2).
-    fn write_text_lines(&mut self, text: &str, out: &mut String) {
+    /// Text that would read as a task list marker right after the item's marker gets a backslash too, unless
+    /// it is the item's own marker (`task_written`).
+    fn write_text_lines(&mut self, text: &str, task_written: bool, out: &mut String) {
         let mut lines = text.split('\n');
         if let Some(first) = lines.next() {
             // The bullet markers written on this line right before the text (an ordered marker or a quote marker
@@ -572,8 +575,17 @@ impl MarkdownWriter {
                     _ => None,
                 })
                 .collect();
+            let on_item_marker = matches!(
+                self.frames.last(),
+                Some(Frame {
+                    kind: Kind::Item { pending: true, .. },
+                    ..
+                })
+            );
             if let Some(escaped) = escape::guard_marker_line(&markers, first) {
                 self.write_line(&escaped, out);
+            } else if on_item_marker && !task_written && escape::looks_like_task_marker(first) {
+                self.write_line(&format!("\\{first}"), out);
             } else {
                 self.write_line(first, out);
             }
@@ -596,7 +608,7 @@ impl MarkdownWriter {
                 items.pop();
             }
             let text = inline::render(&items, Context::Paragraph, &self.style);
-            self.write_text_lines(&text, out);
+            self.write_text_lines(&text, false, out);
             self.write_line(if lvl == 1 { "===" } else { "---" }, out);
             return;
         }
@@ -632,13 +644,30 @@ impl MarkdownWriter {
         let mut fence = String::new();
         escape::push_repeat(&mut fence, fence_char, fence_len);
         // Tabs in content lines expand by column: pad the fence so content starts at a tab stop.
-        let pad = if text.contains('\t') {
+        let mut pad = if text.contains('\t') {
             (4 - self.content_column() % 4) % 4
         } else {
             0
         };
+        // On a list item's marker line the padding would move the item's content column (§5.2: up to four
+        // spaces after the marker count): widen the marker instead, for every line of the item.
+        if pad > 0
+            && let Some(Kind::Item { marker, .. }) = self
+                .frames
+                .iter_mut()
+                .rev()
+                .map(|f| &mut f.kind)
+                .find(|k| matches!(k, Kind::Item { pending: true, .. }))
+        {
+            escape::push_repeat(marker, ' ', pad);
+            pad = 0;
+        }
         let indent = " ".repeat(pad);
         let mut open = format!("{indent}{fence}");
+        if info.starts_with(fence_char) {
+            // It would lengthen the fence; white space before the info string is not part of it (§4.5).
+            open.push(' ');
+        }
         escape::push_info_string(&mut open, info);
         self.write_line(&open, out);
         let body = text.strip_suffix('\n').unwrap_or(text);
@@ -787,9 +816,11 @@ impl MarkdownWriter {
                 // or the last item of a nested list: the blank line is needed whatever the looseness.
                 // (A heading may be setext, whose lines would continue them too.)
                 let paragraph_like = matches!(kind, Last::TightText | Last::Paragraph | Last::Table | Last::Heading);
+                // An HTML block takes in every line up to a blank one (§4.6).
                 let merges = (last == Last::Quote && (kind == Last::Quote || paragraph_like))
                     || (last == Last::Table && paragraph_like)
-                    || (matches!(last, Last::List(_)) && paragraph_like);
+                    || (matches!(last, Last::List(_)) && paragraph_like)
+                    || last == Last::Html;
                 let blank = loose || merges || kind == Last::Paragraph || last == Last::Paragraph;
                 if kind == Last::Paragraph {
                     self.mark_loose();

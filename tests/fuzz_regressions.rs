@@ -125,3 +125,216 @@ fn implicit_item_with_a_block_then_text_makes_the_list_loose() {
         "- a\n\n- > q\n\n  b\n"
     );
 }
+
+// In a tight item a quote, table or list takes in a table or heading right after it (and a quote a quote)
+// without a blank line, and a blank line makes the list loose: such items make their list loose.
+#[test]
+fn block_after_a_quote_table_or_list_in_an_item_makes_the_list_loose() {
+    for html in [
+        "<ul><li><table><tr>><table><tr>",
+        "<ul><li>a<table><tr><td>x</table><table><tr><td>y</table></li></ul>",
+        "<ul><li>a<blockquote>q</blockquote><h1>h</h1></li><li>b</li></ul>",
+        "<ul><li><blockquote>q</blockquote><blockquote>r</blockquote></li><li>b</ul>",
+        "<ul><li><ul><li>x</ul><h2>h</h2></li><li>b</ul>",
+        "<ul><li><ul><li>x</ul><table><tr><td>y</table></li><li>b</ul>",
+    ] {
+        faithful(html, &Options::default());
+    }
+    assert_eq!(
+        convert("<ul><li><blockquote>q</blockquote><blockquote>r</blockquote></li><li>b</ul>"),
+        "- > q\n\n  > r\n\n- b\n"
+    );
+}
+
+// ---- the writer on event sequences (fuzz target `writer`) ----
+
+use html2cmark::pulldown_cmark::{CodeBlockKind, CowStr, HeadingLevel, LinkType, TagEnd};
+use html2cmark::{CodeBlockStyle, HeadingStyle};
+
+fn written(events: &[Event<'static>], options: &Options) -> String {
+    match common::writer_round_trip_with(events, options) {
+        Ok(md) => md,
+        Err((md, back)) => panic!("{md:?} parses back as\n{back:?}\nnot\n{:?}", common::normalize(events)),
+    }
+}
+
+fn text(t: &str) -> Event<'static> {
+    Event::Text(CowStr::from(t.to_string()))
+}
+
+fn para(inner: Vec<Event<'static>>) -> Vec<Event<'static>> {
+    let mut v = vec![Event::Start(Tag::Paragraph)];
+    v.extend(inner);
+    v.push(Event::End(TagEnd::Paragraph));
+    v
+}
+
+fn code_block(info: &str, body: &str) -> Vec<Event<'static>> {
+    let mut v = vec![Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(CowStr::from(
+        info.to_string(),
+    ))))];
+    if !body.is_empty() {
+        v.push(text(body));
+    }
+    v.push(Event::End(TagEnd::CodeBlock));
+    v
+}
+
+/// A list of items, each a sequence of events.
+fn list(start: Option<u64>, items: Vec<Vec<Event<'static>>>) -> Vec<Event<'static>> {
+    let mut v = vec![Event::Start(Tag::List(start))];
+    for item in items {
+        v.push(Event::Start(Tag::Item));
+        v.extend(item);
+        v.push(Event::End(TagEnd::Item));
+    }
+    v.push(Event::End(TagEnd::List(start.is_some())));
+    v
+}
+
+// An info string starting with the fence character lengthened the fence (`~~~~~~`).
+#[test]
+fn info_string_starting_with_the_fence_character() {
+    let mut options = Options::default();
+    options.style.code_block = CodeBlockStyle::Tildes;
+    assert_eq!(written(&code_block("~~~", ""), &options), "~~~ ~~~\n~~~\n");
+    written(&code_block("~a", "x\n"), &options);
+}
+
+// An empty block quote as an item's first block was written without the item's marker.
+#[test]
+fn empty_quote_first_in_an_item() {
+    let quote = vec![
+        Event::Start(Tag::BlockQuote(None)),
+        Event::End(TagEnd::BlockQuote(None)),
+    ];
+    let mut second = quote.clone();
+    second.push(Event::Rule);
+    let events = [para(vec![text("p")]), list(Some(7), vec![vec![], second])].concat();
+    assert_eq!(written(&events, &Options::default()), "p\n\n7.\n8. >\n   ---\n");
+    written(&list(None, vec![quote]), &Options::default());
+}
+
+// A line end in text is written `&#10;`: for the flanking rules its neighbours are `&` and `;`, punctuation,
+// not white space.
+#[test]
+fn delimiters_next_to_a_line_end_in_text() {
+    let events = para(vec![
+        Event::Start(Tag::Emphasis),
+        text("__\n__]:$"),
+        Event::End(TagEnd::Emphasis),
+    ]);
+    written(&events, &Options::default());
+    written(&para(vec![text("a**\n**b")]), &Options::default());
+}
+
+// An HTML block takes in the lines after it up to a blank line, whatever the looseness of the list it is in.
+#[test]
+fn html_block_followed_by_a_block_in_an_item() {
+    let html = |h: &str| {
+        vec![
+            Event::Start(Tag::HtmlBlock),
+            Event::Html(CowStr::from(h.to_string())),
+            Event::End(TagEnd::HtmlBlock),
+        ]
+    };
+    let first = [html("<div>\nh\n</div>\n"), html("<!--\n-->\n")].concat();
+    let events = list(None, vec![first, para(vec![text("p")])]);
+    written(&events, &Options::default());
+}
+
+// Tabs in code: the fence is padded so that the code starts at a tab stop; on an item's marker line that
+// padding moved the item's content column, and the next block fell out of the item.
+#[test]
+fn code_with_tabs_first_in_an_item() {
+    let mut options = Options::default();
+    options.style.bullet = '*';
+    let item = [code_block("<!--", "&\tab\n"), code_block("[x]", "x\n")].concat();
+    let md = written(&list(None, vec![item]), &options);
+    assert_eq!(md, "*   ```<!--\n    &\tab\n    ```\n    ```[x]\n    x\n    ```\n");
+    written(
+        &list(Some(1), vec![code_block("", "\tx\n"), para(vec![text("after")])]),
+        &options,
+    );
+}
+
+// A line of `_` after a hard break is a thematic break: escaping only its first `_` left a run that closed
+// the `__` before it.
+#[test]
+fn thematic_break_run_after_a_hard_break() {
+    let events = para(vec![text("__x@y.z$$"), Event::HardBreak, text("__________")]);
+    written(&events, &Options::default());
+    written(
+        &para(vec![text("**a"), Event::SoftBreak, text("** *")]),
+        &Options::default(),
+    );
+}
+
+// `[` starting a paragraph is a link reference definition with a `]:` later in the block, also when the `]:`
+// is inside a code span (written as it is).
+#[test]
+fn reference_definition_lookalike_with_the_colon_in_code() {
+    let mut options = Options::default();
+    options.style.heading = HeadingStyle::Setext;
+    let level = HeadingLevel::H1;
+    let events = vec![
+        Event::Start(Tag::Heading {
+            level,
+            id: None,
+            classes: vec![],
+            attrs: vec![],
+        }),
+        text("["),
+        Event::Code("_]:x".into()),
+        Event::HardBreak,
+        text("y"),
+        Event::End(TagEnd::Heading(level)),
+    ];
+    written(&events, &options);
+    written(&para(vec![text("["), Event::Code("a]: b".into())]), &Options::default());
+}
+
+// `[x]` right after an item's marker is a task list marker; as text it needs a backslash. (The converter hit
+// this with `<li>[x] done</li>`.)
+#[test]
+fn task_marker_lookalike_text_at_an_item_start() {
+    assert_eq!(convert("<ul><li>[x] done</li></ul>"), "- \\[x] done\n");
+    assert_eq!(
+        convert("<ul><li><input type=checkbox>[ ] done</li></ul>"),
+        "- [ ] [ ] done\n"
+    );
+    faithful("<ul><li><p>[X] a</p><p>b</p></li></ul>", &Options::default());
+    faithful("<ol><li><h2>[x]</h2></li></ol>", &Options::default());
+    let mut options = Options::default();
+    options.style.heading = HeadingStyle::Setext;
+    let level = HeadingLevel::H2;
+    let heading = vec![
+        Event::Start(Tag::Heading {
+            level,
+            id: None,
+            classes: vec![],
+            attrs: vec![],
+        }),
+        text("[x]"),
+        Event::End(TagEnd::Heading(level)),
+    ];
+    written(&list(Some(3), vec![heading]), &options);
+    let link = Tag::Link {
+        link_type: LinkType::Inline,
+        dest_url: "u".into(),
+        title: "".into(),
+        id: "".into(),
+    };
+    written(
+        &list(
+            None,
+            vec![vec![
+                text("[ ]"),
+                Event::Start(link),
+                text("l"),
+                Event::End(TagEnd::Link),
+            ]],
+        ),
+        &Options::default(),
+    );
+}
