@@ -291,7 +291,7 @@ fn is_plain(text: &str, env: &TextEnv, planned: &[bool]) -> bool {
 
 /// White space that pulldown-cmark strips at the start and end of a line (and that makes a line blank): space,
 /// tab, and also line tabulation and form feed, which HTML keeps as text.
-fn is_edge_space(c: char) -> bool {
+pub(crate) fn is_edge_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{b}' | '\u{c}')
 }
 
@@ -648,6 +648,8 @@ pub(crate) struct Ticks {
     pub(crate) len: usize,
     /// The fence length of a code span written right next to the run (0 if none).
     pub(crate) touch: usize,
+    /// Escaped whatever the pairing (a fence at a line start, §4.5).
+    pub(crate) forced: bool,
 }
 
 /// For each backtick run, whether it must be escaped (§6.1). Only an unescaped text run can open a code span
@@ -663,7 +665,7 @@ pub(crate) fn backtick_escapes(runs: &[Ticks]) -> Vec<bool> {
         let r = runs[k];
         let closable = closers.contains(&r.len) || r.len <= max_escaped;
         // A run next to a fence is always escaped (it would join the fence otherwise).
-        if r.text && (closable || r.touch > 0) {
+        if r.text && (closable || r.touch > 0 || r.forced) {
             escape[k] = true;
             max_escaped = max_escaped.max(r.len + r.touch);
         } else {
@@ -693,7 +695,7 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
             env.next.ch
         }
     };
-    let space_or_eol = |c: Option<char>| matches!(c, Some(' ') | Some('\t') | Some('\n') | None);
+    let space_or_eol = |c: Option<char>| c.is_none_or(|c| c == '\n' || is_edge_space(c));
     let first = chars[0];
     if is_edge_space(first) {
         entity_at[0] = true;
@@ -777,17 +779,20 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
 
 /// The first line of a list item's text, escaped if together with the bullet markers before it on the line it
 /// would read as a thematic break (`* **`, `- --`: §4.1 wins over §5.2); `None` when it is fine as it is.
+/// `markers` are the bullets written on the line before the text, innermost first.
 pub(crate) fn guard_marker_line(markers: &str, first: &str) -> Option<String> {
-    let line: Vec<char> = markers
-        .chars()
-        .chain(first.chars())
-        .filter(|c| !matches!(c, ' ' | '\t'))
-        .collect();
-    let breaks = !first.is_empty()
-        && line.len() >= 3
-        && matches!(line[0], '-' | '*' | '_')
-        && line.iter().all(|&c| c == line[0]);
-    breaks.then(|| format!("\\{first}"))
+    (!first.is_empty() && marker_line_breaks(markers, first)).then(|| format!("\\{first}"))
+}
+
+/// Whether the bullet markers on a line (innermost first) followed by `first` read as a thematic break: what
+/// follows each marker is block-parsed, so it is enough that the innermost few markers and the text do.
+pub(crate) fn marker_line_breaks(markers: &str, first: &str) -> bool {
+    let bullets: Vec<char> = markers.chars().filter(|c| *c != ' ').collect();
+    let text: Vec<char> = first.chars().filter(|c| !matches!(c, ' ' | '\t')).collect();
+    (1..=bullets.len()).any(|k| {
+        let line: Vec<char> = bullets[..k].iter().chain(&text).copied().collect();
+        line.len() >= 3 && matches!(line[0], '-' | '*' | '_') && line.iter().all(|&c| c == line[0])
+    })
 }
 
 /// Whether text right after a list item's marker would read as a GFM task list marker: `[ ]`, `[x]` or `[X]`
@@ -859,9 +864,9 @@ fn parens_balanced(s: &str) -> bool {
 }
 
 /// A backslash in a destination, title or info string: doubled when it could escape what follows (the end of
-/// the string counts, since a closing delimiter follows it there).
+/// the string counts, since a closing delimiter follows it there; so do line ends, written `&#10;` or `%0A`).
 fn push_backslash(out: &mut String, rest: &str) {
-    if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_punctuation()) {
+    if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_punctuation() || c == '\n' || c == '\r') {
         out.push('\\');
     }
     out.push('\\');

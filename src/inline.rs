@@ -88,7 +88,7 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
         link_close_after[i] = here || link_close_after[i + 1];
     }
     let chosen = choose_delimiters(items, &end_of, style, ctx);
-    let planned = plan_escapes(items, &end_of, &chosen, style);
+    let planned = plan_escapes(items, &end_of, &chosen, style, ctx);
 
     let mut out = String::new();
     let mut open: Vec<usize> = Vec::new();
@@ -334,9 +334,33 @@ fn class_after(items: &[Inline], i: usize) -> Class {
     }
 }
 
+/// For each item, whether it starts a line of the output, as `render` tracks it.
+fn line_starts(items: &[Inline], ctx: Context) -> Vec<bool> {
+    let mut starts = Vec::with_capacity(items.len());
+    let mut line_start = true;
+    for (i, item) in items.iter().enumerate() {
+        starts.push(line_start);
+        line_start = match item {
+            Inline::SoftBreak => ctx == Context::Paragraph || line_start,
+            Inline::HardBreak => (ctx == Context::Paragraph && i + 1 < items.len()) || line_start,
+            Inline::Html(h) => ctx == Context::Paragraph && h.ends_with('\n'),
+            Inline::Task(_) => line_start,
+            _ => false,
+        };
+    }
+    starts
+}
+
 /// Block-wide escaping decisions for delimiter runs and backtick runs in text: for each text item, the
 /// characters that must be escaped because they could pair with another run in the same block.
-fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], style: &InlineStyle) -> Vec<Vec<bool>> {
+fn plan_escapes(
+    items: &[Inline],
+    end_of: &[usize],
+    chosen: &[Option<Written>],
+    style: &InlineStyle,
+    ctx: Context,
+) -> Vec<Vec<bool>> {
+    let starts = line_starts(items, ctx);
     let mut planned: Vec<Vec<bool>> = vec![Vec::new(); items.len()];
     // (item, char index, len) for each run, parallel to `runs` / `ticks`.
     let mut run_at = Vec::new();
@@ -356,6 +380,7 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
                     text: false,
                     len: cur,
                     touch: 0,
+                    forced: false,
                 });
                 tick_at.push(None);
                 cur = 0;
@@ -390,18 +415,29 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
                         if j == chars.len() {
                             touch = touch.max(fence_of(items.get(i + 1)));
                         }
-                        ticks.push(escape::Ticks { text: true, len, touch });
+                        // A fence candidate at a line start is escaped by `escape::push_text` in any case.
+                        let line_end = matches!(items.get(i + 1), None | Some(Inline::SoftBreak | Inline::HardBreak));
+                        let forced = k == 0 && starts[i] && len >= 3 && (!chars[j..].contains(&'`') || !line_end);
+                        ticks.push(escape::Ticks {
+                            text: true,
+                            len,
+                            touch,
+                            forced,
+                        });
                         tick_at.push(Some((i, k, len)));
                     } else if c == '*' || c == '_' || (c == '~' && style.strikethrough) {
                         let prev = if k == 0 {
                             class_before(items, i)
+                        } else if k == 1 && starts[i] && escape::is_edge_space(chars[0]) {
+                            // White space starting a line is written as a character reference: `;` precedes.
+                            Class::Punct
                         } else {
                             Class::of(chars[k - 1])
                         };
                         let line_end = matches!(items.get(i + 1), None | Some(Inline::SoftBreak | Inline::HardBreak));
                         let next = if j == chars.len() {
                             class_after(items, i + 1)
-                        } else if j + 1 == chars.len() && line_end && matches!(chars[j], ' ' | '\t') {
+                        } else if j + 1 == chars.len() && line_end && escape::is_edge_space(chars[j]) {
                             // Whitespace ending a line is written as a character reference: `&` follows.
                             Class::Punct
                         } else {
@@ -482,6 +518,7 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
                     text: false,
                     len: fence,
                     touch: 0,
+                    forced: false,
                 });
                 tick_at.push(None);
                 tick_runs(c, &mut ticks, &mut tick_at);
@@ -489,6 +526,7 @@ fn plan_escapes(items: &[Inline], end_of: &[usize], chosen: &[Option<Written>], 
                     text: false,
                     len: fence,
                     touch: 0,
+                    forced: false,
                 });
                 tick_at.push(None);
             }

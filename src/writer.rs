@@ -445,6 +445,9 @@ impl MarkdownWriter {
                         Some(false) => "[ ]",
                         None => "",
                     };
+                    if line.is_empty() {
+                        self.avoid_marker_break();
+                    }
                     self.separate_item(false, out);
                     self.write_marker_line(line, out);
                 }
@@ -563,18 +566,7 @@ impl MarkdownWriter {
         if let Some(first) = lines.next() {
             // The bullet markers written on this line right before the text (an ordered marker or a quote marker
             // starts the line's content for block parsing).
-            let markers: String = self
-                .frames
-                .iter()
-                .rev()
-                .filter(|f| !matches!(f.kind, Kind::List { .. }))
-                .map_while(|f| match &f.kind {
-                    Kind::Item {
-                        marker, pending: true, ..
-                    } if marker.starts_with(['-', '*', '+']) => Some(marker.as_str()),
-                    _ => None,
-                })
-                .collect();
+            let markers = self.pending_bullets();
             let on_item_marker = matches!(
                 self.frames.last(),
                 Some(Frame {
@@ -592,6 +584,44 @@ impl MarkdownWriter {
         }
         for line in lines {
             self.write_line(line, out);
+        }
+    }
+
+    /// The bullet markers still to be written on the current line, innermost first (an ordered marker or a
+    /// quote marker before them starts the line's content for block parsing).
+    fn pending_bullets(&self) -> String {
+        self.frames
+            .iter()
+            .rev()
+            .filter(|f| !matches!(f.kind, Kind::List { .. }))
+            .map_while(|f| match &f.kind {
+                Kind::Item {
+                    marker, pending: true, ..
+                } if marker.starts_with(['-', '*', '+']) => Some(marker.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// An empty item whose line would end in three or more bullets of one kind (`- - -`, `+ * * *`) would be a
+    /// thematic break (§4.1 wins over §5.2): its list, which starts on this line, takes another bullet.
+    fn avoid_marker_break(&mut self) {
+        let bullets = self.pending_bullets();
+        let n = self.frames.len();
+        if !escape::marker_line_breaks(&bullets, "") || n < 2 {
+            return;
+        }
+        let other = if bullets.starts_with('-') { '*' } else { '-' };
+        if let Kind::Item { marker, .. } = &mut self.frames[n - 1].kind {
+            marker.replace_range(..1, &other.to_string());
+        }
+        if let Kind::List { marker, .. } = &mut self.frames[n - 2].kind {
+            *marker = other;
+        }
+        // The next list in the same container must tell itself apart from this one by its new bullet.
+        match n.checked_sub(3) {
+            Some(k) => self.frames[k].last = Last::List(other),
+            None => self.root_last = Last::List(other),
         }
     }
 
@@ -643,27 +673,9 @@ impl MarkdownWriter {
         let fence_len = (escape::longest_run(text, fence_char) + 1).max(3);
         let mut fence = String::new();
         escape::push_repeat(&mut fence, fence_char, fence_len);
-        // Tabs in content lines expand by column: pad the fence so content starts at a tab stop.
-        let mut pad = if text.contains('\t') {
-            (4 - self.content_column() % 4) % 4
-        } else {
-            0
-        };
-        // On a list item's marker line the padding would move the item's content column (§5.2: up to four
-        // spaces after the marker count): widen the marker instead, for every line of the item.
-        if pad > 0
-            && let Some(Kind::Item { marker, .. }) = self
-                .frames
-                .iter_mut()
-                .rev()
-                .map(|f| &mut f.kind)
-                .find(|k| matches!(k, Kind::Item { pending: true, .. }))
-        {
-            escape::push_repeat(marker, ' ', pad);
-            pad = 0;
-        }
-        let indent = " ".repeat(pad);
-        let mut open = format!("{indent}{fence}");
+        // (Tabs in the code need no care: every container prefix we write ends in a space or at a marker, so
+        // no tab of the content is ever split to make up a container's indentation.)
+        let mut open = fence.clone();
         if info.starts_with(fence_char) {
             // It would lengthen the fence; white space before the info string is not part of it (§4.5).
             open.push(' ');
@@ -673,16 +685,10 @@ impl MarkdownWriter {
         let body = text.strip_suffix('\n').unwrap_or(text);
         if !text.is_empty() {
             for line in body.split('\n') {
-                if line.is_empty() {
-                    self.write_line("", out);
-                } else {
-                    let l = format!("{indent}{line}");
-                    self.write_line(&l, out);
-                }
+                self.write_line(line, out);
             }
         }
-        let close = format!("{indent}{fence}");
-        self.write_line(&close, out);
+        self.write_line(&fence, out);
     }
 
     fn write_table(&mut self, table: Table, out: &mut String) {
@@ -713,19 +719,6 @@ impl MarkdownWriter {
                 self.write_line(&delim, out);
             }
         }
-    }
-
-    /// The column where content starts inside the current containers.
-    fn content_column(&self) -> usize {
-        self.frames
-            .iter()
-            .map(|f| match &f.kind {
-                Kind::Quote => 2,
-                Kind::List { .. } => 0,
-                Kind::Item { marker, .. } => marker.len(),
-                Kind::Footnote { .. } => 4,
-            })
-            .sum()
     }
 
     /// Whether a code block can be written indented here (§4.4): no info string, content whose first and last

@@ -243,15 +243,25 @@ fn html_block_followed_by_a_block_in_an_item() {
     written(&events, &Options::default());
 }
 
-// Tabs in code: the fence is padded so that the code starts at a tab stop; on an item's marker line that
-// padding moved the item's content column, and the next block fell out of the item.
+// Tabs in code: the fence used to be padded so that the code started at a tab stop; on an item's marker line
+// that padding moved the item's content column, and the next block fell out of the item; after a nested list
+// it moved the fence into that list's last item. No padding is needed: no tab is ever split by a prefix.
 #[test]
-fn code_with_tabs_first_in_an_item() {
+fn code_with_tabs_in_an_item() {
     let mut options = Options::default();
     options.style.bullet = '*';
     let item = [code_block("<!--", "&\tab\n"), code_block("[x]", "x\n")].concat();
     let md = written(&list(None, vec![item]), &options);
-    assert_eq!(md, "*   ```<!--\n    &\tab\n    ```\n    ```[x]\n    x\n    ```\n");
+    assert_eq!(md, "* ```<!--\n  &\tab\n  ```\n  ```[x]\n  x\n  ```\n");
+    let nested = [list(None, vec![vec![text("a")]]), code_block("", "\tb\n")].concat();
+    written(&list(None, vec![nested]), &options);
+    let quoted = [
+        vec![Event::Start(Tag::BlockQuote(None))],
+        code_block("", "\t\tc\n \td\n"),
+        vec![Event::End(TagEnd::BlockQuote(None))],
+    ]
+    .concat();
+    written(&list(Some(10), vec![quoted]), &options);
     written(
         &list(Some(1), vec![code_block("", "\tx\n"), para(vec![text("after")])]),
         &options,
@@ -335,6 +345,115 @@ fn task_marker_lookalike_text_at_an_item_start() {
                 Event::End(TagEnd::Link),
             ]],
         ),
+        &Options::default(),
+    );
+}
+
+fn heading(level: HeadingLevel, inner: Vec<Event<'static>>) -> Vec<Event<'static>> {
+    let mut v = vec![Event::Start(Tag::Heading {
+        level,
+        id: None,
+        classes: vec![],
+        attrs: vec![],
+    })];
+    v.extend(inner);
+    v.push(Event::End(TagEnd::Heading(level)));
+    v
+}
+
+// Empty items in lists that start on their parents' marker lines: `- - -` and `- * * *` are thematic breaks.
+// The innermost list takes another bullet, and the next list beside it tells itself apart from that one.
+#[test]
+fn empty_nested_items_that_would_read_as_a_thematic_break() {
+    let empty_in = |levels: usize| {
+        let mut item: Vec<Event<'static>> = vec![];
+        for _ in 0..levels {
+            item = list(None, vec![item]);
+        }
+        item
+    };
+    assert_eq!(written(&empty_in(3), &Options::default()), "- - *\n");
+    written(&empty_in(5), &Options::default());
+    let mut options = Options::default();
+    options.style.bullet = '*';
+    let inner = [empty_in(2), list(None, vec![vec![text("p")]])].concat();
+    let events = list(
+        None,
+        vec![
+            vec![Event::Start(Tag::List(None)), Event::Start(Tag::Item)]
+                .into_iter()
+                .chain(inner)
+                .chain([Event::End(TagEnd::Item), Event::End(TagEnd::List(false))])
+                .collect(),
+        ],
+    );
+    written(&events, &options);
+    // With text, the text is escaped instead.
+    written(&list(None, vec![list(None, vec![vec![text("* *")]])]), &options);
+}
+
+// White space starting a line is written as a reference (`&#9;`): for the flanking rules `;` precedes what
+// follows it.
+#[test]
+fn delimiters_after_white_space_that_starts_a_line() {
+    written(
+        &para(vec![text("__a\t"), Event::HardBreak, text("\t__b")]),
+        &Options::default(),
+    );
+    written(
+        &para(vec![text("**a"), Event::SoftBreak, text(" **b")]),
+        &Options::default(),
+    );
+}
+
+// pulldown-cmark takes U+000B after `#` as the white space an ATX heading needs.
+#[test]
+fn hash_before_a_vertical_tab_at_a_line_start() {
+    let mut options = Options::default();
+    options.style.heading = HeadingStyle::Setext;
+    written(
+        &list(Some(2), vec![heading(HeadingLevel::H2, vec![text("#\u{b}x")])]),
+        &options,
+    );
+    written(&para(vec![text("#\u{b}x")]), &Options::default());
+}
+
+// A backslash before a line end in a link title: the line end is written `&#10;`, which a single backslash
+// would escape.
+#[test]
+fn backslash_before_a_line_end_in_a_title() {
+    let link = Tag::Link {
+        link_type: LinkType::Inline,
+        dest_url: "d".into(),
+        title: "a\\\n\n".into(),
+        id: "".into(),
+    };
+    written(
+        &para(vec![Event::Start(link), text("t"), Event::End(TagEnd::Link)]),
+        &Options::default(),
+    );
+}
+
+// A backtick fence at a line start is escaped whatever the pairing; escaped, its backticks can still close a
+// code span that an earlier single backtick opens, so that one is escaped too.
+#[test]
+fn backtick_before_an_escaped_fence_at_a_line_start() {
+    let image = Tag::Image {
+        link_type: LinkType::Inline,
+        dest_url: "$".into(),
+        title: "~".into(),
+        id: "".into(),
+    };
+    let events = para(vec![
+        Event::Start(image),
+        text("\\`\\"),
+        Event::End(TagEnd::Image),
+        Event::SoftBreak,
+        text("```"),
+    ]);
+    written(&events, &Options::default());
+    written(
+        &para(vec![text("a ` b"), Event::SoftBreak, text("```")]),
         &Options::default(),
     );
 }
