@@ -269,7 +269,7 @@ fn choose_delimiters(items: &[Inline], end_of: &[usize], style: &InlineStyle, ct
     while i < items.len() {
         match &items[i] {
             Inline::Start(span) => {
-                let prev = char_before(items, i, end_of, &chosen);
+                let prev = char_before(items, i, end_of, &chosen, ctx);
                 let e = end_of[i];
                 let w = start_span(span, items, i, e, &open, &chosen, end_of, style, ctx, prev);
                 let autolink = matches!(w, Written::Autolink);
@@ -291,11 +291,12 @@ fn choose_delimiters(items: &[Inline], end_of: &[usize], style: &InlineStyle, ct
 }
 
 /// The last character written before item `i`, given the spans chosen so far.
-fn char_before(items: &[Inline], i: usize, end_of: &[usize], chosen: &[Option<Written>]) -> Neighbor {
+fn char_before(items: &[Inline], i: usize, end_of: &[usize], chosen: &[Option<Written>], ctx: Context) -> Neighbor {
     let Some(k) = i.checked_sub(1) else {
         return Neighbor::EDGE;
     };
     match &items[k] {
+        Inline::Text(t) if written_as_reference(items, k, ctx) && t.chars().count() == 1 => Neighbor::punct(';'),
         Inline::Text(t) => t.chars().next_back().map_or(Neighbor::EDGE, Neighbor::char),
         Inline::SoftBreak | Inline::HardBreak | Inline::Task(_) => Neighbor::EDGE,
         Inline::Code(_) => Neighbor::punct('`'),
@@ -316,39 +317,43 @@ fn char_before(items: &[Inline], i: usize, end_of: &[usize], chosen: &[Option<Wr
 }
 
 /// The class of the last character items `..i` write (approximately: markup is punctuation).
-fn class_before(items: &[Inline], i: usize) -> Class {
+fn class_before(items: &[Inline], i: usize, ctx: Context) -> Class {
     match i.checked_sub(1).map(|k| &items[k]) {
         None | Some(Inline::SoftBreak | Inline::HardBreak) => Class::Space,
+        Some(Inline::Text(t)) if written_as_reference(items, i - 1, ctx) && t.chars().count() == 1 => Class::Punct,
         Some(Inline::Text(t)) => t.chars().next_back().map_or(Class::Space, Class::of),
         Some(_) => Class::Punct,
     }
 }
 
 /// The class of the first character items `i..` write.
-fn class_after(items: &[Inline], i: usize) -> Class {
+fn class_after(items: &[Inline], i: usize, ctx: Context) -> Class {
     match items.get(i) {
         None | Some(Inline::SoftBreak) => Class::Space,
+        Some(Inline::Text(_)) if written_as_reference(items, i, ctx) => Class::Punct,
         Some(Inline::HardBreak) if i + 1 == items.len() => Class::Space,
         Some(Inline::Text(t)) => t.chars().next().map_or(Class::Space, Class::of),
         Some(_) => Class::Punct,
     }
 }
 
-/// For each item, whether it starts a line of the output, as `render` tracks it.
-fn line_starts(items: &[Inline], ctx: Context) -> Vec<bool> {
-    let mut starts = Vec::with_capacity(items.len());
-    let mut line_start = true;
-    for (i, item) in items.iter().enumerate() {
-        starts.push(line_start);
-        line_start = match item {
-            Inline::SoftBreak => ctx == Context::Paragraph || line_start,
-            Inline::HardBreak => (ctx == Context::Paragraph && i + 1 < items.len()) || line_start,
-            Inline::Html(h) => ctx == Context::Paragraph && h.ends_with('\n'),
-            Inline::Task(_) => line_start,
-            _ => false,
-        };
+/// Whether item `i` starts a line of the output, as `render` tracks it.
+fn at_line_start(items: &[Inline], i: usize, ctx: Context) -> bool {
+    for k in (0..i).rev() {
+        match &items[k] {
+            Inline::SoftBreak | Inline::HardBreak if ctx == Context::Paragraph => return true,
+            Inline::SoftBreak | Inline::HardBreak | Inline::Task(_) => {}
+            Inline::Html(h) => return ctx == Context::Paragraph && h.ends_with('\n'),
+            _ => return false,
+        }
     }
-    starts
+    true
+}
+
+/// Whether text item `i` starts with white space that `escape::push_text` writes as a character reference
+/// (white space starting a line): for the flanking rules, that character is `&` … `;`.
+fn written_as_reference(items: &[Inline], i: usize, ctx: Context) -> bool {
+    matches!(&items[i], Inline::Text(t) if t.starts_with(escape::is_edge_space)) && at_line_start(items, i, ctx)
 }
 
 /// Block-wide escaping decisions for delimiter runs and backtick runs in text: for each text item, the
@@ -360,7 +365,6 @@ fn plan_escapes(
     style: &InlineStyle,
     ctx: Context,
 ) -> Vec<Vec<bool>> {
-    let starts = line_starts(items, ctx);
     let mut planned: Vec<Vec<bool>> = vec![Vec::new(); items.len()];
     // (item, char index, len) for each run, parallel to `runs` / `ticks`.
     let mut run_at = Vec::new();
@@ -417,7 +421,10 @@ fn plan_escapes(
                         }
                         // A fence candidate at a line start is escaped by `escape::push_text` in any case.
                         let line_end = matches!(items.get(i + 1), None | Some(Inline::SoftBreak | Inline::HardBreak));
-                        let forced = k == 0 && starts[i] && len >= 3 && (!chars[j..].contains(&'`') || !line_end);
+                        let forced = k == 0
+                            && at_line_start(items, i, ctx)
+                            && len >= 3
+                            && (!chars[j..].contains(&'`') || !line_end);
                         ticks.push(escape::Ticks {
                             text: true,
                             len,
@@ -427,8 +434,8 @@ fn plan_escapes(
                         tick_at.push(Some((i, k, len)));
                     } else if c == '*' || c == '_' || (c == '~' && style.strikethrough) {
                         let prev = if k == 0 {
-                            class_before(items, i)
-                        } else if k == 1 && starts[i] && escape::is_edge_space(chars[0]) {
+                            class_before(items, i, ctx)
+                        } else if k == 1 && written_as_reference(items, i, ctx) {
                             // White space starting a line is written as a character reference: `;` precedes.
                             Class::Punct
                         } else {
@@ -436,7 +443,7 @@ fn plan_escapes(
                         };
                         let line_end = matches!(items.get(i + 1), None | Some(Inline::SoftBreak | Inline::HardBreak));
                         let next = if j == chars.len() {
-                            class_after(items, i + 1)
+                            class_after(items, i + 1, ctx)
                         } else if j + 1 == chars.len() && line_end && escape::is_edge_space(chars[j]) {
                             // Whitespace ending a line is written as a character reference: `&` follows.
                             Class::Punct
@@ -460,7 +467,7 @@ fn plan_escapes(
             Inline::Start(span) => {
                 if let Some(Written::Delim(ch, len)) = chosen[i] {
                     opener_run[i] = Some(runs.len());
-                    let prev = char_before(items, i, end_of, chosen).class;
+                    let prev = char_before(items, i, end_of, chosen, ctx).class;
                     let next = first_neighbor(items, i + 1, end_of, chosen, style, Context::Paragraph).class;
                     runs.push(escape::Run {
                         ch,
@@ -491,7 +498,7 @@ fn plan_escapes(
                         runs[p].partner = Some(runs.len());
                     }
                     let (ch, len) = (*ch, *len);
-                    let prev = char_before(items, i, end_of, chosen).class;
+                    let prev = char_before(items, i, end_of, chosen, ctx).class;
                     let next = first_neighbor(items, i + 1, end_of, chosen, style, Context::Paragraph).class;
                     runs.push(escape::Run {
                         ch,
@@ -609,6 +616,7 @@ fn first_neighbor(
         return Neighbor::EDGE;
     };
     match item {
+        Inline::Text(_) if written_as_reference(items, i, ctx) => Neighbor::punct('&'),
         Inline::Text(t) => t.chars().next().map_or(Neighbor::EDGE, Neighbor::char),
         Inline::Code(_) => Neighbor::punct('`'),
         Inline::Html(_) => Neighbor::punct('<'),

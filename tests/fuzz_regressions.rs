@@ -404,6 +404,18 @@ fn delimiters_after_white_space_that_starts_a_line() {
         &para(vec![text("**a"), Event::SoftBreak, text(" **b")]),
         &Options::default(),
     );
+    // Also for our own delimiters next to such a reference.
+    let mut options = Options::default();
+    options.style.emphasis = '_';
+    let events = para(vec![
+        text("____$$"),
+        Event::HardBreak,
+        text("\t"),
+        Event::Start(Tag::Emphasis),
+        Event::Code("____a".into()),
+        Event::End(TagEnd::Emphasis),
+    ]);
+    written(&events, &options);
 }
 
 // pulldown-cmark takes U+000B after `#` as the white space an ATX heading needs.

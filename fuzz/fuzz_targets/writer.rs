@@ -160,8 +160,15 @@ fn alt_text(t: &Txt) -> String {
 
 const TAGS: &[&str] = &["sup", "sub", "u", "ins", "mark", "small", "big"];
 
-/// Shaped inline content, flattened into events; `in_link` forbids nested links.
-fn shape_inlines(v: &[In], wh: Where, in_link: bool, out: &mut Vec<Event<'static>>) {
+const EMPH: u8 = 1;
+const STRONG: u8 = 2;
+const STRIKE: u8 = 4;
+const LINK: u8 = 8;
+
+/// Shaped inline content, flattened into events. `active` holds the spans around it: like the walker, no span
+/// is nested in one of its own kind (links never nest; emphasis, strong and strikethrough collapse).
+fn shape_inlines(v: &[In], wh: Where, active: u8, out: &mut Vec<Event<'static>>) {
+    let in_link = active & LINK != 0;
     for i in v {
         match i {
             In::Text(t) => out.push(Event::Text(txt(t).into())),
@@ -174,10 +181,10 @@ fn shape_inlines(v: &[In], wh: Where, in_link: bool, out: &mut Vec<Event<'static
                 Where::OneLine => out.push(Event::Text(" ".into())),
                 Where::Cell => out.push(Event::InlineHtml("<br>".into())),
             },
-            In::Emph(c) => span(out, Tag::Emphasis, c, wh, in_link),
-            In::Strong(c) => span(out, Tag::Strong, c, wh, in_link),
-            In::Strike(c) => span(out, Tag::Strikethrough, c, wh, in_link),
-            In::Link(d, t, c) if !in_link => span(
+            In::Emph(c) => span(out, Tag::Emphasis, EMPH, c, wh, active),
+            In::Strong(c) => span(out, Tag::Strong, STRONG, c, wh, active),
+            In::Strike(c) => span(out, Tag::Strikethrough, STRIKE, c, wh, active),
+            In::Link(d, t, c) => span(
                 out,
                 Tag::Link {
                     link_type: LinkType::Inline,
@@ -185,11 +192,11 @@ fn shape_inlines(v: &[In], wh: Where, in_link: bool, out: &mut Vec<Event<'static
                     title: t.0.clone().into(),
                     id: "".into(),
                 },
+                LINK,
                 c,
                 wh,
-                true,
+                active,
             ),
-            In::Link(_, _, c) => span(out, Tag::Emphasis, c, wh, in_link),
             In::Image(d, t, alt) => {
                 out.push(Event::Start(Tag::Image {
                     link_type: LinkType::Inline,
@@ -207,7 +214,7 @@ fn shape_inlines(v: &[In], wh: Where, in_link: bool, out: &mut Vec<Event<'static
                 let tag = TAGS[usize::from(*k) % TAGS.len()];
                 out.push(Event::InlineHtml(format!("<{tag}>").into()));
                 let at = out.len();
-                shape_inlines(c, wh, in_link, out);
+                shape_inlines(c, wh, active, out);
                 if !has_content(&out[at..]) {
                     out.push(Event::Text("t".into()));
                 }
@@ -221,11 +228,15 @@ fn has_content(events: &[Event<'_>]) -> bool {
     events.iter().any(|e| !matches!(e, Event::SoftBreak | Event::HardBreak))
 }
 
-fn span(out: &mut Vec<Event<'static>>, tag: Tag<'static>, c: &[In], wh: Where, in_link: bool) {
+fn span(out: &mut Vec<Event<'static>>, tag: Tag<'static>, bit: u8, c: &[In], wh: Where, active: u8) {
+    if active & bit != 0 {
+        shape_inlines(c, wh, active, out);
+        return;
+    }
     let end = tag.to_end();
     out.push(Event::Start(tag));
     let at = out.len();
-    shape_inlines(c, wh, in_link, out);
+    shape_inlines(c, wh, active | bit, out);
     if !has_content(&out[at..]) {
         out.push(Event::Text("s".into()));
     }
@@ -266,7 +277,7 @@ fn fix_breaks(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
 
 fn inline_events(v: &[In], wh: Where) -> Vec<Event<'static>> {
     let mut out = Vec::new();
-    shape_inlines(v, wh, false, &mut out);
+    shape_inlines(v, wh, 0, &mut out);
     let mut out = fix_breaks(out);
     if out.is_empty() {
         out.push(Event::Text("p".into()));
@@ -349,7 +360,7 @@ fn table(out: &mut Vec<Event<'static>>, aligns: &[u8], rows: &[Vec<Vec<In>>]) {
             out.push(Event::Start(Tag::TableCell));
             if let Some(cell) = row.get(c) {
                 let mut events = Vec::new();
-                shape_inlines(cell, Where::Cell, false, &mut events);
+                shape_inlines(cell, Where::Cell, 0, &mut events);
                 out.extend(fix_breaks(events));
             }
             out.push(Event::End(TagEnd::TableCell));
@@ -395,11 +406,7 @@ fn block(out: &mut Vec<Event<'static>>, b: &Block, depth: usize, after_text: boo
 fn list(out: &mut Vec<Event<'static>>, start: Option<u32>, tight: bool, items: &[Item], depth: usize, after_text: bool) {
     let mut start = start.map(|s| u64::from(s % 1_000_000_000));
     let mut items: Vec<&Item> = items.iter().take(5).collect();
-    let written = |b: &&Block| {
-        let mut scratch = Vec::new();
-        block(&mut scratch, b, depth + 1, false);
-        !scratch.is_empty()
-    };
+    let written = |b: &&Block| produces(b);
     if after_text {
         // §5.2: neither an empty item nor an ordered list not starting at 1 can interrupt a paragraph.
         if start.is_some() {
@@ -445,6 +452,17 @@ fn list(out: &mut Vec<Event<'static>>, start: Option<u32>, tight: bool, items: &
         out.push(Event::End(TagEnd::Item));
     }
     out.push(Event::End(TagEnd::List(start.is_some())));
+}
+
+/// Whether a block (not after text) produces any event: only a list can come out empty.
+fn produces(b: &Block) -> bool {
+    match b {
+        Block::List(_, tight, items) => {
+            let items = &items[..items.len().min(5)];
+            *tight && !items.is_empty() || items.iter().any(|i| i.blocks.iter().any(produces))
+        }
+        _ => true,
+    }
 }
 
 fn is_inline(e: &Event<'_>) -> bool {
