@@ -30,6 +30,11 @@ pub(crate) enum Class {
 
 impl Class {
     pub(crate) fn of(c: char) -> Class {
+        // Text never shows these as they are: line ends are written as references (`&#10;`, `&` … `;`) and
+        // NUL as U+FFFD, a symbol.
+        if matches!(c, '\n' | '\r' | '\0') {
+            return Class::Punct;
+        }
         if c.is_whitespace() {
             Class::Space
         } else if is_punctuation(c) {
@@ -252,10 +257,10 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
     }
     // Leading and trailing whitespace that the parser would strip.
     let strips_edges = env.ctx != Context::Paragraph || env.line_start;
-    if strips_edges && env.line_start && matches!(chars[0], ' ' | '\t') {
+    if strips_edges && env.line_start && is_edge_space(chars[0]) {
         entity_at[0] = true;
     }
-    if (env.line_end || env.ctx == Context::TableCell && env.block_end) && matches!(chars[n - 1], ' ' | '\t') {
+    if (env.line_end || env.ctx == Context::TableCell && env.block_end) && is_edge_space(chars[n - 1]) {
         let trailing_stripped = env.block_end || env.ctx != Context::Paragraph || env.next.ch != Some('\\');
         if trailing_stripped {
             entity_at[n - 1] = true;
@@ -361,8 +366,14 @@ fn is_plain(text: &str, env: &TextEnv, planned: &[bool]) -> bool {
             .next()
             .is_some_and(|c| !c.is_ascii() || c.is_ascii_alphabetic()))
         && !planned.contains(&true)
-        && !text.ends_with([' ', '\t'])
+        && !text.ends_with(is_edge_space)
         && !env.ascii.has_any(b"*_~`\\[]!<&|#\0\r\n")
+}
+
+/// White space that pulldown-cmark strips at the start and end of a line (and that makes a line blank): space,
+/// tab, and also line tabulation and form feed, which HTML keeps as text.
+pub(crate) fn is_edge_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{b}' | '\u{c}')
 }
 
 fn run_touches(chars: &[char], i: usize, j: usize, env: &TextEnv, c: char) -> bool {
@@ -729,6 +740,8 @@ pub(crate) struct Ticks {
     pub(crate) len: usize,
     /// The fence length of a code span written right next to the run (0 if none).
     pub(crate) touch: usize,
+    /// Escaped whatever the pairing (a fence at a line start, §4.5).
+    pub(crate) forced: bool,
 }
 
 /// For each backtick run, whether it must be escaped (§6.1). Only an unescaped text run can open a code span
@@ -744,7 +757,7 @@ pub(crate) fn backtick_escapes(runs: &[Ticks]) -> Vec<bool> {
         let r = runs[k];
         let closable = closers.contains(&r.len) || r.len <= max_escaped;
         // A run next to a fence is always escaped (it would join the fence otherwise).
-        if r.text && (closable || r.touch > 0) {
+        if r.text && (closable || r.touch > 0 || r.forced) {
             escape[k] = true;
             max_escaped = max_escaped.max(r.len + r.touch);
         } else {
@@ -774,9 +787,9 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
             env.next.ch
         }
     };
-    let space_or_eol = |c: Option<char>| matches!(c, Some(' ') | Some('\t') | Some('\n') | None);
+    let space_or_eol = |c: Option<char>| c.is_none_or(|c| c == '\n' || is_edge_space(c));
     let first = chars[0];
-    if matches!(first, ' ' | '\t') {
+    if is_edge_space(first) {
         entity_at[0] = true;
         return;
     }
@@ -836,7 +849,16 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
             && non_space.iter().all(|&c| c == c0)
             && (non_space.len() >= 3 || (c0 == '-' && !env.first_line))
         {
-            escape_at[0] = true;
+            // Below the first line, the whole first run of `*` or `_`: what is left of a run after one
+            // backslash could close a run on an earlier line (§6.2).
+            let run = if c0 == '-' || env.first_line {
+                1
+            } else {
+                chars.iter().take_while(|&&c| c == c0).count()
+            };
+            for e in &mut escape_at[..run] {
+                *e = true;
+            }
             return;
         }
         if env.tables && !env.first_line && delimiter_row_like(chars) {
@@ -898,37 +920,37 @@ pub(crate) fn is_line_mark(c: char) -> bool {
     matches!(c, '-' | '*' | '_' | '=' | '+' | '|' | ':' | ' ' | '\t')
 }
 
-/// Whether text at the start of a list item's first line begins with what GFM reads as a task list marker
-/// (GFM §5.3: `[ ]`, `[x]` or `[X]` followed by white space); the caller escapes its `[`.
-pub(crate) fn task_box_start(text: &str) -> bool {
-    let b = text.as_bytes();
-    b.len() >= 3
-        && b[0] == b'['
-        && matches!(b[1], b' ' | b'x' | b'X')
-        && b[2] == b']'
-        && matches!(b.get(3), None | Some(b' ' | b'\t' | b'\n'))
-}
-
 /// The first line of a list item's text, escaped if together with the bullet markers before it on the line it
 /// would read as a thematic break (`* **`, `- --`: §4.1 wins over §5.2); `None` when it is fine as it is.
+/// `markers` are the bullets written on the line before the text, innermost first.
 pub(crate) fn guard_marker_line(markers: &str, first: &str) -> Option<String> {
-    // No allocation on the common path: most lines fail at their first non-blank character.
-    let mut line = markers
-        .chars()
-        .chain(first.chars())
-        .filter(|c| !matches!(c, ' ' | '\t'));
-    let lead = line.next()?;
-    if first.is_empty() || !matches!(lead, '-' | '*' | '_') {
-        return None;
+    (!first.is_empty() && marker_line_breaks(markers, first)).then(|| format!("\\{first}"))
+}
+
+/// Whether the bullet markers on a line (innermost first) followed by `first` read as a thematic break: what
+/// follows each marker is block-parsed, so it is enough that the innermost few markers and the text do.
+pub(crate) fn marker_line_breaks(markers: &str, first: &str) -> bool {
+    // Every character of the text would have to be the one bullet character (most lines fail at once).
+    if first.chars().any(|c| !matches!(c, '-' | '*' | '_' | ' ' | '\t')) {
+        return false;
     }
-    let mut count = 1;
-    for c in line {
-        if c != lead {
-            return None;
-        }
-        count += 1;
-    }
-    (count >= 3).then(|| format!("\\{first}"))
+    let bullets: Vec<char> = markers.chars().filter(|c| *c != ' ').collect();
+    let text: Vec<char> = first.chars().filter(|c| !matches!(c, ' ' | '\t')).collect();
+    (1..=bullets.len()).any(|k| {
+        let line: Vec<char> = bullets[..k].iter().chain(&text).copied().collect();
+        line.len() >= 3 && matches!(line[0], '-' | '*' | '_') && line.iter().all(|&c| c == line[0])
+    })
+}
+
+/// Whether text right after a list item's marker would read as a GFM task list marker: `[ ]`, `[x]` or `[X]`
+/// followed by white space or the line end (pulldown-cmark also takes a tab, U+000B or U+000C inside).
+pub(crate) fn looks_like_task_marker(first: &str) -> bool {
+    let b = first.as_bytes();
+    b.len() >= 3
+        && b[0] == b'['
+        && matches!(b[1], b' ' | b'\t' | 0x0b | 0x0c | b'x' | b'X')
+        && b[2] == b']'
+        && b.get(3).is_none_or(|c| matches!(c, b' ' | b'\t' | 0x0b | 0x0c))
 }
 
 /// Whether a line looks like a GFM table delimiter row (`| --- | :-: |`).
@@ -1004,9 +1026,9 @@ fn parens_balanced(s: &str) -> bool {
 }
 
 /// A backslash in a destination, title or info string: doubled when it could escape what follows (the end of
-/// the string counts, since a closing delimiter follows it there).
+/// the string counts, since a closing delimiter follows it there; so do line ends, written `&#10;` or `%0A`).
 fn push_backslash(out: &mut String, rest: &str) {
-    if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_punctuation()) {
+    if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_punctuation() || c == '\n' || c == '\r') {
         out.push('\\');
     }
     out.push('\\');

@@ -113,6 +113,9 @@ pub(crate) fn render(
                     closes && t.contains("]("),
                 )
             }
+            // Code spans and inline HTML are written as they are, and a link reference definition is found
+            // before either is (§4.7).
+            Inline::Code(t) | Inline::Html(t) => (true, t.contains("]:"), false),
             Inline::SoftBreak | Inline::HardBreak => (false, false, false),
             _ => (true, false, false),
         };
@@ -133,7 +136,7 @@ pub(crate) fn render(
             delim_items[slot] += usize::from(holds);
         }
     }
-    let planned = plan_escapes(items, &end_of, &chosen, style, &ascii);
+    let planned = plan_escapes(items, &end_of, &chosen, style, ctx, &ascii);
 
     let mut open: Vec<usize> = Vec::new();
     let mut link_depth = 0usize;
@@ -354,7 +357,7 @@ fn choose_delimiters(items: &[Inline], end_of: &[usize], style: &InlineStyle, ct
     while i < items.len() {
         match &items[i] {
             Inline::Start(span) => {
-                let prev = char_before(items, i, end_of, &chosen);
+                let prev = char_before(items, i, end_of, &chosen, ctx);
                 let e = end_of[i];
                 let w = start_span(span, items, i, e, &open, &chosen, end_of, style, ctx, prev);
                 let autolink = matches!(w, Written::Autolink);
@@ -376,11 +379,12 @@ fn choose_delimiters(items: &[Inline], end_of: &[usize], style: &InlineStyle, ct
 }
 
 /// The last character written before item `i`, given the spans chosen so far.
-fn char_before(items: &[Inline], i: usize, end_of: &[usize], chosen: &[Option<Written>]) -> Neighbor {
+fn char_before(items: &[Inline], i: usize, end_of: &[usize], chosen: &[Option<Written>], ctx: Context) -> Neighbor {
     let Some(k) = i.checked_sub(1) else {
         return Neighbor::EDGE;
     };
     match &items[k] {
+        Inline::Text(t) if written_as_reference(items, k, ctx) && t.chars().count() == 1 => Neighbor::punct(';'),
         Inline::Text(t) => t.chars().next_back().map_or(Neighbor::EDGE, Neighbor::char),
         Inline::SoftBreak | Inline::HardBreak | Inline::Task(_) => Neighbor::EDGE,
         Inline::Code(_) => Neighbor::punct('`'),
@@ -401,22 +405,43 @@ fn char_before(items: &[Inline], i: usize, end_of: &[usize], chosen: &[Option<Wr
 }
 
 /// The class of the last character items `..i` write (approximately: markup is punctuation).
-fn class_before(items: &[Inline], i: usize) -> Class {
+fn class_before(items: &[Inline], i: usize, ctx: Context) -> Class {
     match i.checked_sub(1).map(|k| &items[k]) {
         None | Some(Inline::SoftBreak | Inline::HardBreak) => Class::Space,
+        Some(Inline::Text(t)) if written_as_reference(items, i - 1, ctx) && t.chars().count() == 1 => Class::Punct,
         Some(Inline::Text(t)) => t.chars().next_back().map_or(Class::Space, Class::of),
         Some(_) => Class::Punct,
     }
 }
 
 /// The class of the first character items `i..` write.
-fn class_after(items: &[Inline], i: usize) -> Class {
+fn class_after(items: &[Inline], i: usize, ctx: Context) -> Class {
     match items.get(i) {
         None | Some(Inline::SoftBreak) => Class::Space,
+        Some(Inline::Text(_)) if written_as_reference(items, i, ctx) => Class::Punct,
         Some(Inline::HardBreak) if i + 1 == items.len() => Class::Space,
         Some(Inline::Text(t)) => t.chars().next().map_or(Class::Space, Class::of),
         Some(_) => Class::Punct,
     }
+}
+
+/// Whether item `i` starts a line of the output, as `render` tracks it.
+fn at_line_start(items: &[Inline], i: usize, ctx: Context) -> bool {
+    for k in (0..i).rev() {
+        match &items[k] {
+            Inline::SoftBreak | Inline::HardBreak if ctx == Context::Paragraph => return true,
+            Inline::SoftBreak | Inline::HardBreak | Inline::Task(_) => {}
+            Inline::Html(h) => return ctx == Context::Paragraph && h.ends_with('\n'),
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Whether text item `i` starts with white space that `escape::push_text` writes as a character reference
+/// (white space starting a line): for the flanking rules, that character is `&` … `;`.
+fn written_as_reference(items: &[Inline], i: usize, ctx: Context) -> bool {
+    matches!(&items[i], Inline::Text(t) if t.starts_with(escape::is_edge_space)) && at_line_start(items, i, ctx)
 }
 
 /// Block-wide escaping decisions for delimiter runs and backtick runs in text: for each text item, the
@@ -426,6 +451,7 @@ fn plan_escapes(
     end_of: &[usize],
     chosen: &[Option<Written>],
     style: &InlineStyle,
+    ctx: Context,
     ascii: &[AsciiSet],
 ) -> Vec<Vec<bool>> {
     let mut planned: Vec<Vec<bool>> = vec![Vec::new(); items.len()];
@@ -447,6 +473,7 @@ fn plan_escapes(
                     text: false,
                     len: cur,
                     touch: 0,
+                    forced: false,
                 });
                 tick_at.push(None);
                 cur = 0;
@@ -483,18 +510,32 @@ fn plan_escapes(
                         if j == chars.len() {
                             touch = touch.max(fence_of(items.get(i + 1)));
                         }
-                        ticks.push(escape::Ticks { text: true, len, touch });
+                        // A fence candidate at a line start is escaped by `escape::push_text` in any case.
+                        let line_end = matches!(items.get(i + 1), None | Some(Inline::SoftBreak | Inline::HardBreak));
+                        let forced = k == 0
+                            && at_line_start(items, i, ctx)
+                            && len >= 3
+                            && (!chars[j..].contains(&'`') || !line_end);
+                        ticks.push(escape::Ticks {
+                            text: true,
+                            len,
+                            touch,
+                            forced,
+                        });
                         tick_at.push(Some((i, k, len)));
                     } else if c == '*' || c == '_' || (c == '~' && style.strikethrough) {
                         let prev = if k == 0 {
-                            class_before(items, i)
+                            class_before(items, i, ctx)
+                        } else if k == 1 && written_as_reference(items, i, ctx) {
+                            // White space starting a line is written as a character reference: `;` precedes.
+                            Class::Punct
                         } else {
                             Class::of(chars[k - 1])
                         };
                         let line_end = matches!(items.get(i + 1), None | Some(Inline::SoftBreak | Inline::HardBreak));
                         let next = if j == chars.len() {
-                            class_after(items, i + 1)
-                        } else if j + 1 == chars.len() && line_end && matches!(chars[j], ' ' | '\t') {
+                            class_after(items, i + 1, ctx)
+                        } else if j + 1 == chars.len() && line_end && escape::is_edge_space(chars[j]) {
                             // Whitespace ending a line is written as a character reference: `&` follows.
                             Class::Punct
                         } else {
@@ -517,7 +558,7 @@ fn plan_escapes(
             Inline::Start(span) => {
                 if let Some(Written::Delim(ch, len)) = chosen[i] {
                     opener_run[i] = Some(runs.len());
-                    let prev = char_before(items, i, end_of, chosen).class;
+                    let prev = char_before(items, i, end_of, chosen, ctx).class;
                     let next = first_neighbor(items, i + 1, end_of, chosen, style, Context::Paragraph).class;
                     runs.push(escape::Run {
                         ch,
@@ -548,7 +589,7 @@ fn plan_escapes(
                         runs[p].partner = Some(runs.len());
                     }
                     let (ch, len) = (*ch, *len);
-                    let prev = char_before(items, i, end_of, chosen).class;
+                    let prev = char_before(items, i, end_of, chosen, ctx).class;
                     let next = first_neighbor(items, i + 1, end_of, chosen, style, Context::Paragraph).class;
                     runs.push(escape::Run {
                         ch,
@@ -575,6 +616,7 @@ fn plan_escapes(
                     text: false,
                     len: fence,
                     touch: 0,
+                    forced: false,
                 });
                 tick_at.push(None);
                 tick_runs(c, &mut ticks, &mut tick_at);
@@ -582,6 +624,7 @@ fn plan_escapes(
                     text: false,
                     len: fence,
                     touch: 0,
+                    forced: false,
                 });
                 tick_at.push(None);
             }
@@ -672,6 +715,7 @@ fn first_neighbor(
         return Neighbor::EDGE;
     };
     match item {
+        Inline::Text(_) if written_as_reference(items, i, ctx) => Neighbor::punct('&'),
         Inline::Text(t) => t.chars().next().map_or(Neighbor::EDGE, Neighbor::char),
         Inline::Code(_) => Neighbor::punct('`'),
         Inline::Html(_) => Neighbor::punct('<'),

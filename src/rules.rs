@@ -114,11 +114,16 @@ pub(crate) fn list_plan(list: &Node, options: &Options) -> Option<bool> {
         .filter(|c| c.kind() == Kind::Element)
         .take(LIST_LOOKAHEAD)
     {
-        if !child.is("li") || (options.has_policy() && policy::is_dropped(child, options)) {
+        if options.has_policy() && policy::is_dropped(child, options) {
             continue;
         }
-        any_item = true;
-        loose = loose || item_needs_loose(child);
+        if child.is("li") {
+            any_item = true;
+            loose = loose || item_needs_loose(child.children());
+        } else {
+            // The walker makes any other element an item of its own (an implicit one).
+            loose = loose || item_needs_loose(vec![child.clone()]);
+        }
     }
     // A lone item holding one paragraph cannot be written loose (no blank line can separate anything).
     let elements: Vec<Node> = list
@@ -151,13 +156,14 @@ fn is_written_as_list(list: &Node) -> bool {
         .any(|c| c.is("li"))
 }
 
-fn item_needs_loose(li: &Node) -> bool {
+fn item_needs_loose(content: Vec<Node>) -> bool {
     // Walk the item's content in document order, looking through wrappers (div-like elements, and inline
     // elements that hold blocks), and stop at blocks that end a tight item's text: text after such a block
     // would become a lazy continuation of it, and a `p` anywhere at this level is a paragraph.
     let mut seen_block = false;
+    let mut after_quote = false;
     let mut seen_inline = false;
-    let mut stack: Vec<Node> = li.children().into_iter().rev().collect();
+    let mut stack: Vec<Node> = content.into_iter().rev().collect();
     while let Some(c) = stack.pop() {
         match c.kind() {
             Kind::Text if c.text().chars().all(is_html_space) => {}
@@ -180,7 +186,14 @@ fn item_needs_loose(li: &Node) -> bool {
                 // a rule, text starts a new paragraph with no blank line, so the item can stay tight.
                 let hard_block = (list && is_written_as_list(&c)) || matches!(tag, "blockquote" | "table");
                 match tag {
-                    _ if hard_block => seen_block = true,
+                    // Right after such a block a table or a heading (setext in some styles) would be taken in
+                    // too, and so would a quote right after a quote.
+                    "table" | "blockquote" if seen_block && (tag == "table" || after_quote) => return true,
+                    _ if seen_block && heading_level(tag).is_some() => return true,
+                    _ if hard_block => {
+                        seen_block = true;
+                        after_quote = tag == "blockquote";
+                    }
                     // Text after these starts a new paragraph, so a block before them no longer matters.
                     "pre" | "hr" => seen_block = false,
                     _ if heading_level(tag).is_some() => seen_block = false,
@@ -547,13 +560,16 @@ pub(crate) fn link_plan(href: &str, options: &Options) -> LinkPlan {
 /// ([`url::is_allowed`], relaxed by [`Options::allow_unsafe_urls`] and, for images,
 /// [`Options::allow_data_images`]); readable when [`Options::readable_urls`].
 pub(crate) fn safe_url(dest: &str, kind: UrlKind, options: &Options) -> Option<String> {
-    if !options.allow_unsafe_urls && !url::is_allowed(dest, kind, options.allow_data_images) {
+    // URL Standard, basic URL parser: "remove all ASCII tab or newline from input" (a browser follows the URL
+    // without them; a line ending cannot be written in a Markdown destination either).
+    let dest = dest.replace(['\t', '\n', '\r'], "");
+    if !options.allow_unsafe_urls && !url::is_allowed(&dest, kind, options.allow_data_images) {
         return None;
     }
     Some(if options.readable_urls {
-        url::readable(dest)
+        url::readable(&dest)
     } else {
-        dest.to_string()
+        dest
     })
 }
 

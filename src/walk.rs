@@ -152,6 +152,7 @@ enum FrameKind {
         tight: bool,
         /// An item has started in it (a list must not end empty: Markdown cannot write one).
         items: bool,
+        start: Option<u64>,
     },
     /// A list item; implicit items (non-`li` content of a list) open lazily.
     Item,
@@ -413,6 +414,7 @@ impl Walker {
             }
             let event = match &self.frames[i].kind {
                 FrameKind::Item => Event::Start(Tag::Item),
+                FrameKind::List { start, .. } => Event::Start(Tag::List(*start)),
                 FrameKind::Heading(level) => Event::Start(Tag::Heading {
                     level: *level,
                     id: None,
@@ -661,7 +663,7 @@ impl Walker {
         }
         frame.kind = kind;
         let lazy = matches!(frame.kind, FrameKind::Inline(_) | FrameKind::Heading(_))
-            || (matches!(frame.kind, FrameKind::Item) && !opened);
+            || (matches!(frame.kind, FrameKind::Item | FrameKind::List { .. }) && !opened);
         if lazy {
             self.lazy.push(self.frames.len());
         }
@@ -736,13 +738,15 @@ impl Walker {
             }
             FrameKind::List { ordered, items, .. } => {
                 self.end_run();
-                if !items {
-                    // Every item was skipped (by a handler): an empty item keeps the list writable.
-                    self.emit(Event::Start(Tag::Item));
-                    self.emit(Event::End(TagEnd::Item));
+                if frame.opened {
+                    if !items {
+                        // Every item was skipped (by a handler): an empty item keeps the list writable.
+                        self.emit(Event::Start(Tag::Item));
+                        self.emit(Event::End(TagEnd::Item));
+                    }
+                    self.emit(Event::End(TagEnd::List(ordered)));
+                    self.join = false;
                 }
-                self.emit(Event::End(TagEnd::List(ordered)));
-                self.join = false;
             }
             FrameKind::HtmlBlock(tag) => {
                 self.end_run();
@@ -751,17 +755,18 @@ impl Walker {
             FrameKind::Item => {
                 self.end_run();
                 self.task = None;
+                // An item or heading that never opened leaves the text before it unended.
                 if frame.opened {
                     self.emit(Event::End(TagEnd::Item));
+                    self.join = false;
                 }
-                self.join = false;
             }
             FrameKind::Heading(level) => {
                 self.end_run();
                 if frame.opened {
                     self.emit(Event::End(TagEnd::Heading(level)));
+                    self.join = false;
                 }
-                self.join = false;
             }
         }
     }
@@ -890,6 +895,14 @@ impl Walker {
             }
             "ul" | "ol" | "menu" | "dir" if !inline_only && self.top().depth < self.options.max_depth => {
                 self.list(node)
+            }
+            "li" if in_list && !self.top().opened => {
+                // In a list that has not opened yet (see `list`), an item opens only when content arrives.
+                self.end_run();
+                self.task = None;
+                self.item_fresh = true;
+                self.push(FrameKind::Item, false);
+                Flow::Descend
             }
             "li" if in_list => {
                 self.start_item();
@@ -1049,18 +1062,26 @@ impl Walker {
         let mut start = if ordered { Some(rules::ol_start(node)) } else { None };
         // CommonMark §5.2: an ordered list not starting at 1 cannot interrupt a paragraph, and a tight item's
         // text is one. Items past the look-ahead cannot make their list loose any more, so start at 1.
-        if self.ctx() == Ctx::Tight && self.run.is_some() && start.is_some_and(|s| s != 1) {
+        let after_text = self.ctx() == Ctx::Tight && (self.run.is_some() || self.join);
+        if after_text && start.is_some_and(|s| s != 1) {
             start = Some(1);
         }
-        self.block(Event::Start(Tag::List(start)));
-        self.push(
-            FrameKind::List {
-                ordered,
-                tight: !loose,
-                items: false,
-            },
-            true,
-        );
+        let kind = FrameKind::List {
+            ordered,
+            tight: !loose,
+            items: false,
+            start,
+        };
+        if after_text {
+            // Nor can an empty item (§5.2): here the list and its items open only when content arrives, so
+            // that empty items before the first one with content are left out (they hold no text).
+            self.end_run();
+            self.task = None;
+            self.push(kind, false);
+        } else {
+            self.block(Event::Start(Tag::List(start)));
+            self.push(kind, true);
+        }
         Flow::Descend
     }
 

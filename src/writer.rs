@@ -449,8 +449,8 @@ impl MarkdownWriter {
                 }) = self.frames.last()
                 {
                     if *blocks == 0 {
-                        // An empty block quote is a lone `>`.
-                        self.write_line("", out);
+                        // An empty block quote is a lone `>` (after the list marker it may be the first block of).
+                        self.write_marker_line("", out);
                     }
                     self.frames.pop();
                 }
@@ -482,6 +482,9 @@ impl MarkdownWriter {
                         Some(false) => "[ ]",
                         None => "",
                     };
+                    if line.is_empty() {
+                        self.avoid_marker_break();
+                    }
                     self.separate_item(false, out);
                     self.write_marker_line(line, out);
                 }
@@ -574,22 +577,16 @@ impl MarkdownWriter {
     }
 
     fn write_inline_block(&mut self, mut items: Vec<Inline>, out: &mut String) {
-        // The text on an item's marker line, where `[x] ` would be a task list marker.
-        let mut on_marker_line = false;
         if let Some(Frame {
-            kind: Kind::Item { task, pending, .. },
+            kind: Kind::Item { task, .. },
             ..
         }) = self.frames.last_mut()
+            && let Some(checked) = task.take()
         {
-            on_marker_line = *pending;
-            if let Some(checked) = task.take() {
-                items.insert(0, Inline::Task(checked));
-            }
+            items.insert(0, Inline::Task(checked));
         }
-        // A real task marker (from the item, or inside the item's first paragraph) is the box itself.
-        if matches!(items.first(), Some(Inline::Task(_))) {
-            on_marker_line = false;
-        }
+        // A real task marker (from the item, or inside a loose item's first paragraph) is the box itself.
+        let task_written = matches!(items.first(), Some(Inline::Task(_)));
         // Trailing hard breaks cannot be written (a break needs a following line).
         while matches!(items.last(), Some(Inline::HardBreak | Inline::SoftBreak)) {
             items.pop();
@@ -600,10 +597,7 @@ impl MarkdownWriter {
             let room = width.saturating_sub(self.content_column());
             text = wrap::wrap(&text, &self.spaces, first_room, room);
         }
-        if on_marker_line && self.task_lists && escape::task_box_start(&text) {
-            text.insert(0, '\\');
-        }
-        self.write_text_lines(&text, out);
+        self.write_text_lines(&text, task_written, out);
     }
 
     /// Whether the next line is the first of a list item (its marker not written yet), where text starting with
@@ -620,31 +614,63 @@ impl MarkdownWriter {
 
     /// Writes rendered inline text line by line. On a list item's marker line, text that would make the whole
     /// line a thematic break together with the marker (`* **`, `- --`) gets a backslash (§4.1 wins over §5.2).
-    fn write_text_lines(&mut self, text: &str, out: &mut String) {
+    /// Text that would read as a task list marker right after the item's marker gets a backslash too, unless
+    /// it is the item's own marker (`task_written`).
+    fn write_text_lines(&mut self, text: &str, task_written: bool, out: &mut String) {
         let mut lines = text.split('\n');
         if let Some(first) = lines.next() {
             // The bullet markers written on this line right before the text (an ordered marker or a quote marker
             // starts the line's content for block parsing).
-            let markers: String = self
-                .frames
-                .iter()
-                .rev()
-                .filter(|f| !matches!(f.kind, Kind::List { .. }))
-                .map_while(|f| match &f.kind {
-                    Kind::Item {
-                        marker, pending: true, ..
-                    } if marker.starts_with(['-', '*', '+']) => Some(marker.as_str()),
-                    _ => None,
-                })
-                .collect();
+            let markers = self.pending_bullets();
+            let on_item_marker = self.on_marker_line();
             if let Some(escaped) = escape::guard_marker_line(&markers, first) {
                 self.write_line(&escaped, out);
+            } else if on_item_marker && !task_written && self.task_lists && escape::looks_like_task_marker(first) {
+                self.write_line(&format!("\\{first}"), out);
             } else {
                 self.write_line(first, out);
             }
         }
         for line in lines {
             self.write_line(line, out);
+        }
+    }
+
+    /// The bullet markers still to be written on the current line, innermost first (an ordered marker or a
+    /// quote marker before them starts the line's content for block parsing).
+    fn pending_bullets(&self) -> String {
+        self.frames
+            .iter()
+            .rev()
+            .filter(|f| !matches!(f.kind, Kind::List { .. }))
+            .map_while(|f| match &f.kind {
+                Kind::Item {
+                    marker, pending: true, ..
+                } if marker.starts_with(['-', '*', '+']) => Some(marker.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// An empty item whose line would end in three or more bullets of one kind (`- - -`, `+ * * *`) would be a
+    /// thematic break (§4.1 wins over §5.2): its list, which starts on this line, takes another bullet.
+    fn avoid_marker_break(&mut self) {
+        let bullets = self.pending_bullets();
+        let n = self.frames.len();
+        if !escape::marker_line_breaks(&bullets, "") || n < 2 {
+            return;
+        }
+        let other = if bullets.starts_with('-') { '*' } else { '-' };
+        if let Kind::Item { marker, .. } = &mut self.frames[n - 1].kind {
+            marker.replace_range(..1, &other.to_string());
+        }
+        if let Kind::List { marker, .. } = &mut self.frames[n - 2].kind {
+            *marker = other;
+        }
+        // The next list in the same container must tell itself apart from this one by its new bullet.
+        match n.checked_sub(3) {
+            Some(k) => self.frames[k].last = Last::List(other),
+            None => self.root_last = Last::List(other),
         }
     }
 
@@ -660,11 +686,8 @@ impl MarkdownWriter {
             while matches!(items.last(), Some(Inline::HardBreak | Inline::SoftBreak)) {
                 items.pop();
             }
-            let mut text = self.render(&items, Context::Paragraph);
-            if self.on_marker_line() && self.task_lists && escape::task_box_start(&text) {
-                text.insert(0, '\\');
-            }
-            self.write_text_lines(&text, out);
+            let text = self.render(&items, Context::Paragraph);
+            self.write_text_lines(&text, false, out);
             self.write_line(if lvl == 1 { "===" } else { "---" }, out);
             return;
         }
@@ -699,29 +722,22 @@ impl MarkdownWriter {
         let fence_len = (escape::longest_run(text, fence_char) + 1).max(3);
         let mut fence = String::new();
         escape::push_repeat(&mut fence, fence_char, fence_len);
-        // Tabs in content lines expand by column: pad the fence so content starts at a tab stop.
-        let pad = if text.contains('\t') {
-            (4 - self.content_column() % 4) % 4
-        } else {
-            0
-        };
-        let indent = " ".repeat(pad);
-        let mut open = format!("{indent}{fence}");
+        // (Tabs in the code need no care: every container prefix we write ends in a space or at a marker, so
+        // no tab of the content is ever split to make up a container's indentation.)
+        let mut open = fence.clone();
+        if info.starts_with(fence_char) {
+            // It would lengthen the fence; white space before the info string is not part of it (§4.5).
+            open.push(' ');
+        }
         escape::push_info_string(&mut open, info);
         self.write_line(&open, out);
         let body = text.strip_suffix('\n').unwrap_or(text);
         if !text.is_empty() {
             for line in body.split('\n') {
-                if line.is_empty() {
-                    self.write_line("", out);
-                } else {
-                    let l = format!("{indent}{line}");
-                    self.write_line(&l, out);
-                }
+                self.write_line(line, out);
             }
         }
-        let close = format!("{indent}{fence}");
-        self.write_line(&close, out);
+        self.write_line(&fence, out);
     }
 
     fn write_table(&mut self, table: Table, out: &mut String) {
@@ -870,9 +886,11 @@ impl MarkdownWriter {
                 // or the last item of a nested list: the blank line is needed whatever the looseness.
                 // (A heading may be setext, whose lines would continue them too.)
                 let paragraph_like = matches!(kind, Last::TightText | Last::Paragraph | Last::Table | Last::Heading);
+                // An HTML block takes in every line up to a blank one (§4.6).
                 let merges = (last == Last::Quote && (kind == Last::Quote || paragraph_like))
                     || (last == Last::Table && paragraph_like)
-                    || (matches!(last, Last::List(_)) && paragraph_like);
+                    || (matches!(last, Last::List(_)) && paragraph_like)
+                    || last == Last::Html;
                 let blank = loose || merges || kind == Last::Paragraph || last == Last::Paragraph;
                 if kind == Last::Paragraph {
                     self.mark_loose();

@@ -220,6 +220,7 @@ impl Walker {
                 ordered,
                 tight,
                 items: false,
+                start,
             },
             true,
         );

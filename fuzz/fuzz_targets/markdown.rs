@@ -1,0 +1,31 @@
+//! `convert_markdown` on arbitrary Markdown (bytes read as lossy UTF-8): no panic, and a document without raw
+//! HTML comes back byte for byte (with front matter on, it may only gain front matter in front). The first byte
+//! picks the options.
+#![no_main]
+
+use html2cmark::pulldown_cmark::{Event, Parser, Tag};
+use libfuzzer_sys::fuzz_target;
+
+/// Whether pulldown-cmark finds raw HTML in `md`, with the parser options `convert_markdown` uses.
+fn has_html(md: &str, options: &html2cmark::Options) -> bool {
+    let parser_options = options.parser_options() | html2cmark::pulldown_cmark::Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    Parser::new_ext(md, parser_options)
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::HtmlBlock)))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&first, rest)) = data.split_first() else { return };
+    let mut options = html2cmark::Options::default();
+    options.front_matter = first & 1 != 0;
+    options.tables = first & 2 == 0;
+    options.max_depth = if first & 4 == 0 { 256 } else { 2 };
+    let md = String::from_utf8_lossy(rest);
+    let out = html2cmark::convert_markdown(&md, &options);
+    if !has_html(&md, &options) {
+        if options.front_matter {
+            assert!(out.ends_with(&*md), "front matter only in front\nmd:  {md:?}\nout: {out:?}");
+        } else {
+            assert!(out == md, "no raw HTML, yet changed\nmd:  {md:?}\nout: {out:?}");
+        }
+    }
+});
