@@ -521,7 +521,7 @@ fn html_block_start(rest: &[char], first_line: bool) -> bool {
 }
 
 /// The tag names of HTML block condition 6 (§4.6), sorted.
-const BLOCK_TAGS: &[&str] = &[
+pub(crate) const BLOCK_TAGS: &[&str] = &[
     "address",
     "article",
     "aside",

@@ -157,81 +157,13 @@ fn keepable(tag: &str) -> bool {
     )
 }
 
-/// The tag names of CommonMark's HTML block conditions 1 and 6 (§4.6), sorted.
-const BLOCK_TAGS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "base",
-    "basefont",
-    "blockquote",
-    "body",
-    "caption",
-    "center",
-    "col",
-    "colgroup",
-    "dd",
-    "details",
-    "dialog",
-    "dir",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "frame",
-    "frameset",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "head",
-    "header",
-    "hr",
-    "html",
-    "iframe",
-    "legend",
-    "li",
-    "link",
-    "main",
-    "menu",
-    "menuitem",
-    "nav",
-    "noframes",
-    "ol",
-    "optgroup",
-    "option",
-    "p",
-    "param",
-    "pre",
-    "script",
-    "search",
-    "section",
-    "style",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "textarea",
-    "tfoot",
-    "th",
-    "thead",
-    "title",
-    "tr",
-    "track",
-    "ul",
-];
-
 /// Whether a line starting with this tag starts an HTML block in CommonMark (§4.6 conditions 1 and 6), so that
 /// the tag can only be written as a block of its own, never as inline HTML in a paragraph.
 pub(crate) fn is_html_block_tag(tag: &str) -> bool {
     let lower = tag.to_ascii_lowercase();
-    BLOCK_TAGS.binary_search(&lower.as_str()).is_ok()
+    // Condition 1's raw-text tags, then condition 6's list (shared with the text escaper).
+    matches!(lower.as_str(), "pre" | "script" | "style" | "textarea")
+        || crate::escape::BLOCK_TAGS.binary_search(&lower.as_str()).is_ok()
 }
 
 /// The `href` of the first `base` element with one under `head` (HTML § 4.2.3), in tree order.
@@ -257,7 +189,7 @@ mod tests {
 
     #[test]
     fn block_tags_are_sorted() {
-        assert!(BLOCK_TAGS.windows(2).all(|w| w[0] < w[1]));
+        assert!(crate::escape::BLOCK_TAGS.windows(2).all(|w| w[0] < w[1]));
         for tag in ["details", "DIV", "summary", "pre", "h6", "search"] {
             assert!(is_html_block_tag(tag), "{tag}");
         }
