@@ -121,26 +121,70 @@ pub(crate) fn list_plan(list: &Node) -> Option<bool> {
             loose = loose || item_needs_loose(vec![child.clone()]);
         }
     }
-    // A lone item holding one paragraph cannot be written loose (no blank line can separate anything).
-    let elements: Vec<Node> = list
+    // A lone item holding one block cannot be written loose (no blank line can separate anything). Elements and
+    // text that show nothing make no item.
+    let items: Vec<Node> = list
         .children()
         .into_iter()
-        .filter(|c| c.kind() == Kind::Element)
+        .filter(|c| c.is("li") || has_visible_content(c))
         .take(2)
         .collect();
-    if let [only] = elements.as_slice()
+    if let [only] = items.as_slice()
         && only.is("li")
-        && let visible = only
-            .children()
-            .into_iter()
-            .filter(has_visible_content)
-            .collect::<Vec<_>>()
-        && let [p] = visible.as_slice()
-        && p.is("p")
+        && at_most_one_block(only.children())
     {
         loose = false;
     }
     any_item.then_some(loose)
+}
+
+/// Whether an item's content is at most one block for the walker: inline content, in at most one paragraph
+/// (looking through wrappers, as [`item_needs_loose`] does), or one heading. Conservative: a table, code block,
+/// quote, list or rule (which the walker writes even when empty) counts as more.
+fn at_most_one_block(content: Vec<Node>) -> bool {
+    let mut blocks = 0;
+    let mut in_run = false;
+    // `None` marks the end of a wrapper block: a boundary.
+    let mut stack: Vec<Option<Node>> = content.into_iter().rev().map(Some).collect();
+    while let Some(entry) = stack.pop() {
+        let Some(c) = entry else {
+            in_run = false;
+            continue;
+        };
+        let tag = if c.kind() == Kind::Element { c.tag() } else { "" };
+        if matches!(
+            tag,
+            "pre" | "table" | "blockquote" | "ul" | "ol" | "menu" | "dir" | "hr"
+        ) {
+            return false;
+        }
+        let block = is_div_like(tag) || heading_level(tag).is_some();
+        if !has_visible_content(&c) {
+            // An empty block is still a boundary.
+            in_run = in_run && !block;
+            continue;
+        }
+        if heading_level(tag).is_some() {
+            in_run = false;
+            blocks += 1;
+        } else if block {
+            in_run = false;
+            stack.push(None);
+            stack.extend(c.children().into_iter().rev().map(Some));
+        } else if c.kind() == Kind::Element
+            && !matches!(tag, "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg")
+        {
+            stack.extend(c.children().into_iter().rev().map(Some));
+        } else if !in_run {
+            // Text, an image or other media: inline content.
+            blocks += 1;
+            in_run = true;
+        }
+        if blocks > 1 {
+            return false;
+        }
+    }
+    true
 }
 
 /// Whether a list element has an item among the children that decide ([`list_plan`] without the looseness).
@@ -171,7 +215,8 @@ fn item_needs_loose(content: Vec<Node>) -> bool {
             }
             Kind::Element => {
                 let tag = c.tag();
-                if tag == "p" {
+                // (An empty `p`, as `</p>` makes, is only a boundary.)
+                if tag == "p" && has_visible_content(&c) {
                     return true;
                 }
                 if tag == "ol" && seen_inline && ol_start(&c) != 1 {
@@ -180,7 +225,10 @@ fn item_needs_loose(content: Vec<Node>) -> bool {
                 let list = matches!(tag, "ul" | "ol" | "menu" | "dir");
                 // Only these swallow following text as a lazy continuation; after a heading, a code fence or
                 // a rule, text starts a new paragraph with no blank line, so the item can stay tight.
-                let hard_block = (list && is_written_as_list(&c)) || matches!(tag, "blockquote" | "table");
+                // (A table that the walker keeps as paragraphs is a wrapper.)
+                let hard_block = (list && is_written_as_list(&c))
+                    || tag == "blockquote"
+                    || (tag == "table" && is_written_as_table(&c));
                 match tag {
                     // Right after such a block a table or a heading (setext in some styles) would be taken in
                     // too, and so would a quote right after a quote.
@@ -493,6 +541,14 @@ fn push_cells(out: &mut Vec<Event<'static>>, cells: &[Option<Node>], width: usiz
         }
         out.push(Event::End(TagEnd::TableCell));
     }
+}
+
+/// Whether [`table`] writes `table` as a table (it has a row and holds no table).
+fn is_written_as_table(table: &Node) -> bool {
+    let rows = table.children().iter().any(|c| {
+        c.is("tr") || (matches!(c.tag(), "thead" | "tbody" | "tfoot") && c.children().iter().any(|r| r.is("tr")))
+    });
+    rows && !contains_table(table)
 }
 
 fn contains_table(table: &Node) -> bool {

@@ -469,3 +469,34 @@ fn backtick_before_an_escaped_fence_at_a_line_start() {
         &Options::default(),
     );
 }
+
+// A lone item with one paragraph cannot be loose. An empty `p` (as `</p>` or an unclosed `<p>` at the end
+// makes) is no paragraph, an empty element beside the `li` makes no item, and a paragraph inside an inline
+// wrapper is still the one paragraph.
+#[test]
+fn lone_item_with_one_paragraph_and_empty_elements_stays_tight() {
+    for html in [
+        "<ul><li>N<p>",
+        "<ul><li></p>关",
+        "<ol><li>a<p>",
+        "<ol><li><p>a</li><p>",
+        "<ul><li><a><p>年",
+        "<ul><li>化<p><p",
+    ] {
+        faithful(html, &Options::default());
+    }
+    assert_eq!(convert("<ol><li><p>a</li><p>"), "1. a\n");
+    // Two blocks: loose.
+    assert_eq!(convert("<ul><li><a><p>a</p>b</a></li></ul>"), "- a\n\n  b\n");
+}
+
+// A table holding a table is kept as paragraphs: for looseness it is a wrapper, and text after the inner
+// table in it is text after a table.
+#[test]
+fn text_after_a_table_inside_a_table_kept_as_paragraphs() {
+    faithful("<ul><li><table><td><table><tr><table>8", &Options::default());
+    faithful(
+        "<ul><li><table><tr><td><table><tr><td>x</table>y</table></li><li>z</ul>",
+        &Options::default(),
+    );
+}
