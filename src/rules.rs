@@ -104,7 +104,7 @@ pub(crate) fn is_html_space(c: char) -> bool {
 /// (looking through wrapper elements; a tight item's text after those would be a lazy continuation of them),
 /// or has an ordered list
 /// not starting at 1 after inline content (such a list cannot interrupt a paragraph, §5.2).
-pub(crate) fn list_plan(list: &Node) -> Option<bool> {
+pub(crate) fn list_plan(list: &Node, options: &Options) -> Option<bool> {
     let mut any_item = false;
     let mut loose = false;
     for child in list
@@ -115,10 +115,10 @@ pub(crate) fn list_plan(list: &Node) -> Option<bool> {
     {
         if child.is("li") {
             any_item = true;
-            loose = loose || item_needs_loose(child.children());
+            loose = loose || item_needs_loose(child.children(), options);
         } else {
             // The walker makes any other element an item of its own (an implicit one).
-            loose = loose || item_needs_loose(vec![child.clone()]);
+            loose = loose || item_needs_loose(vec![child.clone()], options);
         }
     }
     // A lone item holding one block cannot be written loose (no blank line can separate anything). Elements and
@@ -126,12 +126,12 @@ pub(crate) fn list_plan(list: &Node) -> Option<bool> {
     let items: Vec<Node> = list
         .children()
         .into_iter()
-        .filter(|c| c.is("li") || has_visible_content(c))
+        .filter(|c| c.is("li") || has_visible_content(c, options))
         .take(2)
         .collect();
     if let [only] = items.as_slice()
         && only.is("li")
-        && at_most_one_block(only.children())
+        && at_most_one_block(only.children(), options)
     {
         loose = false;
     }
@@ -141,7 +141,7 @@ pub(crate) fn list_plan(list: &Node) -> Option<bool> {
 /// Whether an item's content is at most one block for the walker: inline content, in at most one paragraph
 /// (looking through wrappers, as [`item_needs_loose`] does), or one heading. Conservative: a table, code block,
 /// quote, list or rule (which the walker writes even when empty) counts as more.
-fn at_most_one_block(content: Vec<Node>) -> bool {
+fn at_most_one_block(content: Vec<Node>, options: &Options) -> bool {
     let mut blocks = 0;
     let mut in_run = false;
     // `None` marks the end of a wrapper block: a boundary.
@@ -159,7 +159,7 @@ fn at_most_one_block(content: Vec<Node>) -> bool {
             return false;
         }
         let block = is_div_like(tag) || heading_level(tag).is_some();
-        if !has_visible_content(&c) {
+        if !has_visible_content(&c, options) {
             // An empty block is still a boundary.
             in_run = in_run && !block;
             continue;
@@ -196,7 +196,7 @@ fn is_written_as_list(list: &Node) -> bool {
         .any(|c| c.is("li"))
 }
 
-fn item_needs_loose(content: Vec<Node>) -> bool {
+fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
     // Walk the item's content in document order, looking through wrappers (div-like elements, and inline
     // elements that hold blocks), and stop at blocks that end a tight item's text: text after such a block
     // would become a lazy continuation of it, and a `p` anywhere at this level is a paragraph.
@@ -216,7 +216,7 @@ fn item_needs_loose(content: Vec<Node>) -> bool {
             Kind::Element => {
                 let tag = c.tag();
                 // (An empty `p`, as `</p>` makes, is only a boundary.)
-                if tag == "p" && has_visible_content(&c) {
+                if tag == "p" && has_visible_content(&c, options) {
                     return true;
                 }
                 if tag == "ol" && seen_inline && ol_start(&c) != 1 {
@@ -258,21 +258,44 @@ fn item_needs_loose(content: Vec<Node>) -> bool {
     false
 }
 
-/// Whether a subtree shows anything: non-whitespace text or an image/media element outside dropped elements.
-pub(crate) fn has_visible_content(node: &Node) -> bool {
+/// Whether a subtree shows anything, as the walker writes it: non-whitespace text, a rule, or an image, `svg`
+/// or media element that shows something, outside the elements the walker skips.
+pub(crate) fn has_visible_content(node: &Node, options: &Options) -> bool {
     let mut stack = vec![node.clone()];
     while let Some(n) = stack.pop() {
         match n.kind() {
             Kind::Text if !n.text().chars().all(is_html_space) => return true,
             Kind::Element => match n.tag() {
-                "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" | "hr" => return true,
-                "script" | "style" | "template" | "noscript" | "select" | "textarea" => {}
+                "hr" => return true,
+                "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" => {
+                    if media_shows(&n, options) {
+                        return true;
+                    }
+                }
+                "head" | "script" | "style" | "template" | "noscript" | "noframes" | "noembed" | "title" | "select"
+                | "textarea" | "option" | "optgroup" | "datalist" | "canvas" | "frame" => {}
                 _ => stack.extend(n.children()),
             },
             _ => {}
         }
     }
     false
+}
+
+/// Whether the walker writes anything for an image, `svg` or media element: an image with a source it keeps
+/// or with alt text, an `svg` with a title, media with a source it keeps.
+fn media_shows(n: &Node, options: &Options) -> bool {
+    match n.tag() {
+        "img" => {
+            let (src, _, alt) = image(n);
+            let kept = !is_tracking_pixel(n) && src.and_then(|s| safe_url(&s, UrlKind::Image, options)).is_some();
+            kept || !alt.is_empty()
+        }
+        "svg" => !collapse(&svg_title(n)).trim_matches(' ').is_empty(),
+        _ => media(n)
+            .and_then(|(src, _)| safe_url(&src, UrlKind::Link, options))
+            .is_some(),
+    }
 }
 
 /// The start number of an ordered list: the `start` attribute as a non-negative integer, capped at

@@ -823,7 +823,7 @@ impl Walker {
     }
 
     fn list(&mut self, node: &Node) -> Flow {
-        let Some(loose) = rules::list_plan(node) else {
+        let Some(loose) = rules::list_plan(node, &self.options) else {
             return self.div();
         };
         let ordered = !node.is("ul") && !node.is("menu") && !node.is("dir");

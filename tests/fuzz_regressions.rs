@@ -500,3 +500,22 @@ fn text_after_a_table_inside_a_table_kept_as_paragraphs() {
         &Options::default(),
     );
 }
+
+// Whether a `p` in an item is a paragraph depends on whether it shows anything as the walker writes it: an
+// `svg` without a title, an image dropped for its URL with no alt text, or skipped elements show nothing.
+#[test]
+fn paragraph_that_shows_nothing_does_not_make_a_list_loose() {
+    for html in [
+        "<ul><li><<p><svg>",
+        "<ul><li>a<p><img src=\"javascript:x\"></p></li></ul>",
+        "<ul><li>a<p><img src=x width=1 height=1></p></li></ul>",
+        "<ul><li>a<p><noframes>x</noframes></p></li></ul>",
+        "<ul><li>a<p><iframe></iframe></p></li></ul>",
+        "<ul><li>a<p><img alt=b></p></li></ul>",
+        "<ul><li>a<p><svg><title>t</title></svg></p></li></ul>",
+    ] {
+        faithful(html, &Options::default());
+    }
+    assert_eq!(convert("<ul><li>a<p><svg></svg></p></li></ul>"), "- a\n");
+    assert_eq!(convert("<ul><li>a<p><img alt=b></p></li></ul>"), "- a\n\n  b\n");
+}
