@@ -4,6 +4,8 @@
 //! which delimiter each emphasis span can use (CommonMark §6.2's flanking rules), and which characters of
 //! text need escaping (delegated to [`crate::escape`]).
 
+use std::collections::HashMap;
+
 use crate::escape::{self, Class, Context, Neighbor, TextEnv};
 
 /// One buffered inline event.
@@ -62,8 +64,15 @@ enum Written {
 /// Renders `items` (the inline content of one block) to Markdown. Lines are separated by `\n`; the caller adds
 /// container prefixes.
 pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> String {
-    let items = merge_text(items);
-    let items = &items[..];
+    // Copied only when something is to be merged (the walker never emits two texts in a row): a block can be
+    // a 100 MB text node, or a million links.
+    let merged;
+    let items = if needs_merge(items) {
+        merged = merge_text(items);
+        &merged[..]
+    } else {
+        items
+    };
     let n = items.len();
     let end_of = match_ends(items);
     let mut gt_after = vec![false; n + 1];
@@ -90,7 +99,15 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
     let chosen = choose_delimiters(items, &end_of, style, ctx);
     let planned = plan_escapes(items, &end_of, &chosen, style, ctx);
 
-    let mut out = String::new();
+    // Sized for the text, so that a huge block is not copied as the string grows.
+    let text_len: usize = items
+        .iter()
+        .map(|i| match i {
+            Inline::Text(t) | Inline::Code(t) | Inline::Html(t) => t.len(),
+            _ => 4,
+        })
+        .sum();
+    let mut out = String::with_capacity(text_len + text_len / 16);
     let mut open: Vec<usize> = Vec::new();
     let mut link_depth = 0usize;
     let mut line_start = true;
@@ -117,7 +134,7 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                     tables: style.tables,
                     after_task_marker: after_task,
                 };
-                escape::push_text(&mut out, t, &env, &planned[i]);
+                escape::push_text(&mut out, t, &env, planned.get(&i).map_or(&[], Vec::as_slice));
                 line_start = false;
                 after_task = false;
             }
@@ -364,8 +381,9 @@ fn plan_escapes(
     chosen: &[Option<Written>],
     style: &InlineStyle,
     ctx: Context,
-) -> Vec<Vec<bool>> {
-    let mut planned: Vec<Vec<bool>> = vec![Vec::new(); items.len()];
+) -> HashMap<usize, Vec<bool>> {
+    // Keyed by item: only text with delimiter or backtick runs has an entry (a block can hold a million items).
+    let mut planned: HashMap<usize, Vec<bool>> = HashMap::new();
     // (item, char index, len) for each run, parallel to `runs` / `ticks`.
     let mut run_at = Vec::new();
     let mut runs = Vec::new();
@@ -395,9 +413,11 @@ fn plan_escapes(
     while i < items.len() {
         let scope = scopes.last().copied().unwrap_or(usize::MAX);
         match &items[i] {
+            // Only delimiter and backtick runs are planned here (most text has none: no copy of it is made).
+            Inline::Text(t) if !t.contains(['*', '_', '~', '`']) => {}
             Inline::Text(t) => {
                 let chars: Vec<char> = t.chars().collect();
-                planned[i] = vec![false; chars.len()];
+                planned.insert(i, vec![false; chars.len()]);
                 let mut k = 0;
                 while k < chars.len() {
                     let c = chars[k];
@@ -542,9 +562,11 @@ fn plan_escapes(
         }
         i += 1;
     }
-    let mark = |planned: &mut Vec<Vec<bool>>, at: Option<(usize, usize, usize)>| {
-        if let Some((i, k, len)) = at {
-            for e in &mut planned[i][k..k + len] {
+    let mark = |planned: &mut HashMap<usize, Vec<bool>>, at: Option<(usize, usize, usize)>| {
+        if let Some((i, k, len)) = at
+            && let Some(marks) = planned.get_mut(&i)
+        {
+            for e in &mut marks[k..k + len] {
                 *e = true;
             }
         }
@@ -563,6 +585,18 @@ fn plan_escapes(
 }
 
 /// Merges adjacent text (and adjacent code spans) and drops empty text, so that escaping sees whole runs.
+fn needs_merge(items: &[Inline]) -> bool {
+    let empty = |i: &Inline| matches!(i, Inline::Text(t) if t.is_empty());
+    items.first().is_some_and(empty)
+        || items.windows(2).any(|w| {
+            empty(&w[1])
+                || matches!(
+                    w,
+                    [Inline::Text(_), Inline::Text(_)] | [Inline::Code(_), Inline::Code(_)]
+                )
+        })
+}
+
 fn merge_text(items: &[Inline]) -> Vec<Inline> {
     let mut merged: Vec<Inline> = Vec::with_capacity(items.len());
     for item in items {

@@ -554,6 +554,8 @@ impl MarkdownWriter {
             items.pop();
         }
         let text = inline::render(&items, Context::Paragraph, &self.style);
+        // Freed before the lines are copied out: a paragraph can be a 100 MB text node.
+        drop(items);
         self.write_text_lines(&text, task_written, out);
     }
 
