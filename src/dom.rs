@@ -65,6 +65,24 @@ impl Node {
         }
     }
 
+    /// All attributes as (name, value) pairs, in source order; namespaced ones as `prefix:name`.
+    pub(crate) fn attrs(&self) -> Vec<(String, String)> {
+        match &self.0.data {
+            NodeData::Element { attrs, .. } => attrs
+                .borrow()
+                .iter()
+                .map(|a| {
+                    let name = match &a.name.prefix {
+                        Some(prefix) => format!("{prefix}:{}", a.name.local),
+                        None => a.name.local.to_string(),
+                    };
+                    (name, a.value.to_string())
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The text of a text node (empty for other nodes).
     pub(crate) fn text(&self) -> String {
         match &self.0.data {
@@ -261,6 +279,9 @@ struct DepthSink {
     shallowest: Cell<usize>,
     /// Recently inserted elements with their depths.
     cache: RefCell<Vec<(Handle, usize)>>,
+    /// Whether text insertions must be measured too (only while the filter holds virtual elements, whose
+    /// forgetting depends on the shallowest insertion; otherwise only elements need a depth).
+    track_text: Cell<bool>,
     /// Template contents (keyed by address) and the depth of their template.
     templates: RefCell<HashMap<usize, (Weak<markup5ever_rcdom::Node>, usize)>>,
 }
@@ -297,6 +318,9 @@ impl DepthSink {
 
     /// Records an insertion into `parent` (for text and elements alike) and, for an element, its depth.
     fn note(&self, parent: Option<&Handle>, child: &NodeOrText<Handle>) {
+        if matches!(child, NodeOrText::AppendText(_)) && !self.track_text.get() {
+            return;
+        }
         let parent_depth = match parent {
             Some(p) => self.depth_of(p),
             None => 0,
@@ -326,14 +350,6 @@ impl DepthSink {
         let parent = weak.as_ref().and_then(Weak::upgrade);
         node.parent.set(weak);
         parent
-    }
-}
-
-/// `NodeOrText` is not `Clone` for all handles; this copies the part [`DepthSink::note`] reads.
-fn peek(child: &NodeOrText<Handle>) -> NodeOrText<Handle> {
-    match child {
-        NodeOrText::AppendNode(n) => NodeOrText::AppendNode(n.clone()),
-        NodeOrText::AppendText(t) => NodeOrText::AppendText(t.clone()),
     }
 }
 
@@ -368,13 +384,13 @@ impl TreeSink for DepthSink {
     }
 
     fn append(&self, parent: &Handle, child: NodeOrText<Handle>) {
-        self.note(Some(parent), &peek(&child));
+        self.note(Some(parent), &child);
         self.dom.append(parent, child);
     }
 
     fn append_based_on_parent_node(&self, element: &Handle, prev_element: &Handle, child: NodeOrText<Handle>) {
         let parent = Self::parent_of(element).unwrap_or_else(|| prev_element.clone());
-        self.note(Some(&parent), &peek(&child));
+        self.note(Some(&parent), &child);
         self.dom.append_based_on_parent_node(element, prev_element, child);
     }
 
@@ -412,7 +428,7 @@ impl TreeSink for DepthSink {
 
     fn append_before_sibling(&self, sibling: &Handle, new_node: NodeOrText<Handle>) {
         let parent = Self::parent_of(sibling);
-        self.note(parent.as_ref(), &peek(&new_node));
+        self.note(parent.as_ref(), &new_node);
         self.dom.append_before_sibling(sibling, new_node);
     }
 
@@ -513,10 +529,12 @@ impl DepthFilter {
             self.counts.borrow_mut().clear();
         }
         sink.shallowest.set(usize::MAX);
+        sink.track_text.set(!self.open.borrow().is_empty());
     }
 
     /// Pushes a virtual element.
     fn push_virtual(&self, name: LocalName) {
+        self.sink().track_text.set(true);
         self.open.borrow_mut().push(name.clone());
         *self.counts.borrow_mut().entry(name).or_insert(0) += 1;
     }

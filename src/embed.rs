@@ -31,6 +31,8 @@ type Spanned = (Event<'static>, Range<usize>);
 pub(crate) fn convert_markdown(markdown: &str, options: &Options) -> String {
     let mut part_options = options.clone();
     part_options.front_matter = false;
+    // The converted parts are spliced into a document whose other labels we do not own: links stay inline.
+    part_options.style.link = crate::LinkStyle::Inline;
     let parser_options = part_options.parser_options() | pulldown_cmark::Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
     let events: Vec<Spanned> = Parser::new_ext(markdown, parser_options)
         .into_offset_iter()

@@ -30,6 +30,14 @@ pub enum Error {
         /// The limit that was exceeded, in bytes.
         limit: u64,
     },
+    /// A selector given to [`Selector::parse`](crate::Selector::parse) does not parse.
+    #[error("invalid selector `{selector}`: {reason}")]
+    InvalidSelector {
+        /// The selector as given.
+        selector: String,
+        /// What is wrong with it, and where (a byte offset).
+        reason: String,
+    },
 }
 
 /// `Result` with this crate's [`Error`].

@@ -109,10 +109,57 @@ pub(crate) fn can_close(delim: char, run_len: usize, prev: Class, next: Class) -
     !left || next == Class::Punct
 }
 
+/// Which ASCII characters occur in a text: every markup character is ASCII, so one pass over the text
+/// answers "could this character need escaping here?" for all of them. Runs of non-ASCII text (CJK) are
+/// skipped eight bytes at a time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct AsciiSet(u128);
+
+impl AsciiSet {
+    pub(crate) fn of(text: &str) -> Self {
+        const HIGH: u64 = 0x8080_8080_8080_8080;
+        let mut set = 0u128;
+        let mut chunks = text.as_bytes().chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if u64::from_ne_bytes(word) & HIGH == HIGH {
+                continue;
+            }
+            for &b in chunk {
+                if b < 128 {
+                    set |= 1 << b;
+                }
+            }
+        }
+        for &b in chunks.remainder() {
+            if b < 128 {
+                set |= 1 << b;
+            }
+        }
+        AsciiSet(set)
+    }
+
+    /// Whether `c` occurs.
+    pub(crate) fn has(self, c: u8) -> bool {
+        c < 128 && self.0 & (1 << c) != 0
+    }
+
+    /// Whether any of `chars` (ASCII) occurs.
+    pub(crate) fn has_any(self, chars: &[u8]) -> bool {
+        chars.iter().any(|&c| self.has(c))
+    }
+}
+
 /// What the text escaper needs to know about the surroundings of one text run.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct TextEnv {
     pub(crate) ctx: Context,
+    /// The ASCII characters of the run ([`AsciiSet::of`]).
+    pub(crate) ascii: AsciiSet,
+    /// Another item of the block holds or is written with `*` (resp. `_`).
+    pub(crate) star_elsewhere: bool,
+    pub(crate) underscore_elsewhere: bool,
     /// The character written just before the run.
     pub(crate) prev: Neighbor,
     /// The first character written after the run (a line end counts as whitespace).
@@ -140,6 +187,9 @@ pub(crate) struct TextEnv {
     pub(crate) tables: bool,
     /// The run follows a task list marker at the start of the item (no block can start there).
     pub(crate) after_task_marker: bool,
+    /// Links are written as references, whose labels are defined for the whole document: any bracketed text
+    /// could become a shortcut reference to one of them.
+    pub(crate) references: bool,
 }
 
 /// Appends `text` to `out`, escaped for its environment. `planned` marks the characters that the block-wide
@@ -149,6 +199,20 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
         out.push_str(text);
         return;
     }
+    // Plain text with one trailing space or tab (before a link, say): only that character can need care.
+    if let Some(last @ (' ' | '\t')) = text.chars().next_back() {
+        let body = &text[..text.len() - 1];
+        if is_plain(body, env, planned) {
+            out.push_str(body);
+            let stripped = env.block_end || env.ctx != Context::Paragraph || env.next.ch != Some('\\');
+            if (env.line_end || env.ctx == Context::TableCell && env.block_end) && stripped {
+                push_entity(out, last);
+            } else {
+                out.push(last);
+            }
+            return;
+        }
+    }
     let chars: Vec<char> = text.chars().collect();
     if chars.is_empty() {
         return;
@@ -156,11 +220,25 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
     let n = chars.len();
     let mut escape_at = planned.to_vec();
     escape_at.resize(n, false);
-    let mut scan = Scan::new(&chars);
+    let mut scan = Scan::new(&chars, env.ascii);
     let mut entity_at = vec![false; n];
 
     if env.line_start && !env.after_task_marker {
         line_start_escapes(&chars, env, &mut escape_at, &mut entity_at);
+        // The block-wide pairing saw the whole delimiter run; a backslash on its first character leaves a
+        // shorter run that pairs differently, so when another run of the block could pair with it, the run
+        // goes whole (`\*\*\*`, not `\***`).
+        let run = chars.iter().take_while(|&&c| c == chars[0]).count();
+        let elsewhere = match chars[0] {
+            '*' => env.star_elsewhere,
+            '_' => env.underscore_elsewhere,
+            _ => false,
+        };
+        if escape_at[0] && matches!(chars[0], '*' | '_') && (elsewhere || chars[run..].contains(&chars[0])) {
+            for e in &mut escape_at[1..run] {
+                *e = true;
+            }
+        }
     }
     if env.ctx == Context::AtxHeading && env.block_end {
         // §4.2: a closing sequence of `#` preceded by a space (or filling the content) would be removed.
@@ -229,7 +307,10 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
             }
             '[' | ']' => {
                 let link_follows = c == '[' && (env.link_close_follows || scan.link_close_after(i));
-                if (env.in_link_text && !scan.balanced()) || (!env.in_link_text && link_follows) {
+                // With reference links, `[` never opens (`[1]` or `[Rust]` would be a shortcut reference), and
+                // in link text no bracket pairs, so that the text ends at our `]`.
+                let reference = env.references && (c == '[' || env.in_link_text);
+                if reference || (env.in_link_text && !scan.balanced()) || (!env.in_link_text && link_follows) {
                     escape_at[i] = true;
                 }
             }
@@ -278,15 +359,15 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
 /// escape planned block-wide, no trailing space or tab (which a line or cell end would strip), and none of the
 /// characters the rules look at.
 fn is_plain(text: &str, env: &TextEnv, planned: &[bool]) -> bool {
-    (!env.line_start || text.chars().next().is_some_and(char::is_alphabetic))
+    // (No block starts with a letter or a non-ASCII character: every block marker is ASCII.)
+    (!env.line_start
+        || text
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_ascii() || c.is_ascii_alphabetic()))
         && !planned.contains(&true)
         && !text.ends_with(is_edge_space)
-        && !text.bytes().any(|b| {
-            matches!(
-                b,
-                b'*' | b'_' | b'~' | b'`' | b'\\' | b'[' | b']' | b'!' | b'<' | b'&' | b'|' | b'#' | 0 | b'\r' | b'\n'
-            )
-        })
+        && !env.ascii.has_any(b"*_~`\\[]!<&|#\0\r\n")
 }
 
 /// White space that pulldown-cmark strips at the start and end of a line (and that makes a line blank): space,
@@ -368,12 +449,22 @@ struct Scan<'a> {
 }
 
 impl<'a> Scan<'a> {
-    fn new(chars: &'a [char]) -> Self {
+    /// The facts for `chars`, whose ASCII characters are `ascii`: `gt` only when there is a `<` to ask about,
+    /// `link` only when there is a `[`.
+    fn new(chars: &'a [char], ascii: AsciiSet) -> Self {
         let n = chars.len();
-        let (mut gt, mut link) = (vec![false; n + 1], vec![false; n + 1]);
-        for i in (0..n).rev() {
-            gt[i] = gt[i + 1] || chars.get(i + 1) == Some(&'>');
-            link[i] = link[i + 1] || (chars.get(i + 1) == Some(&']') && chars.get(i + 2) == Some(&'('));
+        let (mut gt, mut link) = (Vec::new(), Vec::new());
+        if ascii.has(b'<') {
+            gt = vec![false; n + 1];
+            for i in (0..n).rev() {
+                gt[i] = gt[i + 1] || chars.get(i + 1) == Some(&'>');
+            }
+        }
+        if ascii.has(b'[') {
+            link = vec![false; n + 1];
+            for i in (0..n).rev() {
+                link[i] = link[i + 1] || (chars.get(i + 1) == Some(&']') && chars.get(i + 2) == Some(&'('));
+            }
         }
         Scan {
             chars,
@@ -383,12 +474,13 @@ impl<'a> Scan<'a> {
         }
     }
 
+    // (Absent facts read as `true`, the answer that escapes: never wrong, only wordier.)
     fn gt_after(&self, i: usize) -> bool {
-        self.gt[i]
+        self.gt.get(i).copied().unwrap_or(true)
     }
 
     fn link_close_after(&self, i: usize) -> bool {
-        self.link[i]
+        self.link.get(i).copied().unwrap_or(true)
     }
 
     fn balanced(&mut self) -> bool {
@@ -777,6 +869,57 @@ fn line_start_escapes(chars: &[char], env: &TextEnv, escape_at: &mut [bool], ent
     }
 }
 
+/// Whether a line that wrapping starts inside a paragraph (`line` runs from the character after the break to the
+/// line's end) is still paragraph continuation text. Judged by its first word, conservatively: a word of only
+/// `-` `*` `_` `=` `+` `|` `:` could make the line a list item, thematic break (§4.1), setext underline (§4.3) or
+/// table delimiter row (GFM §4.10); `#` an ATX heading (§4.2); `>` a block quote (§5.1); a list marker
+/// followed by a tab or the end of the word a list item (§5.2); three backticks or tildes a fence (§4.5); and
+/// `<` an HTML block of the kinds that interrupt a paragraph (§4.6, types 1–6).
+pub(crate) fn continuation_start_safe(line: &str) -> bool {
+    let word = line.split(' ').next().unwrap_or_default();
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    if word
+        .chars()
+        .all(|c| matches!(c, '-' | '*' | '_' | '=' | '+' | '|' | ':' | '\t'))
+    {
+        return false;
+    }
+    match first {
+        '#' | '>' => false,
+        '-' | '+' | '*' => chars.next() != Some('\t'),
+        '`' | '~' => !word.starts_with("```") && !word.starts_with("~~~"),
+        '0'..='9' => {
+            let digits = word.bytes().take_while(u8::is_ascii_digit).count();
+            let rest = &word.as_bytes()[digits..];
+            let marker = digits <= 9 && matches!(rest.first(), Some(b'.' | b')'));
+            !(marker && matches!(rest.get(1), None | Some(b'\t')))
+        }
+        '<' => {
+            let rest: Vec<char> = line.chars().skip(1).take(40).collect();
+            !html_block_start(&rest, false)
+        }
+        _ => true,
+    }
+}
+
+/// Whether the first part of a paragraph line, when wrapping ends the line early, still reads as it did when it
+/// was escaped as the whole line: not a line of only thematic-break, setext-underline or delimiter-row
+/// characters (`marks_only`, computed by the caller), not a backtick fence (§4.5: the backtick later on the line
+/// was what kept it from being one), and on the paragraph's first line not a lone HTML tag (§4.6 type 7).
+pub(crate) fn cut_line_safe(line: &str, marks_only: bool, first_line: bool) -> bool {
+    let html = first_line && line.starts_with('<') && line.ends_with('>');
+    !(marks_only || line.starts_with("```") || html)
+}
+
+/// Whether a character may make up a thematic break, setext underline or table delimiter row (with `+` and
+/// white space, conservatively).
+pub(crate) fn is_line_mark(c: char) -> bool {
+    matches!(c, '-' | '*' | '_' | '=' | '+' | '|' | ':' | ' ' | '\t')
+}
+
 /// The first line of a list item's text, escaped if together with the bullet markers before it on the line it
 /// would read as a thematic break (`* **`, `- --`: §4.1 wins over §5.2); `None` when it is fine as it is.
 /// `markers` are the bullets written on the line before the text, innermost first.
@@ -818,6 +961,15 @@ fn delimiter_row_like(chars: &[char]) -> bool {
 
 /// Appends a link destination (§6.3), choosing the bare or the `<…>` form.
 pub(crate) fn push_link_dest(out: &mut String, dest: &str, in_table: bool) {
+    // Most destinations need neither the pointy form nor an escape: copy them whole.
+    let plain = !dest.is_empty()
+        && !dest
+            .bytes()
+            .any(|b| b <= b' ' || matches!(b, b'<' | b'(' | b')' | b'\\' | b'&' | b'|' | 0x7f));
+    if plain {
+        out.push_str(dest);
+        return;
+    }
     let needs_pointy = dest.is_empty()
         || dest.starts_with('<')
         || dest.chars().any(|c| c == ' ' || c.is_ascii_control())
@@ -840,14 +992,20 @@ pub(crate) fn push_link_dest(out: &mut String, dest: &str, in_table: bool) {
         }
         out.push('>');
     } else {
-        for (i, c) in dest.char_indices() {
-            match c {
-                '\\' => push_backslash(out, &dest[i + 1..]),
-                '&' => push_amp(out, &dest[i + 1..]),
-                '|' if in_table => out.push_str("\\|"),
-                _ => out.push(c),
+        // Copy the spans between the (ASCII) characters that may need care.
+        let mut from = 0;
+        for (i, b) in dest.bytes().enumerate() {
+            if matches!(b, b'\\' | b'&') || b == b'|' && in_table {
+                out.push_str(&dest[from..i]);
+                from = i + 1;
+                match b {
+                    b'\\' => push_backslash(out, &dest[i + 1..]),
+                    b'&' => push_amp(out, &dest[i + 1..]),
+                    _ => out.push_str("\\|"),
+                }
             }
         }
+        out.push_str(&dest[from..]);
     }
 }
 
@@ -878,9 +1036,13 @@ fn push_backslash(out: &mut String, rest: &str) {
 }
 
 fn push_amp(out: &mut String, rest: &str) {
-    let chars: Vec<char> = rest.chars().take(40).collect();
-    if entity_like(&chars) {
-        out.push('\\');
+    // A reference is ASCII up to its `;`, which comes within 40 bytes (the longest name has 31 characters).
+    let head = &rest.as_bytes()[..rest.len().min(40)];
+    if head.contains(&b';') {
+        let chars: Vec<char> = rest.chars().take(40).collect();
+        if entity_like(&chars) {
+            out.push('\\');
+        }
     }
     out.push('&');
 }

@@ -4,9 +4,11 @@
 //! which delimiter each emphasis span can use (CommonMark §6.2's flanking rules), and which characters of
 //! text need escaping (delegated to [`crate::escape`]).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::escape::{self, Class, Context, Neighbor, TextEnv};
+use crate::escape::{self, AsciiSet, Class, Context, Neighbor, TextEnv};
+use crate::refs::Refs;
 
 /// One buffered inline event.
 #[derive(Clone, Debug)]
@@ -21,6 +23,18 @@ pub(crate) enum Inline {
     Task(bool),
     FootnoteRef(String),
     Math { display: bool, text: String },
+}
+
+impl Inline {
+    /// Roughly how many bytes the item takes when written (to size the output buffer once).
+    fn len_hint(&self) -> usize {
+        match self {
+            Inline::Text(s) | Inline::Code(s) | Inline::Html(s) | Inline::FootnoteRef(s) => s.len() + 2,
+            Inline::Math { text, .. } => text.len() + 4,
+            Inline::Start(Span::Link { dest, title } | Span::Image { dest, title }) => dest.len() + title.len() + 8,
+            _ => 2,
+        }
+    }
 }
 
 /// An inline container.
@@ -46,6 +60,8 @@ pub(crate) struct InlineStyle {
     pub(crate) strong: char,
     /// Write hard breaks as two spaces instead of a backslash.
     pub(crate) hard_break_spaces: bool,
+    /// Paragraphs are wrapped: record the spaces where a line may break.
+    pub(crate) wrap: bool,
 }
 
 /// How a span was written.
@@ -62,54 +78,71 @@ enum Written {
 }
 
 /// Renders `items` (the inline content of one block) to Markdown. Lines are separated by `\n`; the caller adds
-/// container prefixes.
-pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> String {
-    // Copied only when something is to be merged (the walker never emits two texts in a row): a block can be
-    // a 100 MB text node, or a million links.
-    let merged;
-    let items = if needs_merge(items) {
-        merged = merge_text(items);
-        &merged[..]
-    } else {
-        items
-    };
+/// container prefixes. Links are written inline, or as references labelled by `refs` when it is active. In a
+/// paragraph to be wrapped, the byte offset of every space written from text is pushed to `spaces`: the places
+/// where a line could break (never inside code spans, link destinations, titles or labels, autolinks or HTML).
+pub(crate) fn render(
+    items: &[Inline],
+    ctx: Context,
+    style: &InlineStyle,
+    refs: &mut Refs,
+    spaces: &mut Vec<usize>,
+) -> String {
+    let items = merge_text(items);
+    let items = &items[..];
     let n = items.len();
+    let mut out = String::with_capacity(items.iter().map(Inline::len_hint).sum::<usize>() + 16);
     let end_of = match_ends(items);
+    // One pass over each text for the ASCII characters it holds; the checks below read the sets.
+    let ascii: Vec<AsciiSet> = items
+        .iter()
+        .map(|item| match item {
+            Inline::Text(t) => AsciiSet::of(t),
+            _ => AsciiSet::default(),
+        })
+        .collect();
     let mut gt_after = vec![false; n + 1];
-    for i in (0..n).rev() {
-        let here = match &items[i] {
-            Inline::Text(t) => t.contains('>'),
-            Inline::SoftBreak | Inline::HardBreak => false,
-            _ => true,
-        };
-        gt_after[i] = here || gt_after[i + 1];
-    }
     let mut bracket_after = vec![false; n + 1];
-    for i in (0..n).rev() {
-        // Code spans and inline HTML are written as they are, and a link reference definition is found
-        // before either is (§4.7).
-        let here = matches!(&items[i], Inline::Text(t) | Inline::Code(t) | Inline::Html(t) if t.contains("]:"));
-        bracket_after[i] = here || bracket_after[i + 1];
-    }
     let mut link_close_after = vec![false; n + 1];
     for i in (0..n).rev() {
-        let here = matches!(&items[i], Inline::Text(t) if t.contains("]("));
-        link_close_after[i] = here || link_close_after[i + 1];
+        let (gt, bracket, link_close) = match &items[i] {
+            Inline::Text(t) => {
+                let closes = ascii[i].has(b']');
+                (
+                    ascii[i].has(b'>'),
+                    closes && t.contains("]:"),
+                    closes && t.contains("]("),
+                )
+            }
+            // Code spans and inline HTML are written as they are, and a link reference definition is found
+            // before either is (§4.7).
+            Inline::Code(t) | Inline::Html(t) => (true, t.contains("]:"), false),
+            Inline::SoftBreak | Inline::HardBreak => (false, false, false),
+            _ => (true, false, false),
+        };
+        gt_after[i] = gt || gt_after[i + 1];
+        bracket_after[i] = bracket || bracket_after[i + 1];
+        link_close_after[i] = link_close || link_close_after[i + 1];
     }
     let chosen = choose_delimiters(items, &end_of, style, ctx);
-    let planned = plan_escapes(items, &end_of, &chosen, style, ctx);
+    // How many items hold or are written with `*` and `_` (for runs that a line-start escape shortens).
+    let mut delim_items = [0usize; 2];
+    for (k, item) in items.iter().enumerate() {
+        for (slot, c) in [(0, b'*'), (1, b'_')] {
+            let holds = match (item, &chosen[k]) {
+                (Inline::Text(_), _) => ascii[k].has(c),
+                (_, Some(Written::Delim(d, _))) => *d as u32 == u32::from(c),
+                _ => false,
+            };
+            delim_items[slot] += usize::from(holds);
+        }
+    }
+    let planned = plan_escapes(items, &end_of, &chosen, style, ctx, &ascii);
 
-    // Sized for the text, so that a huge block is not copied as the string grows.
-    let text_len: usize = items
-        .iter()
-        .map(|i| match i {
-            Inline::Text(t) | Inline::Code(t) | Inline::Html(t) => t.len(),
-            _ => 4,
-        })
-        .sum();
-    let mut out = String::with_capacity(text_len + text_len / 16);
     let mut open: Vec<usize> = Vec::new();
     let mut link_depth = 0usize;
+    // Where the text of each open link or image starts in `out` (a reference label may be that text).
+    let mut link_text: Vec<usize> = Vec::new();
     let mut line_start = true;
     let mut first_line = true;
     let mut after_task = false;
@@ -120,6 +153,9 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                 let line_end = matches!(items.get(i + 1), None | Some(Inline::SoftBreak | Inline::HardBreak));
                 let env = TextEnv {
                     ctx,
+                    ascii: ascii[i],
+                    star_elsewhere: delim_items[0] > usize::from(ascii[i].has(b'*')),
+                    underscore_elsewhere: delim_items[1] > usize::from(ascii[i].has(b'_')),
                     prev: last_neighbor(&out),
                     next: first_neighbor(items, i + 1, &end_of, &chosen, style, ctx),
                     line_start,
@@ -133,8 +169,19 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                     strikethrough: style.strikethrough,
                     tables: style.tables,
                     after_task_marker: after_task,
+                    references: refs.active(),
                 };
+                let from = out.len();
                 escape::push_text(&mut out, t, &env, planned.get(&i).map_or(&[], Vec::as_slice));
+                if style.wrap && ctx == Context::Paragraph {
+                    spaces.extend(
+                        out[from..]
+                            .bytes()
+                            .enumerate()
+                            .filter(|(_, b)| *b == b' ')
+                            .map(|(k, _)| from + k),
+                    );
+                }
                 line_start = false;
                 after_task = false;
             }
@@ -208,10 +255,12 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                     (Written::Link, Span::Image { .. }) => {
                         out.push_str("![");
                         link_depth += 1;
+                        link_text.push(out.len());
                     }
                     (Written::Link, _) => {
                         out.push('[');
                         link_depth += 1;
+                        link_text.push(out.len());
                     }
                     (Written::Autolink, Span::Link { dest, .. }) => {
                         out.push('<');
@@ -244,13 +293,23 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
                             Inline::Start(Span::Link { dest, title } | Span::Image { dest, title }),
                         ) => {
                             link_depth = link_depth.saturating_sub(1);
-                            out.push_str("](");
-                            escape::push_link_dest(&mut out, dest, ctx == Context::TableCell);
-                            if !title.is_empty() {
-                                out.push(' ');
-                                escape::push_link_title(&mut out, title, ctx == Context::TableCell);
+                            let text_start = link_text.pop().unwrap_or(out.len());
+                            if refs.active() {
+                                // §6.3 full and collapsed reference links: `[text][label]`, `[text][]`.
+                                let plain = plain_text(&items[s + 1..i]);
+                                let label = refs.label(dest, title, &out[text_start..], &plain);
+                                out.push_str("][");
+                                out.push_str(&label);
+                                out.push(']');
+                            } else {
+                                out.push_str("](");
+                                escape::push_link_dest(&mut out, dest, ctx == Context::TableCell);
+                                if !title.is_empty() {
+                                    out.push(' ');
+                                    escape::push_link_title(&mut out, title, ctx == Context::TableCell);
+                                }
+                                out.push(')');
                             }
-                            out.push(')');
                         }
                         _ => {}
                     }
@@ -275,6 +334,19 @@ pub(crate) fn render(items: &[Inline], ctx: Context, style: &InlineStyle) -> Str
         }
     }
     out
+}
+
+/// The characters of some inline items without their markup (text and code span content, breaks as spaces).
+fn plain_text(items: &[Inline]) -> String {
+    let mut text = String::new();
+    for item in items {
+        match item {
+            Inline::Text(t) | Inline::Code(t) => text.push_str(t),
+            Inline::SoftBreak | Inline::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
 }
 
 /// Chooses how every span of the block is written, in document order, so that text escaping can then be
@@ -381,6 +453,7 @@ fn plan_escapes(
     chosen: &[Option<Written>],
     style: &InlineStyle,
     ctx: Context,
+    ascii: &[AsciiSet],
 ) -> HashMap<usize, Vec<bool>> {
     // Keyed by item: only text with delimiter or backtick runs has an entry (a block can hold a million items).
     let mut planned: HashMap<usize, Vec<bool>> = HashMap::new();
@@ -413,8 +486,8 @@ fn plan_escapes(
     while i < items.len() {
         let scope = scopes.last().copied().unwrap_or(usize::MAX);
         match &items[i] {
-            // Only delimiter and backtick runs are planned here (most text has none: no copy of it is made).
-            Inline::Text(t) if !t.contains(['*', '_', '~', '`']) => {}
+            // Text with no delimiter or backtick takes no part in pairing (most text): nothing to collect.
+            Inline::Text(_) if !ascii[i].has_any(b"`*_~") => {}
             Inline::Text(t) => {
                 let chars: Vec<char> = t.chars().collect();
                 planned.insert(i, vec![false; chars.len()]);
@@ -585,19 +658,15 @@ fn plan_escapes(
 }
 
 /// Merges adjacent text (and adjacent code spans) and drops empty text, so that escaping sees whole runs.
-fn needs_merge(items: &[Inline]) -> bool {
-    let empty = |i: &Inline| matches!(i, Inline::Text(t) if t.is_empty());
-    items.first().is_some_and(empty)
-        || items.windows(2).any(|w| {
-            empty(&w[1])
-                || matches!(
-                    w,
-                    [Inline::Text(_), Inline::Text(_)] | [Inline::Code(_), Inline::Code(_)]
-                )
-        })
-}
-
-fn merge_text(items: &[Inline]) -> Vec<Inline> {
+fn merge_text(items: &[Inline]) -> Cow<'_, [Inline]> {
+    let needs_merge = items.iter().enumerate().any(|(i, item)| match item {
+        Inline::Text(t) => t.is_empty() || matches!(items.get(i + 1), Some(Inline::Text(_))),
+        Inline::Code(_) => matches!(items.get(i + 1), Some(Inline::Code(_))),
+        _ => false,
+    });
+    if !needs_merge {
+        return Cow::Borrowed(items);
+    }
     let mut merged: Vec<Inline> = Vec::with_capacity(items.len());
     for item in items {
         match (item, merged.last_mut()) {
@@ -608,7 +677,7 @@ fn merge_text(items: &[Inline]) -> Vec<Inline> {
             _ => merged.push(item.clone()),
         }
     }
-    merged
+    Cow::Owned(merged)
 }
 
 /// For each `Start`, the index of its matching `End` (or `items.len()` when unmatched).

@@ -28,14 +28,66 @@
 //!   or alt text, unless [`Options::allow_unsafe_urls`] (raster `data:image/…` images need only
 //!   [`Options::allow_data_images`]; SVG never passes that one);
 //! - the only raw HTML the converter writes is attribute-free tags it chose (`<sup>`, `<u>`, … with
-//!   [`Unsupported::KeepHtml`], `<br>` in table cells, `<strong>`/`<em>`/`<del>` where delimiters cannot work):
-//!   never an event-handler attribute, a `style`, or a `<script>`;
+//!   [`Unsupported::KeepHtml`] or [`Options::keep_html`], `<br>` in table cells, `<strong>`/`<em>`/`<del>`
+//!   where delimiters cannot work): never an event-handler attribute, a `style`, or a `<script>` (raw HTML
+//!   that a [`Handler`] of yours returns is written with the attributes you gave it);
+//! - with [`Options::base_url`], these checks apply to each URL both as written and as resolved;
 //! - share intents (`facebook.com/sharer.php?u=…`, `whatsapp://send?text=…`, …) become links to the URL being
 //!   shared and redirect links (`google.com/url?q=…`) links to their target ([`Options::share_links`]).
 //!
 //! ```
 //! let md = html2cmark::convert(r#"<p><a href="javascript:alert(1)">click</a> <img src=x onerror=alert(1) alt=pic></p>"#);
 //! assert_eq!(md, "click ![pic](x)\n");
+//! ```
+//!
+//! ## Choosing what is converted
+//!
+//! - [`Options::base_url`]: resolve relative links and images against the page's URL (and its `<base href>`);
+//! - [`Options::drop`], [`Options::keep_html`]: drop elements, or keep them as raw HTML, by simple
+//!   [`Selector`]s (`nav`, `.ads`, `#comments`, `[aria-hidden=true]`, `div.note`);
+//! - [`Options::drop_page_chrome`]: drop the navigation, banners, footers and forms of whole web pages;
+//! - [`Options::handlers`]: your own conversion for chosen elements: a [`Handler`] (or a closure) sees the
+//!   [`Element`] (name, attributes, text) and answers with an [`Action`]: convert as usual, skip, or write
+//!   events instead of it or around its content. `examples/handlers.rs` turns `<div class="note">` into a block
+//!   quote and `<span class="math">` into code.
+//!
+//! ```
+//! use html2cmark::{Action, Selector, pulldown_cmark::Event};
+//! let mut options = html2cmark::Options::default();
+//! options.drop = Selector::parse_list(".ad")?;
+//! options.keep_html = Selector::parse_list("kbd")?;
+//! options.on("span", |el| {
+//!     if el.has_class("math") { Action::Replace(vec![Event::Code(el.text().into())]) } else { Action::Descend }
+//! });
+//! let html = r#"<p>Press <kbd>F</kbd> for <span class="math">f(x)</span>.<span class="ad">Buy!</span></p>"#;
+//! assert_eq!(html2cmark::convert_with(html, &options), "Press <kbd>F</kbd> for `f(x)`.\n");
+//! # Ok::<(), html2cmark::Error>(())
+//! ```
+//!
+//! ## Transforming events
+//!
+//! Changes that need no HTML (rewriting URLs, shifting heading levels, editing text) are easiest on the event
+//! stream: take [`events`], map or filter it, and write the result with [`push_markdown_with`] (or
+//! [`write_markdown_with`] for an `io::Write`). The writer does not panic whatever it is given; for the
+//! Markdown to read back as the events, keep them shaped as pulldown-cmark's parser shapes them (`Start` and
+//! `End` paired and nested, inline events inside blocks). `examples/rewrite_images.rs` moves images to a CDN
+//! this way.
+//!
+//! ```
+//! use html2cmark::pulldown_cmark::{Event, Tag};
+//! let options = html2cmark::Options::default();
+//! let events = html2cmark::events("<p><img src='/a.png' alt='A'></p>", &options).map(|event| match event {
+//!     Event::Start(Tag::Image { link_type, dest_url, title, id }) => Event::Start(Tag::Image {
+//!         link_type,
+//!         dest_url: format!("https://cdn.example.net{dest_url}").into(),
+//!         title,
+//!         id,
+//!     }),
+//!     other => other,
+//! });
+//! let mut md = String::new();
+//! html2cmark::push_markdown_with(&mut md, events, &options);
+//! assert_eq!(md, "![A](https://cdn.example.net/a.png)\n");
 //! ```
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
@@ -45,23 +97,30 @@ mod dom;
 mod embed;
 mod error;
 mod escape;
+mod handler;
 mod inline;
 mod meta;
 mod options;
+mod policy;
 mod punct;
+mod refs;
 mod rules;
+mod selector;
 mod stream;
 mod style;
 mod url;
 mod walk;
+mod wrap;
 mod writer;
 
 pub use error::{Error, Result};
+pub use handler::{Action, Element, Handler, Handlers};
 pub use options::{Options, ShareLinks, Unsupported};
+pub use selector::Selector;
 #[doc(hidden)]
 pub use stream::check_flush_rule;
 pub use stream::{Converter, convert_reader};
-pub use style::{CodeBlockStyle, HardBreakStyle, HeadingStyle, Style};
+pub use style::{CodeBlockStyle, HardBreakStyle, HeadingStyle, LinkStyle, Style};
 pub use walk::Events;
 pub use writer::{push_markdown, push_markdown_with, write_markdown, write_markdown_with};
 
@@ -70,6 +129,9 @@ pub use pulldown_cmark;
 
 /// Re-export of the encoding_rs version that [`Options::encoding`] takes.
 pub use encoding_rs;
+
+/// Re-export of the `url` crate's URL type that [`Options::base_url`] takes (`Url::parse("https://…")`).
+pub use ::url::Url;
 
 /// Converts a string of HTML (a document or a fragment) to CommonMark with the default [`Options`].
 ///

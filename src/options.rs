@@ -1,5 +1,7 @@
 //! Conversion options: plain data with documented defaults.
 
+use crate::{Action, Element, Handlers, Selector};
+
 /// What to do with an element that Markdown cannot express (for example `<sup>`, `<u>`, `<details>`).
 ///
 /// # Example
@@ -123,6 +125,95 @@ pub struct Options {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// The URL the document was fetched from. When set, relative link and image URLs (`href`, `src`, the
+    /// `srcset` candidate taken, `data-src`, media sources, a relative canonical link in front matter) are
+    /// resolved against it, or against the page's own `<base href>` (the first one in `head`, itself resolved
+    /// against this URL), as a browser resolves them. URLs that are already absolute are kept exactly as
+    /// written. Fragment-only links (`#notes`) and empty links stay as they are while they point into this
+    /// same document (no `<base>`, or a `<base>` naming this document); with a `<base>` elsewhere they are
+    /// resolved, because that is where a browser would go. The URL policy ([`allow_unsafe_urls`],
+    /// [`share_links`]) applies to the resolved URL, and a `javascript:` URL stays refused however it was
+    /// written. When `None`, URLs are kept as written and `<base>` is ignored. Default: `None`.
+    ///
+    /// [`allow_unsafe_urls`]: Options::allow_unsafe_urls
+    /// [`share_links`]: Options::share_links
+    ///
+    /// ```
+    /// let mut options = html2cmark::Options::default();
+    /// options.base_url = Some(html2cmark::Url::parse("https://example.com/blog/post.html")?);
+    /// let html = r##"<p><a href="../about">About</a> <a href="#c">comments</a> <img src="i.png" alt="I"></p>"##;
+    /// assert_eq!(
+    ///     html2cmark::convert_with(html, &options),
+    ///     "[About](https://example.com/about) [comments](#c) ![I](https://example.com/blog/i.png)\n"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub base_url: Option<crate::Url>,
+    /// Elements to drop with everything inside them, by [`Selector`] (`nav`, `.ads`, `#comments`,
+    /// `[data-widget]`). Decided from the element's tag and attributes alone, so streaming output stays the
+    /// same however the input is chunked. A dropped block still ends the paragraph it interrupts. Dropping
+    /// wins over [`keep_html`](Options::keep_html) and [`handlers`](Options::handlers). The `html`, `head` and
+    /// `body` elements are never dropped. Default: empty.
+    ///
+    /// ```
+    /// let mut options = html2cmark::Options::default();
+    /// options.drop = html2cmark::Selector::parse_list(".ad, aside")?;
+    /// let html = r#"<p>Text <span class="ad">Buy!</span>more</p><aside>Related</aside>"#;
+    /// assert_eq!(html2cmark::convert_with(html, &options), "Text more\n");
+    /// # Ok::<(), html2cmark::Error>(())
+    /// ```
+    pub drop: Vec<Selector>,
+    /// Elements to keep as raw HTML around their converted content, by [`Selector`] (`sub`, `sup`, `kbd`,
+    /// `details`, …), whatever [`unsupported`](Options::unsupported) says. The tags are written without
+    /// attributes, as every tag the converter writes. Tags that CommonMark reads as the start of an HTML block
+    /// (`details`, `div`, `section`, `figure`, …) are written as HTML blocks on lines of their own, with the
+    /// content as Markdown between them; where a block cannot go (inside a tight list item, a heading or a table
+    /// cell) such an element is converted as usual. Other tags are written as inline HTML. Elements that are
+    /// Markdown structure or never have content (`html`, `head`, `body`, lists and their items, table parts,
+    /// `pre`, `script`, `style`, `img`, `br`, …) are never kept as HTML. Default: empty.
+    ///
+    /// ```
+    /// let mut options = html2cmark::Options::default();
+    /// options.keep_html = html2cmark::Selector::parse_list("kbd, sup, details")?;
+    /// let html = "<p>Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, x<sup>2</sup></p><details><p>More</p></details>";
+    /// assert_eq!(
+    ///     html2cmark::convert_with(html, &options),
+    ///     "Press <kbd>Ctrl</kbd>+<kbd>C</kbd>, x<sup>2</sup>\n\n<details>\n\nMore\n\n</details>\n"
+    /// );
+    /// # Ok::<(), html2cmark::Error>(())
+    /// ```
+    pub keep_html: Vec<Selector>,
+    /// Drop the navigation chrome of whole web pages: `nav`, `aside`, the page's `header` and `footer` (not
+    /// those inside an `article`, `main`, `section`, `aside` or `nav`, which belong to that content: the ARIA
+    /// `banner`/`contentinfo` rule), elements with `role="navigation"`, `"banner"` or `"contentinfo"`,
+    /// `aria-hidden="true"`, or a `hidden` attribute (not `hidden="until-found"`, whose content a reader can
+    /// reveal), and `form`s, except a form that holds a heading, a paragraph, an `article` or a `main` (some
+    /// sites wrap the whole page in one form). A form is decided once it has ended, so with this option a form
+    /// stays in memory until then. Default: `false`.
+    ///
+    /// ```
+    /// let mut options = html2cmark::Options::default();
+    /// options.drop_page_chrome = true;
+    /// let html = "<header><a href=/>Home</a></header><nav><a href=/a>A</a></nav>\
+    ///             <main><article><header><h1>Title</h1></header><p>Body</p></article></main>\
+    ///             <footer>© 2024</footer>";
+    /// assert_eq!(html2cmark::convert_with(html, &options), "# Title\n\nBody\n");
+    /// ```
+    pub drop_page_chrome: bool,
+    /// Custom conversions, by tag name: see [`Handler`](crate::Handler) and [`Handlers`]. An element with a handler is
+    /// converted once it has ended (its text is known), so a handler on an element that wraps the whole page
+    /// holds the page in memory. Default: empty.
+    ///
+    /// ```
+    /// use html2cmark::{Action, pulldown_cmark::Event};
+    /// let mut options = html2cmark::Options::default();
+    /// options.on("span", |el| {
+    ///     if el.has_class("math") { Action::Replace(vec![Event::Code(el.text().into())]) } else { Action::Descend }
+    /// });
+    /// let md = html2cmark::convert_with(r#"<p>So <span class="math">x^2</span>.</p>"#, &options);
+    /// assert_eq!(md, "So `x^2`.\n");
+    /// ```
+    pub handlers: Handlers,
 }
 
 impl Default for Options {
@@ -154,7 +245,41 @@ impl Options {
         front_matter: false,
         style: crate::Style::DEFAULT,
         encoding: None,
+        base_url: None,
+        drop: Vec::new(),
+        keep_html: Vec::new(),
+        drop_page_chrome: false,
+        handlers: Handlers::new(),
     };
+
+    /// Registers a closure as the handler for elements named `tag` in [`handlers`](Options::handlers)
+    /// (replacing one registered before for that name), and returns the options for chaining. A type that
+    /// implements [`Handler`](crate::Handler) goes in with [`Handlers::insert`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use html2cmark::Action;
+    /// let mut options = html2cmark::Options::default();
+    /// options
+    ///     .on("figure", |_| Action::Skip)
+    ///     .on("p", |el| if el.has_class("ad") { Action::Skip } else { Action::Descend });
+    /// let html = "<p>a</p><figure>b</figure><p class=ad>c</p>";
+    /// assert_eq!(html2cmark::convert_with(html, &options), "a\n");
+    /// ```
+    pub fn on<F>(&mut self, tag: &str, handler: F) -> &mut Options
+    where
+        F: Fn(&Element<'_>) -> Action + Send + Sync + 'static,
+    {
+        self.handlers.insert(tag, handler);
+        self
+    }
+
+    /// Whether any element policy is set (selectors, the page-chrome preset or handlers): when not, the walker
+    /// skips the policy checks.
+    pub(crate) fn has_policy(&self) -> bool {
+        !self.drop.is_empty() || !self.keep_html.is_empty() || self.drop_page_chrome || !self.handlers.is_empty()
+    }
 
     /// The pulldown-cmark parser options that match these options (the extensions our Markdown uses).
     ///

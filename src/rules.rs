@@ -5,6 +5,7 @@
 use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
 use crate::dom::{Kind, Node};
+use crate::policy;
 use crate::url::{self, UrlKind};
 use crate::walk::{CellRoot, Walker};
 use crate::{Options, ShareLinks};
@@ -98,7 +99,7 @@ pub(crate) fn is_html_space(c: char) -> bool {
 /// Whether a list element is written as a list, and if so whether it is loose.
 ///
 /// Only the first [`LIST_LOOKAHEAD`] element children are looked at. The list is a list at all if one of them
-/// is an `li` (otherwise it is a plain block container). It is loose (CommonMark §5.3: every item's inline
+/// is an `li` that [`Options::drop`] does not drop (otherwise it is a plain block container). It is loose (CommonMark §5.3: every item's inline
 /// runs become paragraphs) when one of those `li`s has a `p` child (that is how loose lists look in HTML,
 /// pulldown-cmark's own output included), has text or inline elements after a list, quote or table
 /// (looking through wrapper elements; a tight item's text after those would be a lazy continuation of them),
@@ -113,6 +114,9 @@ pub(crate) fn list_plan(list: &Node, options: &Options) -> Option<bool> {
         .filter(|c| c.kind() == Kind::Element)
         .take(LIST_LOOKAHEAD)
     {
+        if options.has_policy() && policy::is_dropped(child, options) {
+            continue;
+        }
         if child.is("li") {
             any_item = true;
             loose = loose || item_needs_loose(child.children(), options);
@@ -484,13 +488,19 @@ fn cell_alignment(cell: &Node) -> Alignment {
 
 /// Converts a finished `table` to GFM table events (GFM spec §4.10), or `None` when it cannot be one (it holds
 /// another table or has no rows); the caller then keeps its content as paragraphs. A `caption` becomes a
-/// paragraph before the table. Each cell's content is walked alone, inline only.
-pub(crate) fn table(table: &Node, options: &Options) -> Option<Vec<Event<'static>>> {
+/// paragraph before the table. Each cell's content is walked alone, inline only, by a walker nested in
+/// `parent`. Rows, captions and row groups that [`Options::drop`] drops are left out; a dropped cell is empty.
+pub(crate) fn table(table: &Node, parent: &Walker) -> Option<Vec<Event<'static>>> {
+    let options = parent.options();
+    let dropped = |n: &Node| options.has_policy() && policy::is_dropped(n, options);
     // Rows in document order, and whether the first comes from thead; captions.
     let mut rows: Vec<(bool, Node)> = Vec::new();
     let mut captions = Vec::new();
     let mut stack: Vec<Node> = table.children().into_iter().rev().collect();
     while let Some(n) = stack.pop() {
+        if dropped(&n) {
+            continue;
+        }
         match n.tag() {
             "tr" => rows.push((n.parent().is_some_and(|p| p.is("thead")), n)),
             "thead" | "tbody" | "tfoot" => stack.extend(n.children().into_iter().rev()),
@@ -511,7 +521,7 @@ pub(crate) fn table(table: &Node, options: &Options) -> Option<Vec<Event<'static
                 .and_then(|s| s.trim().parse::<usize>().ok())
                 .unwrap_or(1)
                 .clamp(1, 1000);
-            cells.push(Some(c));
+            cells.push(if dropped(&c) { None } else { Some(c) });
             cells.extend(std::iter::repeat_n(None, span - 1));
         }
         cells
@@ -535,29 +545,29 @@ pub(crate) fn table(table: &Node, options: &Options) -> Option<Vec<Event<'static
 
     let mut out = Vec::new();
     for caption in &captions {
-        let mut w = Walker::new(options.clone(), CellRoot::Paragraphs);
+        let mut w = parent.nested(CellRoot::Paragraphs);
         w.convert_children(caption);
         w.finish();
         out.extend(w.take());
     }
     out.push(Event::Start(Tag::Table(aligns)));
     out.push(Event::Start(Tag::TableHead));
-    push_cells(&mut out, &head_cells, width, options);
+    push_cells(&mut out, &head_cells, width, parent);
     out.push(Event::End(TagEnd::TableHead));
     for row in &body {
         out.push(Event::Start(Tag::TableRow));
-        push_cells(&mut out, row, width, options);
+        push_cells(&mut out, row, width, parent);
         out.push(Event::End(TagEnd::TableRow));
     }
     out.push(Event::End(TagEnd::Table));
     Some(out)
 }
 
-fn push_cells(out: &mut Vec<Event<'static>>, cells: &[Option<Node>], width: usize, options: &Options) {
+fn push_cells(out: &mut Vec<Event<'static>>, cells: &[Option<Node>], width: usize, parent: &Walker) {
     for i in 0..width {
         out.push(Event::Start(Tag::TableCell));
         if let Some(Some(cell)) = cells.get(i) {
-            let mut w = Walker::new(options.clone(), CellRoot::Cell);
+            let mut w = parent.nested(CellRoot::Cell);
             w.convert_children(cell);
             w.finish();
             out.extend(w.take());

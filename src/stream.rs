@@ -33,6 +33,9 @@ pub(crate) struct Pipeline {
     /// For each entered node, how many of its first children are converted but still attached (always 0
     /// when converted children are detached).
     done: Vec<usize>,
+    /// For each entered node, whether it is skipped (dropped by the element policy, or inside such a node): its
+    /// children are discarded unconverted.
+    skipped: Vec<bool>,
     detach: bool,
     trace: Option<Vec<Traced>>,
     /// Input characters parsed since the last flush.
@@ -56,6 +59,7 @@ impl Pipeline {
             walker: Walker::new(options.clone(), CellRoot::Paragraphs),
             entered: Vec::new(),
             done: Vec::new(),
+            skipped: Vec::new(),
             detach,
             trace: None,
             unflushed: 0,
@@ -110,6 +114,9 @@ impl Pipeline {
     pub(crate) fn metadata(&self) -> Metadata {
         let mut meta = self.meta.clone();
         meta.fill_from(&self.walker.meta);
+        for source in [&mut meta.source, &mut meta.alt_source].into_iter().flatten() {
+            *source = self.walker.resolve(source).into_owned();
+        }
         meta
     }
 
@@ -128,7 +135,9 @@ impl Pipeline {
     fn convert_range(&mut self, level: usize, to: usize) {
         let parent = self.entered[level].clone();
         let from = self.done[level];
-        for i in from..to {
+        // Children of a skipped node are discarded without being converted.
+        let convert = !self.skipped[level];
+        for i in (from..to).filter(|_| convert) {
             // With detaching, `done` stays 0: converted children leave the tree after this loop.
             if let Some(child) = parent.child(i) {
                 self.convert(&child);
@@ -159,7 +168,9 @@ impl Pipeline {
                     parent: node.parent(),
                 });
             }
-            self.walker.exit();
+            if self.skipped.pop() == Some(false) {
+                self.walker.exit();
+            }
             let node = self.entered.pop();
             self.done.pop();
             // Mark it converted in its parent, unless the tree builder has already taken it out.
@@ -173,25 +184,34 @@ impl Pipeline {
     }
 
     fn enter(&mut self, node: Node) {
-        let flow = self.walker.enter(&node);
-        debug_assert_eq!(flow, Flow::Descend, "enterable nodes are never skipped");
+        let skipped = self.skipped.last() == Some(&true) || {
+            let skip = self.walker.enter(&node) == Flow::Skip;
+            if skip {
+                self.walker.exit();
+            }
+            skip
+        };
         self.entered.push(node);
         self.done.push(0);
+        self.skipped.push(skipped);
     }
 
     fn flush(&mut self, at_end: bool) {
         if self.entered.is_empty() {
             match dom::find_body(&self.document) {
                 Some(body) => {
-                    if let Some(head) = dom::find_head(&self.document) {
-                        self.meta.scan(&head);
+                    let head = dom::find_head(&self.document);
+                    if let Some(head) = &head {
+                        self.meta.scan(head);
                     }
+                    self.walker.set_base(head.as_ref());
                     self.enter(body)
                 }
                 None => {
                     if at_end {
                         let document = self.document.clone();
                         self.meta.scan(&document);
+                        self.walker.set_base(dom::find_head(&document).as_ref());
                         self.convert(&document);
                     }
                     return;
@@ -225,7 +245,7 @@ impl Pipeline {
             };
             self.convert_range(level, to);
             // Below an open formatting element nothing is final (the adoption agency may move it).
-            if crate::rules::is_formatting(last.tag()) || !is_enterable(&last) {
+            if crate::rules::is_formatting(last.tag()) || !is_enterable(&last, self.walker.options()) {
                 break;
             }
             self.enter(last);

@@ -65,6 +65,53 @@ pub enum HardBreakStyle {
     Spaces,
 }
 
+/// How links and images are written.
+///
+/// The reference styles write `[text][label]` in the text and collect the definitions (`[label]: url "title"`),
+/// one per distinct URL and title, at the end of the document, after a blank line and outside every container.
+/// The writer holds the definitions until then, so with them memory grows with the number of distinct links
+/// (never with the text). Autolinks (`<https://…>`) stay autolinks. In a reference style every `[` of the text
+/// (and every `]` of link text) is escaped, so that no bracketed text can become a link to one of the labels.
+/// [`convert_markdown`](crate::convert_markdown) always writes inline links: its output is spliced into a
+/// document whose other labels it does not own.
+///
+/// # Example
+///
+/// ```
+/// use html2cmark::{LinkStyle, Options};
+/// let html = r#"<p><a href="https://www.rust-lang.org">Rust</a> and <a href="/b" title="B">the book</a>.</p>"#;
+/// let mut options = Options::default();
+/// assert_eq!(
+///     html2cmark::convert_with(html, &options),
+///     "[Rust](https://www.rust-lang.org) and [the book](/b \"B\").\n"
+/// );
+/// options.style.link = LinkStyle::ReferenceNumbered;
+/// assert_eq!(
+///     html2cmark::convert_with(html, &options),
+///     "[Rust][1] and [the book][2].\n\n[1]: https://www.rust-lang.org\n[2]: /b \"B\"\n"
+/// );
+/// options.style.link = LinkStyle::ReferenceText;
+/// assert_eq!(
+///     html2cmark::convert_with(html, &options),
+///     "[Rust][] and [the book][].\n\n[Rust]: https://www.rust-lang.org\n[the book]: /b \"B\"\n"
+/// );
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum LinkStyle {
+    /// `[text](url "title")`. The default.
+    #[default]
+    Inline,
+    /// `[text][1]`, labels numbered in order of first use: `[1]: url "title"` at the end.
+    ReferenceNumbered,
+    /// `[text][]` when the text can be its own label (at most 60 characters, no brackets, backslashes, backticks,
+    /// `<`, `>`, `|` or line breaks), else `[text][label]` with a label made of the text's letters, digits and
+    /// simple punctuation, or a number when none is left; labels are unique as CommonMark compares them
+    /// (case-insensitively, white space collapsed), so two links with the same text and different URLs get
+    /// `[text][]` and `[text][text-2]`.
+    ReferenceText,
+}
+
 /// The writer's style choices.
 ///
 /// # Example
@@ -98,6 +145,34 @@ pub struct Style {
     pub rule: Cow<'static, str>,
     /// Hard break style. Default: [`HardBreakStyle::Backslash`].
     pub hard_break: HardBreakStyle,
+    /// Inline links or reference links with definitions at the end. Default: [`LinkStyle::Inline`].
+    pub link: LinkStyle,
+    /// Wrap paragraph text at spaces so that lines (container prefixes included) are at most this many
+    /// characters long, where a break is possible: a word longer than the room left stays whole, and a line is
+    /// never broken inside a code span, a link destination, title or label, an autolink, inline HTML, at a
+    /// space next to another space or after a backslash, nor where the next line would start a block (a list
+    /// marker, `#`, `>`, a fence, a thematic break, a setext underline, a table delimiter row, an HTML block)
+    /// — the word then stays on the line before. Headings, table cells and code blocks are never wrapped, and
+    /// line breaks in the input are kept. Only the line breaks differ: the text reads back the same, a break we
+    /// add being a soft break where the input had a space. Widths are counted in characters. Default: `None`
+    /// (no wrapping).
+    ///
+    /// ```
+    /// let mut options = html2cmark::Options::default();
+    /// options.style.wrap = Some(20);
+    /// let html = "<blockquote><p>Lines of quotes and list items count their prefixes.</p></blockquote>";
+    /// assert_eq!(
+    ///     html2cmark::convert_with(html, &options),
+    ///     "> Lines of quotes\n> and list items\n> count their\n> prefixes.\n"
+    /// );
+    /// // "A dash never starts a line" fills 26 columns, but the next line would then be a list item.
+    /// options.style.wrap = Some(26);
+    /// assert_eq!(
+    ///     html2cmark::convert_with("<p>A dash never starts a line - it stays behind.</p>", &options),
+    ///     "A dash never starts a\nline - it stays behind.\n"
+    /// );
+    /// ```
+    pub wrap: Option<usize>,
 }
 
 impl Default for Style {
@@ -123,6 +198,8 @@ impl Style {
         code_block: CodeBlockStyle::Backticks,
         rule: Cow::Borrowed("---"),
         hard_break: HardBreakStyle::Backslash,
+        link: LinkStyle::Inline,
+        wrap: None,
     };
 
     pub(crate) fn bullet(&self) -> char {

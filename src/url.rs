@@ -54,14 +54,17 @@ struct Parts<'a> {
 
 /// Trims what a browser's URL parser trims (leading and trailing C0 controls and spaces), removes the tabs and
 /// newlines it removes anywhere, and undoes `&amp;` left in hrefs that were HTML-escaped twice.
-fn clean_href(href: &str) -> String {
+fn clean_href(href: &str) -> std::borrow::Cow<'_, str> {
     let trimmed = href.trim_matches(|c: char| c <= ' ');
+    if !trimmed.contains(['\t', '\n', '\r']) && !trimmed.contains("&amp;") {
+        return std::borrow::Cow::Borrowed(trimmed);
+    }
     let mut s: String = trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     // `&amp;amp;` (escaped three times) shows up too; bounded because every round shortens the string.
     while s.contains("&amp;") {
         s = s.replace("&amp;", "&");
     }
-    s
+    std::borrow::Cow::Owned(s)
 }
 
 /// Splits `url` into [`Parts`]. `None` when it has neither a scheme nor a leading `//`.
@@ -660,6 +663,10 @@ pub(crate) fn unwrap_redirect(href: &str) -> Option<String> {
 
 /// One level of [`unwrap_redirect`].
 fn redirect_target(href: &str) -> Option<String> {
+    // Every redirect carries its target in the query (cleaning the href never adds a `?`).
+    if !href.contains('?') {
+        return None;
+    }
     let href = clean_href(href);
     let parts = split(&href)?;
     if !matches!(parts.scheme.as_deref(), None | Some("http" | "https")) {
@@ -759,6 +766,10 @@ const DENIED_SCHEMES: &[&str] = &[
 /// `is_allowed("/relative/path", UrlKind::Link, false)` and `is_allowed("tel:+33123", UrlKind::Link, false)` are
 /// true.
 pub(crate) fn is_allowed(url: &str, kind: UrlKind, allow_data_images: bool) -> bool {
+    // Without a `&` there is no character reference to decode.
+    if !url.contains('&') {
+        return scheme_allowed(url, kind, allow_data_images);
+    }
     let decoded = decode_char_refs(url);
     [url, decoded.as_str()]
         .iter()
@@ -959,8 +970,99 @@ fn push_readable_run(out: &mut String, run: &str) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Base URL resolution
+// ---------------------------------------------------------------------------------------------------------------
+
+/// Resolves relative URLs against a document's base URL ([`Options::base_url`](crate::Options::base_url) and
+/// the page's `<base href>`), with the WHATWG URL parser of the `url` crate.
+#[derive(Clone, Debug)]
+pub(crate) struct Resolver {
+    base: url::Url,
+    /// Fragment-only and empty references stay as written: the base is the document itself.
+    keep_same_document: bool,
+}
+
+impl Resolver {
+    /// The resolver for a document fetched from `document` whose `head` states `base_href` (HTML § 4.2.3: the
+    /// first `base` element with an `href`). A `<base>` that does not parse, or that resolves to a URL that
+    /// cannot be a base or that [`is_allowed`] refuses (`javascript:`, `data:`), is ignored, as browsers
+    /// ignore a base they cannot use.
+    pub(crate) fn new(document: &url::Url, base_href: Option<&str>) -> Resolver {
+        let base = base_href
+            .and_then(|href| document.join(href.trim()).ok())
+            .filter(|b| !b.cannot_be_a_base() && is_allowed(b.as_str(), UrlKind::Link, false));
+        match base {
+            Some(base) => {
+                let keep_same_document = without_fragment(&base) == without_fragment(document);
+                Resolver {
+                    base,
+                    keep_same_document,
+                }
+            }
+            None => Resolver {
+                base: document.clone(),
+                keep_same_document: true,
+            },
+        }
+    }
+
+    /// `href` resolved against the base. Absolute URLs are returned exactly as written; so are fragment-only
+    /// and empty references while the base is the document itself, and references that do not resolve.
+    ///
+    /// Example: with base `https://example.com/a/b`, `"../c?d"` gives `"https://example.com/c?d"` and
+    /// `"#top"` stays `"#top"`.
+    pub(crate) fn resolve<'a>(&self, href: &'a str) -> std::borrow::Cow<'a, str> {
+        use std::borrow::Cow;
+        let trimmed = href.trim_matches(|c: char| c <= ' ');
+        if self.keep_same_document && (trimmed.is_empty() || trimmed.starts_with('#')) {
+            return Cow::Borrowed(href);
+        }
+        match url::Url::parse(trimmed) {
+            Err(url::ParseError::RelativeUrlWithoutBase) => match self.base.join(trimmed) {
+                Ok(resolved) => Cow::Owned(resolved.into()),
+                Err(_) => Cow::Borrowed(href),
+            },
+            _ => Cow::Borrowed(href),
+        }
+    }
+}
+
+fn without_fragment(u: &url::Url) -> &str {
+    &u.as_str()[..u.as_str().find('#').unwrap_or(u.as_str().len())]
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn resolution_against_a_base() {
+        let doc = url::Url::parse("https://example.com/blog/post.html?x=1#top").unwrap_or_else(|e| panic!("{e}"));
+        let r = Resolver::new(&doc, None);
+        assert_eq!(r.resolve("../about"), "https://example.com/about");
+        assert_eq!(r.resolve("i.png"), "https://example.com/blog/i.png");
+        assert_eq!(r.resolve("//cdn.example.net/x"), "https://cdn.example.net/x");
+        assert_eq!(r.resolve("?page=2"), "https://example.com/blog/post.html?page=2");
+        assert_eq!(r.resolve("/a b"), "https://example.com/a%20b");
+        assert_eq!(r.resolve("#notes"), "#notes");
+        assert_eq!(r.resolve(""), "");
+        // Absolute URLs, whatever their scheme, are kept as written.
+        assert_eq!(r.resolve("HTTPS://Example.COM/%7e"), "HTTPS://Example.COM/%7e");
+        assert_eq!(r.resolve("javascript:alert(1)"), "javascript:alert(1)");
+        assert_eq!(r.resolve("mailto:a@b.c"), "mailto:a@b.c");
+        // A base elsewhere: fragments point there.
+        let r = Resolver::new(&doc, Some("/other/"));
+        assert_eq!(r.resolve("#notes"), "https://example.com/other/#notes");
+        assert_eq!(r.resolve("x"), "https://example.com/other/x");
+        // A base naming the document itself keeps fragments.
+        let r = Resolver::new(&doc, Some("post.html?x=1"));
+        assert_eq!(r.resolve("#notes"), "#notes");
+        // Unusable bases are ignored.
+        for bad in ["javascript:alert(1)", "data:text/html,x", "http://[::1"] {
+            let r = Resolver::new(&doc, Some(bad));
+            assert_eq!(r.resolve("x"), "https://example.com/blog/x", "{bad}");
+        }
+    }
+
     use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
     use proptest::prelude::*;
 

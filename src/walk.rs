@@ -21,16 +21,28 @@
 //!   holds no table is still written as a table (up to 8 such levels deep; deeper, every table is kept as
 //!   paragraphs, so that deeply nested tables cost linear time).
 //! - Block quotes and lists nested deeper than `Options::max_depth` become plain block boundaries.
+//! - The element policy comes before the rules for each element (`Walker::policy`): `Options::drop` and the
+//!   page-chrome preset skip it (a block still ends the paragraph), then its handler decides; elements kept as
+//!   HTML (`Options::keep_html`) are inline HTML frames, or HTML blocks around their content where a block can
+//!   go (not in a heading, a cell or directly in a list item). Events a handler returns are replayed through
+//!   this machine (`walk/replay.rs`), so they get the same guarantees as the page's own content; the known
+//!   limit above (text after a nested list, quote or table in a tight item) applies to them too.
 
 use std::mem;
+use std::rc::Rc;
+use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Tag, TagEnd};
 
 use crate::dom::{Kind, Node};
+use crate::handler::{Action, Element, Handler};
 use crate::meta::Metadata;
+use crate::policy;
 use crate::rules::{self, LinkPlan};
-use crate::url::UrlKind;
+use crate::url::{Resolver, UrlKind};
 use crate::{Options, Unsupported};
+
+mod replay;
 
 /// The events for a document, in order. Returned by [`events`](crate::events).
 ///
@@ -138,6 +150,8 @@ enum FrameKind {
     List {
         ordered: bool,
         tight: bool,
+        /// An item has started in it (a list must not end empty: Markdown cannot write one).
+        items: bool,
         start: Option<u64>,
     },
     /// A list item; implicit items (non-`li` content of a list) open lazily.
@@ -146,6 +160,8 @@ enum FrameKind {
     Inline(Inline),
     /// `q`: quotation marks around the content.
     Q,
+    /// An element kept as raw HTML blocks around its content ([`Options::keep_html`]).
+    HtmlBlock(String),
     /// Content only.
     Transparent,
 }
@@ -177,12 +193,24 @@ enum Run {
     Bare,
 }
 
+/// How many walkers deep handlers may still be called for content their handler asked for.
+const MAX_NESTING: usize = 32;
+
 /// How many tables-kept-as-paragraphs deep an inner table is still examined for being a GFM table.
 const MAX_TABLE_SCANS: usize = 8;
 
 /// The walker state machine.
 pub(crate) struct Walker {
-    options: Options,
+    options: Rc<Options>,
+    /// Resolves relative URLs, when [`Options::base_url`] is set.
+    resolver: Option<Rc<Resolver>>,
+    /// Elements whose handler runs again when they are left: the length of `marks` with their entry in it.
+    handled: Vec<(usize, Node, Arc<dyn Handler>)>,
+    /// How many walkers this one is nested in (table cells, handler content).
+    nesting: usize,
+    /// Inline HTML tags from handlers that wait for visible content (a tag alone on a paragraph's first line
+    /// would read back as an HTML block).
+    pending_html: Vec<String>,
     frames: Vec<Frame>,
     /// Frame-stack length before each entered element, so exit pops what entry pushed.
     marks: Vec<usize>,
@@ -214,6 +242,71 @@ pub(crate) struct Walker {
 
 impl Walker {
     pub(crate) fn new(options: Options, root: CellRoot) -> Self {
+        Walker::with_shared(Rc::new(options), None, root, 0)
+    }
+
+    /// A walker for part of this one's document (a table cell, a caption, a handler's content): same options,
+    /// same base URL.
+    pub(crate) fn nested(&self, root: CellRoot) -> Self {
+        Walker::with_shared(Rc::clone(&self.options), self.resolver.clone(), root, self.nesting + 1)
+    }
+
+    /// A walker for an element's content asked for by its handler ([`Element::content`]). Handlers that ask for
+    /// content inside content recurse, so past [`MAX_NESTING`] walkers the content is converted without
+    /// handlers: the stack stays bounded whatever the nesting of handled elements.
+    pub(crate) fn nested_for_content(&self) -> Self {
+        if self.nesting < MAX_NESTING {
+            return self.nested(CellRoot::Paragraphs);
+        }
+        let mut options = (*self.options).clone();
+        options.handlers = crate::Handlers::new();
+        Walker::with_shared(
+            Rc::new(options),
+            self.resolver.clone(),
+            CellRoot::Paragraphs,
+            self.nesting + 1,
+        )
+    }
+
+    /// The options this walker converts with.
+    pub(crate) fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Sets the base URL from [`Options::base_url`] and the `<base href>` in `head`, if any. Called before
+    /// any of the body is walked (the head has ended by then).
+    pub(crate) fn set_base(&mut self, head: Option<&Node>) {
+        if let Some(document) = &self.options.base_url {
+            let href = head.and_then(policy::base_href);
+            self.resolver = Some(Rc::new(Resolver::new(document, href.as_deref())));
+        }
+    }
+
+    /// A link's `href` resolved against the base URL, or `None` when the URL policy refuses it as written
+    /// (resolution must not turn `&#106;avascript:` into a harmless-looking path). Without a base URL the
+    /// `href` is returned as it is, for [`rules::link_plan`] to check.
+    fn resolve_link(&self, href: &str) -> Option<String> {
+        if self.resolver.is_some() && rules::safe_url(href, UrlKind::Link, &self.options).is_none() {
+            return None;
+        }
+        Some(self.resolve(href).into_owned())
+    }
+
+    /// Whether an HTML block can go here: in a block context, not directly in a list item (the writer cannot
+    /// tell there that the block after it needs a blank line before it).
+    fn can_hold_html_block(&self) -> bool {
+        self.ctx() == Ctx::Para && !self.top().in_item
+    }
+
+    /// `href` resolved against the base URL (unchanged without one).
+    pub(crate) fn resolve<'a>(&self, href: &'a str) -> std::borrow::Cow<'a, str> {
+        match &self.resolver {
+            Some(r) => r.resolve(href),
+            None => std::borrow::Cow::Borrowed(href),
+        }
+    }
+
+    fn with_shared(options: Rc<Options>, resolver: Option<Rc<Resolver>>, root: CellRoot, nesting: usize) -> Self {
         let ctx = if root == CellRoot::Cell { Ctx::Cell } else { Ctx::Para };
         let frame = Frame {
             kind: FrameKind::Root,
@@ -227,6 +320,10 @@ impl Walker {
         };
         Walker {
             options,
+            resolver,
+            nesting,
+            handled: Vec::new(),
+            pending_html: Vec::new(),
             frames: vec![frame],
             marks: Vec::new(),
             lazy: Vec::new(),
@@ -331,6 +428,7 @@ impl Walker {
             self.join = false;
             if matches!(self.frames[i].kind, FrameKind::Item) {
                 self.item_fresh = true;
+                self.note_item(i);
             }
         }
     }
@@ -338,6 +436,7 @@ impl Walker {
     /// Ends the current inline run: open formatting is closed (and re-opens lazily later), a paragraph ends.
     fn end_run(&mut self) {
         self.seq += 1;
+        self.pending_html.clear();
         self.space = false;
         self.breaks = 0;
         self.boundary_break = false;
@@ -455,6 +554,9 @@ impl Walker {
                 self.emit(start);
             }
         }
+        for html in mem::take(&mut self.pending_html) {
+            self.emit(Event::InlineHtml(html.into()));
+        }
         self.item_fresh = false;
     }
 
@@ -475,18 +577,36 @@ impl Walker {
 
     fn flow_text(&mut self, s: &str) {
         let mut rest = s;
+        // After the first word, everything lazy is open and no break is pending, so each later word only
+        // needs the single space that a whitespace run collapses to.
+        let mut started = false;
+        let mut gap = false;
         while !rest.is_empty() {
-            let ws = rest.find(|c: char| !rules::is_html_space(c)).unwrap_or(rest.len());
+            // HTML spaces are ASCII, so byte positions found here are character boundaries.
+            let ws = rest.bytes().position(|b| !is_space_byte(b)).unwrap_or(rest.len());
             if ws > 0 {
-                self.soft_space();
+                if started {
+                    gap = true;
+                } else {
+                    self.soft_space();
+                }
                 rest = &rest[ws..];
             }
-            let word = rest.find(rules::is_html_space).unwrap_or(rest.len());
+            let word = rest.bytes().position(is_space_byte).unwrap_or(rest.len());
             if word > 0 {
-                self.content();
+                if !started {
+                    self.content();
+                    started = true;
+                } else if gap {
+                    self.text.push(' ');
+                    gap = false;
+                }
                 self.text.push_str(&rest[..word]);
                 rest = &rest[word..];
             }
+        }
+        if gap {
+            self.soft_space();
         }
     }
 
@@ -550,6 +670,33 @@ impl Walker {
         self.frames.push(frame);
     }
 
+    /// Starts a list item in the list on top.
+    fn start_item(&mut self) {
+        self.block(Event::Start(Tag::Item));
+        self.item_fresh = true;
+        self.push(FrameKind::Item, true);
+        self.note_item(self.frames.len() - 1);
+    }
+
+    /// Records in the list around item frame `item` that an item has started in it.
+    fn note_item(&mut self, item: usize) {
+        if let Some(Frame {
+            kind: FrameKind::List { items, .. },
+            ..
+        }) = item.checked_sub(1).and_then(|i| self.frames.get_mut(i))
+        {
+            *items = true;
+        }
+    }
+
+    /// Writes one line of raw HTML as an HTML block of its own.
+    fn html_block(&mut self, line: String) {
+        self.block(Event::Start(Tag::HtmlBlock));
+        self.emit(Event::Html(format!("{line}\n").into()));
+        self.emit(Event::End(TagEnd::HtmlBlock));
+        self.join = false;
+    }
+
     fn push_implicit_item(&mut self) {
         self.end_run();
         self.push(FrameKind::Item, false);
@@ -589,12 +736,21 @@ impl Walker {
                 self.emit(Event::End(TagEnd::BlockQuote(None)));
                 self.join = false;
             }
-            FrameKind::List { ordered, .. } => {
+            FrameKind::List { ordered, items, .. } => {
                 self.end_run();
                 if frame.opened {
+                    if !items {
+                        // Every item was skipped (by a handler): an empty item keeps the list writable.
+                        self.emit(Event::Start(Tag::Item));
+                        self.emit(Event::End(TagEnd::Item));
+                    }
                     self.emit(Event::End(TagEnd::List(ordered)));
                     self.join = false;
                 }
+            }
+            FrameKind::HtmlBlock(tag) => {
+                self.end_run();
+                self.html_block(format!("</{tag}>"));
             }
             FrameKind::Item => {
                 self.end_run();
@@ -617,6 +773,12 @@ impl Walker {
 
     /// Leaves the element entered last.
     pub(crate) fn exit(&mut self) {
+        if self.handled.last().is_some_and(|(at, ..)| *at == self.marks.len()) {
+            if let Some((_, node, handler)) = self.handled.pop() {
+                let events = handler.leave(&Element::new(&node, self));
+                self.replay(events, false);
+            }
+        }
         let mark = self.marks.pop().unwrap_or(1).max(1);
         while self.frames.len() > mark {
             self.pop();
@@ -645,11 +807,26 @@ impl Walker {
         if matches!(tag, "time" | "meta" | "link") {
             self.meta.observe(node);
         }
+        if self.options.has_policy() {
+            if let Some(flow) = self.policy(node) {
+                return flow;
+            }
+        }
         let in_list = matches!(self.top().kind, FrameKind::List { .. });
         if in_list && tag != "li" {
             self.push_implicit_item();
         }
         let inline_only = matches!(self.ctx(), Ctx::Heading | Ctx::Cell);
+        if policy::is_kept_html(node, &self.options) {
+            if !policy::is_html_block_tag(tag) {
+                return self.inline(Inline::Html(tag.to_string()));
+            }
+            if self.can_hold_html_block() {
+                self.html_block(format!("<{tag}>"));
+                self.push(FrameKind::HtmlBlock(tag.to_string()), true);
+                return Flow::Descend;
+            }
+        }
         match tag {
             "head" | "script" | "style" | "template" | "noscript" | "noframes" | "noembed" | "title" | "select"
             | "textarea" | "option" | "optgroup" | "datalist" | "meta" | "link" | "base" | "param" | "source"
@@ -692,7 +869,7 @@ impl Walker {
                 Flow::Skip
             }
             "table" if !inline_only && self.top().table_depth >= MAX_TABLE_SCANS => self.div(),
-            "table" if !inline_only && self.options.tables => match rules::table(node, &self.options) {
+            "table" if !inline_only && self.options.tables => match rules::table(node, self) {
                 Some(events) => {
                     self.end_run();
                     self.open_lazy_blocks();
@@ -728,9 +905,7 @@ impl Walker {
                 Flow::Descend
             }
             "li" if in_list => {
-                self.block(Event::Start(Tag::Item));
-                self.item_fresh = true;
-                self.push(FrameKind::Item, true);
+                self.start_item();
                 Flow::Descend
             }
             "summary" | "dt" => {
@@ -764,6 +939,60 @@ impl Walker {
         }
     }
 
+    /// The element policy before the built-in rules: [`Options::drop`] and the page-chrome preset, then the
+    /// element's handler. `Some` when it decided the element's fate.
+    fn policy(&mut self, node: &Node) -> Option<Flow> {
+        let tag = node.tag();
+        if matches!(tag, "html" | "head" | "body") {
+            return None;
+        }
+        let block = rules::is_div_like(tag);
+        if policy::is_dropped(node, &self.options) {
+            if block {
+                self.boundary();
+            }
+            return Some(Flow::Skip);
+        }
+        let handler = Arc::clone(self.options.handlers.get(tag)?);
+        let action = handler.enter(&Element::new(node, self));
+        let depth = self.marks.len();
+        match action {
+            Action::Descend => {
+                self.handled.push((depth, node.clone(), handler));
+                None
+            }
+            Action::Skip => {
+                if block {
+                    self.boundary();
+                }
+                Some(Flow::Skip)
+            }
+            Action::Replace(events) => {
+                if matches!(self.top().kind, FrameKind::List { .. }) {
+                    self.push_implicit_item();
+                }
+                if block {
+                    self.div();
+                }
+                self.replay(events, false);
+                Some(Flow::Skip)
+            }
+            Action::Wrap(events) => {
+                if matches!(self.top().kind, FrameKind::List { .. }) {
+                    self.push_implicit_item();
+                }
+                if block {
+                    self.div();
+                } else {
+                    self.transparent();
+                }
+                self.replay(events, true);
+                self.handled.push((depth, node.clone(), handler));
+                Some(Flow::Descend)
+            }
+        }
+    }
+
     fn div(&mut self) -> Flow {
         self.boundary();
         self.push(FrameKind::Div, true);
@@ -790,6 +1019,9 @@ impl Walker {
         if self.top().active & Inline::Link(String::new(), String::new()).bit() != 0 {
             return self.transparent();
         }
+        let Some(href) = self.resolve_link(&href) else {
+            return self.transparent();
+        };
         let (dest, share) = match rules::link_plan(&href, &self.options) {
             LinkPlan::Drop => return Flow::Skip,
             LinkPlan::Unlink => return self.transparent(),
@@ -837,6 +1069,7 @@ impl Walker {
         let kind = FrameKind::List {
             ordered,
             tight: !loose,
+            items: false,
             start,
         };
         if after_text {
@@ -857,7 +1090,7 @@ impl Walker {
         let src = if rules::is_tracking_pixel(node) {
             None
         } else {
-            src.and_then(|s| rules::safe_url(&s, UrlKind::Image, &self.options))
+            src.and_then(|s| self.url(&s, UrlKind::Image))
         };
         match src {
             Some(src) => {
@@ -884,7 +1117,7 @@ impl Walker {
 
     fn media(&mut self, node: &Node) {
         let Some((src, label)) = rules::media(node) else { return };
-        let Some(src) = rules::safe_url(&src, UrlKind::Link, &self.options) else {
+        let Some(src) = self.url(&src, UrlKind::Link) else {
             return;
         };
         if self.top().active & Inline::Link(String::new(), String::new()).bit() != 0 {
@@ -897,8 +1130,22 @@ impl Walker {
         self.emit(Event::End(TagEnd::Link));
     }
 
+    /// A URL for an image or media source: resolved against the base URL, then checked by the URL policy (the
+    /// URL as written is checked too, so that resolution never turns a refused URL into an allowed one).
+    fn url(&self, raw: &str, kind: UrlKind) -> Option<String> {
+        if self.resolver.is_some() {
+            rules::safe_url(raw, kind, &self.options)?;
+        }
+        rules::safe_url(&self.resolve(raw), kind, &self.options)
+    }
+
     fn code(&mut self, node: &Node) {
-        let text = rules::collapse(&rules::subtree_text(node, " "));
+        self.code_text(&rules::subtree_text(node, " "));
+    }
+
+    /// A code span for `text`, white space collapsed; spaces at its ends go outside it.
+    fn code_text(&mut self, text: &str) {
+        let text = rules::collapse(text);
         let trimmed = text.trim_matches(' ');
         if text.starts_with(' ') {
             self.soft_space();
@@ -969,10 +1216,14 @@ impl Walker {
     }
 }
 
-/// Whether the streaming driver may enter `node` while it is still open (its entry never looks at children
-/// beyond a list's look-ahead, and it is never skipped).
-pub(crate) fn is_enterable(node: &Node) -> bool {
+/// Whether the streaming driver may enter `node` while it is still open: its entry never looks at children
+/// beyond a list's look-ahead (an element that [`policy::needs_whole`] is never entered early). Entering may
+/// still skip it (a dropped element): the driver then discards its children as they come.
+pub(crate) fn is_enterable(node: &Node, options: &Options) -> bool {
     if node.kind() != Kind::Element {
+        return false;
+    }
+    if options.has_policy() && policy::needs_whole(node, options) {
         return false;
     }
     let tag = node.tag();
@@ -985,4 +1236,9 @@ pub(crate) fn is_enterable(node: &Node) -> bool {
         | "body" => true,
         _ => tag.contains('-'),
     }
+}
+
+/// [`rules::is_html_space`] for one byte of UTF-8 (no byte of a multi-byte character is a space).
+fn is_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0C')
 }

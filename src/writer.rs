@@ -3,7 +3,9 @@
 //! The writer knows nothing of HTML. It takes `pulldown_cmark::Event`s and writes Markdown that pulldown-cmark
 //! parses back into the same events (after merging adjacent text). It streams: every block is written as soon
 //! as its `End` event arrives; only the inline content of the current leaf block (and a whole table) is
-//! buffered, because escaping needs both neighbours of every character.
+//! buffered, because escaping needs both neighbours of every character. With reference links
+//! ([`LinkStyle`](crate::LinkStyle)) the link reference definitions are held too, and written when the document
+//! ends; with [`Style::wrap`](crate::Style::wrap) paragraph lines are wrapped as they are written.
 
 use std::io;
 
@@ -12,6 +14,8 @@ use pulldown_cmark::{Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLev
 use crate::Options;
 use crate::escape::{self, Context};
 use crate::inline::{self, Inline, InlineStyle, Span};
+use crate::refs::Refs;
+use crate::wrap;
 
 /// An open container block, with what has been written in it so far.
 #[derive(Debug)]
@@ -102,6 +106,12 @@ pub(crate) struct MarkdownWriter {
     choices: crate::Style,
     /// The kind of the block before the current one in its container.
     prev_last: Last,
+    /// Reference link labels, and the definitions written at the end.
+    refs: Refs,
+    /// The offsets of the spaces of the paragraph being written where a line may wrap (reused buffer).
+    spaces: Vec<usize>,
+    /// GFM task list items are on: `[x] ` at the start of an item is a task box.
+    task_lists: bool,
 }
 
 impl MarkdownWriter {
@@ -113,6 +123,7 @@ impl MarkdownWriter {
                 emphasis: options.style.emphasis(),
                 strong: options.style.strong(),
                 hard_break_spaces: options.style.hard_break == crate::HardBreakStyle::Spaces,
+                wrap: options.style.wrap.is_some(),
             },
             frames: Vec::new(),
             root_blocks: 0,
@@ -122,6 +133,9 @@ impl MarkdownWriter {
             table: None,
             choices: options.style.clone(),
             prev_last: Last::None,
+            refs: Refs::new(options.style.link),
+            spaces: Vec::new(),
+            task_lists: options.task_lists,
         }
     }
 
@@ -215,6 +229,29 @@ impl MarkdownWriter {
             };
             self.end(end, out);
         }
+        self.write_definitions(out);
+    }
+
+    /// Writes the link reference definitions (§4.7) at the end of the document: at the top level, after a
+    /// blank line, so that no paragraph, list or quote before them can take them in.
+    fn write_definitions(&mut self, out: &mut String) {
+        let lines = self.refs.take_lines();
+        if lines.is_empty() {
+            return;
+        }
+        if self.root_blocks > 0 {
+            self.write_line("", out);
+        }
+        for line in lines {
+            self.write_line(&line, out);
+        }
+    }
+
+    /// Renders a block's inline content (links as the style says; the spaces where lines may wrap are left in
+    /// `self.spaces`).
+    fn render(&mut self, items: &[Inline], ctx: Context) -> String {
+        self.spaces.clear();
+        inline::render(items, ctx, &self.style, &mut self.refs, &mut self.spaces)
     }
 
     fn start(&mut self, tag: Tag<'_>, out: &mut String) {
@@ -494,7 +531,7 @@ impl MarkdownWriter {
             TagEnd::TableCell => {
                 let items = std::mem::take(&mut self.inlines);
                 self.leaf = Leaf::None;
-                let cell = inline::render(&items, Context::TableCell, &self.style);
+                let cell = self.render(&items, Context::TableCell);
                 if let Some(t) = &mut self.table {
                     t.row.push(cell);
                 }
@@ -548,15 +585,33 @@ impl MarkdownWriter {
         {
             items.insert(0, Inline::Task(checked));
         }
+        // A real task marker (from the item, or inside a loose item's first paragraph) is the box itself.
         let task_written = matches!(items.first(), Some(Inline::Task(_)));
         // Trailing hard breaks cannot be written (a break needs a following line).
         while matches!(items.last(), Some(Inline::HardBreak | Inline::SoftBreak)) {
             items.pop();
         }
-        let text = inline::render(&items, Context::Paragraph, &self.style);
+        let mut text = self.render(&items, Context::Paragraph);
         // Freed before the lines are copied out: a paragraph can be a 100 MB text node.
         drop(items);
+        if let Some(width) = self.choices.wrap {
+            let first_room = width.saturating_sub(self.first_line_column());
+            let room = width.saturating_sub(self.content_column());
+            text = wrap::wrap(&text, &self.spaces, first_room, room);
+        }
         self.write_text_lines(&text, task_written, out);
+    }
+
+    /// Whether the next line is the first of a list item (its marker not written yet), where text starting with
+    /// `[x] ` would be a task box.
+    fn on_marker_line(&self) -> bool {
+        matches!(
+            self.frames.last(),
+            Some(Frame {
+                kind: Kind::Item { pending: true, .. },
+                ..
+            })
+        )
     }
 
     /// Writes rendered inline text line by line. On a list item's marker line, text that would make the whole
@@ -569,16 +624,10 @@ impl MarkdownWriter {
             // The bullet markers written on this line right before the text (an ordered marker or a quote marker
             // starts the line's content for block parsing).
             let markers = self.pending_bullets();
-            let on_item_marker = matches!(
-                self.frames.last(),
-                Some(Frame {
-                    kind: Kind::Item { pending: true, .. },
-                    ..
-                })
-            );
+            let on_item_marker = self.on_marker_line();
             if let Some(escaped) = escape::guard_marker_line(&markers, first) {
                 self.write_line(&escaped, out);
-            } else if on_item_marker && !task_written && escape::looks_like_task_marker(first) {
+            } else if on_item_marker && !task_written && self.task_lists && escape::looks_like_task_marker(first) {
                 self.write_line(&format!("\\{first}"), out);
             } else {
                 self.write_line(first, out);
@@ -639,12 +688,12 @@ impl MarkdownWriter {
             while matches!(items.last(), Some(Inline::HardBreak | Inline::SoftBreak)) {
                 items.pop();
             }
-            let text = inline::render(&items, Context::Paragraph, &self.style);
+            let text = self.render(&items, Context::Paragraph);
             self.write_text_lines(&text, false, out);
             self.write_line(if lvl == 1 { "===" } else { "---" }, out);
             return;
         }
-        let text = inline::render(items, Context::AtxHeading, &self.style);
+        let text = self.render(items, Context::AtxHeading);
         let mut line = "#".repeat(lvl);
         if !text.is_empty() {
             line.push(' ');
@@ -721,6 +770,34 @@ impl MarkdownWriter {
                 self.write_line(&delim, out);
             }
         }
+    }
+
+    /// The column where content starts inside the current containers.
+    fn content_column(&self) -> usize {
+        self.frames
+            .iter()
+            .map(|f| match &f.kind {
+                Kind::Quote => 2,
+                Kind::List { .. } => 0,
+                Kind::Item { marker, .. } => marker.len(),
+                Kind::Footnote { .. } => 4,
+            })
+            .sum()
+    }
+
+    /// The column where the content of the next line starts: as [`Self::content_column`], except that a pending
+    /// footnote marker (`[^label]: `) is wider than the indentation that follows it.
+    fn first_line_column(&self) -> usize {
+        self.frames
+            .iter()
+            .map(|f| match &f.kind {
+                Kind::Footnote { label, pending: true } => label.chars().count() + 5,
+                Kind::Footnote { .. } => 4,
+                Kind::Quote => 2,
+                Kind::List { .. } => 0,
+                Kind::Item { marker, .. } => marker.len(),
+            })
+            .sum()
     }
 
     /// Whether a code block can be written indented here (§4.4): no info string, content whose first and last

@@ -127,6 +127,67 @@ fn one_shot_from_a_file_and_from_stdin() {
     assert!(stdout(&o).starts_with("Start(Heading"), "{}", stdout(&o));
 }
 
+/// `--link-style` and `--wrap` (issue 8): the same Markdown as the library with those style fields, also in a
+/// batch (reference definitions end each output file); bad values are usage errors.
+#[test]
+fn link_style_and_wrap_flags() {
+    let html = "<p>Read <a href='https://www.rust-lang.org'>Rust</a> and <a href='/b'>the book</a> for a long \
+                while.</p><ul><li>x <a href='/b'>again</a></li></ul>";
+    let o = with_stdin(&["--link-style", "numbered", "--wrap=20"], html.as_bytes());
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "Read [Rust][1] and\n[the book][2] for a\nlong while.\n\n- x [again][2]\n\n[1]: https://www.rust-lang.org\n[2]: /b\n"
+    );
+    let mut options = Options::default();
+    options.style.link = html2cmark::LinkStyle::ReferenceText;
+    let o = with_stdin(&["--link-style=text"], html.as_bytes());
+    assert_eq!(stdout(&o), html2cmark::convert_with(html, &options));
+    assert!(
+        stdout(&o).ends_with("\n\n[Rust]: https://www.rust-lang.org\n[the book]: /b\n"),
+        "{}",
+        stdout(&o)
+    );
+    let o = with_stdin(&["--link-style", "inline"], html.as_bytes());
+    assert_eq!(stdout(&o), html2cmark::convert(html));
+
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/a.html"), html);
+    let out = dir.path().join("out");
+    let o = run(&[
+        "--link-style",
+        "text",
+        "--wrap",
+        "20",
+        "--out-dir",
+        out.to_str().unwrap(),
+        dir.path().join("in").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    options.style.wrap = Some(20);
+    assert_eq!(
+        fs::read_to_string(out.join("a.md")).unwrap(),
+        html2cmark::convert_with(html, &options)
+    );
+
+    for bad in [
+        &["--link-style", "reference"][..],
+        &["--wrap", "0"],
+        &["--wrap", "-3"],
+        &["--wrap"],
+    ] {
+        // (No input: a usage error exits before reading stdin, and writing to it could fail.)
+        let o = run(bad);
+        assert_eq!(code(&o), 2, "{bad:?}");
+        assert!(stderr(&o).contains(bad[0]), "{bad:?}: {}", stderr(&o));
+    }
+    let help = stdout(&run(&["--help"]));
+    assert!(
+        help.contains("--link-style inline|numbered|text") && help.contains("--wrap N"),
+        "{help}"
+    );
+}
+
 /// No argument and no input on stdin (`/dev/null` here; a terminal works the same): the bundled sample article.
 #[cfg(unix)]
 #[test]
@@ -586,4 +647,47 @@ fn blocked_outputs_fail_alone() {
     assert!(err.contains("1 written, 0 unchanged, 2 failed"), "{err}");
     assert_eq!(fs::read_to_string(out.join("c.md")).unwrap(), "c\n");
     assert_eq!(tree(&out), ["c.md", "sub"]);
+}
+
+#[test]
+fn element_policy_and_base_url_flags() {
+    let page = "<html><head><base href='/docs/'></head><body><nav><a href=/>Home</a></nav>\
+                <p>See <a href='intro'>intro</a>, x<sup>2</sup> <span class=ad>ad</span></p>\
+                <footer>(c)</footer></body></html>";
+    let mut options = Options::default();
+    options.base_url = html2cmark::Url::parse("https://example.com/a/b").ok();
+    options.drop_page_chrome = true;
+    options.drop = html2cmark::Selector::parse_list(".ad").unwrap();
+    options.keep_html = html2cmark::Selector::parse_list("sup").unwrap();
+    let expected = html2cmark::convert_with(page, &options);
+    assert_eq!(expected, "See [intro](https://example.com/docs/intro), x<sup>2</sup>\n");
+    let o = with_stdin(
+        &[
+            "--base-url",
+            "https://example.com/a/b",
+            "--drop-page-chrome",
+            "--drop",
+            ".ad",
+            "--keep-html=sup",
+        ],
+        page.as_bytes(),
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stdout(&o), expected);
+
+    for (args, message) in [
+        (
+            &["--drop", "ul > li"][..],
+            "--drop: invalid selector `ul > li`: combinators are not supported",
+        ),
+        (&["--base-url", "docs/"], "--base-url: `docs/` is not an absolute URL"),
+    ] {
+        let o = run(args);
+        assert_eq!(code(&o), 2, "{args:?}");
+        assert!(stderr(&o).contains(message), "{}", stderr(&o));
+    }
+    let help = stdout(&run(&["--help"]));
+    for flag in ["--base-url", "--drop ", "--keep-html", "--drop-page-chrome"] {
+        assert!(help.contains(flag), "{flag} in --help");
+    }
 }

@@ -9,10 +9,20 @@ use pulldown_cmark::Event;
 
 /// Invariant 1: our Markdown parses back to the events the walker emitted. `Err` describes the first mismatch.
 fn faithful(html: &str) -> Result<String, String> {
-    let events: Vec<Event<'static>> = html2cmark::events(html, &Options::default()).collect();
-    let md = html2cmark::convert(html);
-    let ours = normalize(&events);
-    let back = normalize(&parse(&md));
+    faithful_with(html, &Options::default())
+}
+
+/// [`faithful`] with the given options; with `style.wrap`, soft breaks are compared as spaces.
+fn faithful_with(html: &str, options: &Options) -> Result<String, String> {
+    let events: Vec<Event<'static>> = html2cmark::events(html, options).collect();
+    let md = html2cmark::convert_with(html, options);
+    let norm = if options.style.wrap.is_some() {
+        common::normalize_wrapped
+    } else {
+        normalize
+    };
+    let ours = norm(&events);
+    let back = norm(&parse(&md));
     if ours == back {
         return Ok(md);
     }
@@ -142,6 +152,49 @@ fn corpus_is_faithful() {
     assert!(
         failures.is_empty(),
         "{} files not faithful:\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// Invariant 1 in the reference link styles and with wrapping (issue 8): the same events, whatever the Markdown
+/// looks like.
+#[test]
+fn corpus_is_faithful_with_reference_links_and_wrapping() {
+    let files = corpus_files();
+    let mut styles = Vec::new();
+    for (link, wrap) in [
+        (html2cmark::LinkStyle::ReferenceNumbered, Some(80)),
+        (html2cmark::LinkStyle::ReferenceText, Some(40)),
+    ] {
+        let mut o = Options::default();
+        o.style.link = link;
+        o.style.wrap = wrap;
+        styles.push(o);
+    }
+    let mut failures = Vec::new();
+    for path in &files {
+        let Ok(bytes) = std::fs::read(path) else { continue };
+        let html = String::from_utf8_lossy(&bytes);
+        for o in &styles {
+            if let Err(e) = faithful_with(&html, o) {
+                failures.push(format!(
+                    "{} ({:?}, {:?}): {e}",
+                    path.display(),
+                    o.style.link,
+                    o.style.wrap
+                ));
+            }
+        }
+    }
+    println!(
+        "corpus: {} of {} conversions faithful in the reference styles, wrapped",
+        files.len() * styles.len() - failures.len(),
+        files.len() * styles.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} conversions not faithful:\n{}",
         failures.len(),
         failures.join("\n\n")
     );

@@ -5,7 +5,8 @@ use std::cell::RefCell;
 use std::io::Write;
 use std::rc::Rc;
 
-use html2cmark::{Converter, Options, convert_with};
+use html2cmark::pulldown_cmark::{Event, Tag, TagEnd};
+use html2cmark::{Action, Converter, Element, Options, Selector, Url, convert_with};
 
 const DOCS: &[&str] = &[
     "<p>Hello <b>bold</b> and <i>it</i></p><p>second</p>",
@@ -51,7 +52,11 @@ fn stream(input: &[u8], sizes: &mut dyn FnMut() -> usize, options: &Options) -> 
 }
 
 fn assert_chunk_independent(input: &str, seed: u64) {
-    let options = Options::default();
+    assert_chunk_independent_with(input, seed, &Options::default());
+}
+
+fn assert_chunk_independent_with(input: &str, seed: u64, options: &Options) {
+    let options = options.clone();
     let expected = convert_with(input, &options);
     for fixed in [1usize, 2, 3, 17, 4096] {
         let got = stream(input.as_bytes(), &mut || fixed, &options);
@@ -66,6 +71,95 @@ fn assert_chunk_independent(input: &str, seed: u64) {
 fn hand_written_documents_are_chunk_independent() {
     for (i, doc) in DOCS.iter().enumerate() {
         assert_chunk_independent(doc, i as u64);
+    }
+}
+
+/// Documents for the element policy: wrappers entered while open that are dropped, kept as HTML or handled.
+const POLICY_DOCS: &[&str] = &[
+    "<head><base href='/b/'></head><body><header><nav><a href=x>x</a></nav></header><div class=ad><p>ad</p>\
+     <div><p>deep ad</p></div></div><main><p>a <span class=math>x^2</span> <sup>2</sup></p>\
+     <details><summary>s</summary><div><p>d1</p><p>d2</p></div></details><div class=note><p>n</p></div></main>\
+     <footer>f</footer>",
+    "<form><p>page in a form</p><div><input></div></form><form><input><button>b</button></form><p>after</p>",
+    "<ul><li class=skip>s<li>a<li class=ad>ad<li><section>sec</section><li><span class=math>m</span></ul>",
+    "<div hidden><p>h1</p><div><p>h2</p><b>unclosed<p>h3</div></div><p>visible</p>",
+    "<section class=keep><div><p>a</p></div><b>x<section class=keep>inner</section>y</b></section>t",
+];
+
+fn policy_options() -> Vec<Options> {
+    let list = |s: &str| Selector::parse_list(s).unwrap();
+    let mut handlers = Options::default();
+    handlers
+        .on("span", |el: &Element<'_>| {
+            if el.has_class("math") {
+                Action::Replace(vec![Event::Code(el.text().into())])
+            } else {
+                Action::Descend
+            }
+        })
+        .on("div", |el: &Element<'_>| {
+            if el.has_class("note") {
+                Action::Wrap(vec![Event::Start(Tag::BlockQuote(None)), Event::Text("Note:".into())])
+            } else {
+                Action::Descend
+            }
+        })
+        .on("li", |el: &Element<'_>| {
+            if el.has_class("skip") {
+                Action::Skip
+            } else {
+                Action::Descend
+            }
+        })
+        .on("section", |el: &Element<'_>| {
+            Action::Replace(vec![
+                Event::Start(Tag::Paragraph),
+                Event::Text(el.text().into()),
+                Event::End(TagEnd::Paragraph),
+            ])
+        });
+    let mut all = handlers.clone();
+    all.drop = list(".ad");
+    all.keep_html = list("sup, details, summary");
+    all.drop_page_chrome = true;
+    all.base_url = Url::parse("https://example.com/a/").ok();
+    let mut options = vec![handlers, all];
+    for f in [
+        (|o: &mut Options| o.drop = Selector::parse_list(".ad, [hidden], li.skip").unwrap()) as fn(&mut Options),
+        |o| o.keep_html = Selector::parse_list("sup, details, summary, div, section.keep").unwrap(),
+        |o| o.drop_page_chrome = true,
+        |o| o.base_url = Url::parse("https://example.com/a/").ok(),
+    ] {
+        let mut o = Options::default();
+        f(&mut o);
+        options.push(o);
+    }
+    options
+}
+
+#[test]
+fn policy_options_are_chunk_independent() {
+    for (k, options) in policy_options().iter().enumerate() {
+        for (i, doc) in DOCS.iter().chain(POLICY_DOCS).enumerate() {
+            assert_chunk_independent_with(doc, (k * 100 + i) as u64, options);
+        }
+    }
+}
+
+#[test]
+fn policy_options_are_chunk_independent_on_the_corpus_pages() {
+    let options = policy_options();
+    for (i, path) in corpus_files()
+        .iter()
+        .filter(|p| p.to_string_lossy().contains("/pages/"))
+        .enumerate()
+    {
+        let bytes = std::fs::read(path).unwrap();
+        let o = &options[i % options.len()];
+        let expected = convert_with(&String::from_utf8_lossy(&bytes), o);
+        let mut rng = Lcg(i as u64);
+        let got = stream(&bytes, &mut || 1 + rng.next(3000), o);
+        assert_eq!(got, expected, "{} in random chunks", path.display());
     }
 }
 

@@ -3,8 +3,8 @@
 
 mod common;
 
-use common::{normalize, writer_round_trip_with};
-use html2cmark::{CodeBlockStyle, HardBreakStyle, HeadingStyle, Options};
+use common::{normalize, normalize_wrapped, writer_round_trip_with};
+use html2cmark::{CodeBlockStyle, HardBreakStyle, HeadingStyle, LinkStyle, Options};
 use proptest::prelude::*;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
@@ -83,15 +83,35 @@ fn text() -> impl Strategy<Value = String> {
         "...",
         "\t",
         "  ",
+        "foo bar",
+        "one two three",
+        " - ",
+        " # ",
+        " 1. ",
+        " > ",
+        " --- ",
+        " <div> ",
+        " ``` ",
+        "[1]",
+        "[x]",
+        "[a]:",
     ]);
     prop::collection::vec(atoms, 1..6).prop_map(|v| v.concat())
+}
+
+/// Link and image destinations: often one of a few, so that reference styles share definitions.
+fn dest() -> impl Strategy<Value = String> {
+    prop_oneof![
+        2 => text(),
+        1 => prop::sample::select(vec!["/a", "/b", "", "https://x.y/a b"]).prop_map(String::from),
+    ]
 }
 
 fn inline_leaf() -> impl Strategy<Value = In> {
     prop_oneof![
         4 => text().prop_map(In::Text),
         1 => "[a-z`* ]{1,6}".prop_map(In::Code),
-        1 => (text(), text(), "[a-z ]{0,5}").prop_map(|(d, t, alt)| In::Image(d, t, alt)),
+        1 => (dest(), text(), "[a-z ]{0,5}").prop_map(|(d, t, alt)| In::Image(d, t, alt)),
     ]
 }
 
@@ -102,7 +122,7 @@ fn inlines() -> impl Strategy<Value = Vec<In>> {
             content.clone().prop_map(In::Emph),
             content.clone().prop_map(In::Strong),
             content.clone().prop_map(In::Strike),
-            (text(), text(), content).prop_map(|(d, t, c)| In::Link(d, t, strip_links(c))),
+            (dest(), text(), content).prop_map(|(d, t, c)| In::Link(d, t, strip_links(c))),
         ]
     });
     prop::collection::vec(prop_oneof![8 => inline, 1 => Just(In::Soft), 1 => Just(In::Hard)], 1..6).prop_map(fix_breaks)
@@ -300,8 +320,14 @@ fn styles() -> impl Strategy<Value = Options> {
         ]),
         prop::sample::select(vec!["---", "***", "___", "* * *", "- - -"]),
         prop::sample::select(vec![HardBreakStyle::Backslash, HardBreakStyle::Spaces]),
+        prop::sample::select(vec![
+            LinkStyle::Inline,
+            LinkStyle::ReferenceNumbered,
+            LinkStyle::ReferenceText,
+        ]),
+        prop::sample::select(vec![None, Some(1), Some(8), Some(20), Some(40), Some(80)]),
     )
-        .prop_map(|(heading, bullet, ordered, em, strong, code, rule, hard)| {
+        .prop_map(|(heading, bullet, ordered, em, strong, code, rule, hard, link, wrap)| {
             let mut o = Options::default();
             o.style.heading = heading;
             o.style.bullet = bullet;
@@ -311,6 +337,8 @@ fn styles() -> impl Strategy<Value = Options> {
             o.style.code_block = code;
             o.style.rule = rule.into();
             o.style.hard_break = hard;
+            o.style.link = link;
+            o.style.wrap = wrap;
             o
         })
 }
@@ -378,8 +406,13 @@ fn check(doc: &[Block], options: &Options) -> Result<(), TestCaseError> {
     match writer_round_trip_with(&events, options) {
         Ok(_) => Ok(()),
         Err((md, back)) => Err(TestCaseError::fail(format!(
-            "markdown:\n{md}\nevents:\n{:?}\nback:\n{:?}",
-            normalize(&events),
+            "style: {:?}\nmarkdown:\n{md}\nevents:\n{:?}\nback:\n{:?}",
+            options.style,
+            if options.style.wrap.is_some() {
+                normalize_wrapped(&events)
+            } else {
+                normalize(&events)
+            },
             back
         ))),
     }

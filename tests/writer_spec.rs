@@ -118,3 +118,48 @@ fn show_backslash_excess() {
         }
     }
 }
+
+/// The spec examples again in the reference link styles and wrapped (issue 8): every example that round-trips
+/// with the default style must round-trip with these too (soft breaks read as spaces when wrapping; at width 1
+/// every space that can break does).
+#[test]
+fn spec_round_trip_in_other_link_styles_and_wrapped() {
+    use html2cmark::{LinkStyle, Options};
+    let known = known_failures();
+    for file in ["spec.json", "gfm-spec.json"] {
+        let Some(spec) = shared_json(&format!("conformance/{file}")) else {
+            return;
+        };
+        for (link, wrap) in [
+            (LinkStyle::ReferenceNumbered, None),
+            (LinkStyle::ReferenceText, None),
+            (LinkStyle::Inline, Some(1)),
+            (LinkStyle::ReferenceText, Some(10)),
+            (LinkStyle::ReferenceNumbered, Some(40)),
+        ] {
+            let mut options = Options::default();
+            options.style.link = link;
+            options.style.wrap = wrap;
+            let (mut passed, mut failed) = (0, Vec::new());
+            for ex in spec.as_array().into_iter().flatten() {
+                let md = ex["markdown"].as_str().unwrap_or_default();
+                let id = format!("{file}:{}", ex["example"]);
+                if known.contains_key(&id) {
+                    continue;
+                }
+                match common::writer_round_trip_with(&parse(md), &options) {
+                    Ok(_) => passed += 1,
+                    Err((ours, back)) => failed.push(format!(
+                        "{id}\n--- source\n{md}--- ours\n{ours}--- events\n{:?}\n--- back\n{back:?}\n",
+                        normalize(&parse(md))
+                    )),
+                }
+            }
+            println!(
+                "{file} {link:?} wrap {wrap:?}: {passed} round-trip, {} fail",
+                failed.len()
+            );
+            assert!(failed.is_empty(), "{}", failed.join("\n"));
+        }
+    }
+}

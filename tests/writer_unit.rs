@@ -335,3 +335,26 @@ fn a_marker_line_never_becomes_a_thematic_break() {
 fn md_default_list_dashes() -> String {
     md(wrap(Tag::List(None), wrap(Tag::Item, vec![text("--")])))
 }
+
+#[test]
+fn task_marker_inside_a_loose_items_paragraph_is_the_box() {
+    // A loose item carries its task marker inside its first paragraph; the box must not be escaped as text.
+    let mut first = vec![Event::TaskListMarker(true), text("done")];
+    first = para(first);
+    let mut second = para(vec![text("[x] literal")]);
+    let mut items = wrap(Tag::Item, first);
+    items.append(&mut wrap(Tag::Item, std::mem::take(&mut second)));
+    let mut events = wrap(Tag::List(None), items);
+    let md = md(std::mem::take(&mut events));
+    assert_eq!(md, "- [x] done\n\n- \\[x] literal\n");
+}
+
+#[test]
+fn a_delimiter_run_escaped_at_a_line_start_is_escaped_whole() {
+    // `\***` would leave `**` free to pair with the `**` inside the HTML-written strong span before it.
+    let mut events = para(wrap(Tag::Strong, vec![text("**_ ")]));
+    events.pop();
+    events.extend([Event::SoftBreak, text("***"), Event::End(TagEnd::Paragraph)]);
+    let md = md(events);
+    assert!(md.contains("\\*\\*\\*"), "{md}");
+}

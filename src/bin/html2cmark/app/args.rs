@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use html2cmark::{CodeBlockStyle, HardBreakStyle, HeadingStyle, Options, ShareLinks, Unsupported};
+use html2cmark::{CodeBlockStyle, HardBreakStyle, HeadingStyle, LinkStyle, Options, ShareLinks, Unsupported};
 
 use super::files::{Glob, Kind};
 
@@ -70,6 +70,15 @@ CONVERSION OPTIONS (named after the fields of html2cmark::Options, with the same
     --charset LABEL             the encoding of HTML input when known (e.g. from HTTP): gbk, big5, shift_jis...;
                                 otherwise a BOM, <meta charset> or detection decides (WHATWG rules)
     --front-matter              start the output with YAML front matter (title, source, date, ...)
+    --base-url URL              the URL the page was fetched from: relative links and images are resolved
+                                against it (and against the page's <base href>); default: kept as written
+    --drop SELECTORS            drop elements matching these simple selectors, with their content
+                                (repeatable; comma-separated; tag, .class, #id, [attr], [attr=value],
+                                e.g. --drop 'nav, .ads, [data-widget]')
+    --keep-html SELECTORS       keep matching elements as raw HTML around their converted content
+                                (repeatable; e.g. --keep-html 'sub, sup, kbd, details')
+    --drop-page-chrome          drop page navigation: nav, aside, the page's header and footer, forms,
+                                role=navigation|banner|contentinfo, aria-hidden=true, hidden
 
 STYLE OPTIONS (the fields of Options::style; none changes what the Markdown means)
     --heading atx|setext        `# Title` (default), or underlined levels 1-2
@@ -82,6 +91,11 @@ STYLE OPTIONS (the fields of Options::style; none changes what the Markdown mean
     --rule TEXT                 thematic break text, e.g. '* * *'; default ---
     --hard-break backslash|spaces
                                 hard line breaks as `\\` at line end (default) or two spaces
+    --link-style inline|numbered|text
+                                `[text](url)` (default); `[text][1]`, or `[text][]` labelled by the text, with
+                                the `[label]: url` definitions at the end of the document
+    --wrap N                    wrap paragraph text at spaces to lines of at most N characters where a break
+                                is possible (headings, tables and code never); default: no wrapping
 
     -h, --help                  this help
     -V, --version               the version
@@ -210,6 +224,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             "--allow-data-images" => o.allow_data_images = no_value()?,
             "--readable-urls" => o.readable_urls = no_value()?,
             "--front-matter" => o.front_matter = no_value()?,
+            "--drop-page-chrome" => o.drop_page_chrome = no_value()?,
             _ => {
                 let value = take_value(name, inline, &mut it)?;
                 let text = || {
@@ -283,6 +298,21 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                             v => return Err(format!("--hard-break: expected backslash or spaces, got `{v}`")),
                         }
                     }
+                    "--link-style" => {
+                        o.style.link = match text()?.as_str() {
+                            "inline" => LinkStyle::Inline,
+                            "numbered" => LinkStyle::ReferenceNumbered,
+                            "text" => LinkStyle::ReferenceText,
+                            v => return Err(format!("--link-style: expected inline, numbered or text, got `{v}`")),
+                        }
+                    }
+                    "--wrap" => {
+                        let n = number(name, &text()?)?;
+                        if n == 0 {
+                            return Err(format!("{name}: needs at least 1"));
+                        }
+                        o.style.wrap = Some(n);
+                    }
                     "--bullet" => o.style.bullet = one_of(name, &text()?, "-*+")?,
                     "--ordered-delimiter" => o.style.ordered_delimiter = one_of(name, &text()?, ".)")?,
                     "--emphasis" => o.style.emphasis = one_of(name, &text()?, "*_")?,
@@ -311,6 +341,15 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                         );
                     }
                     "--max-input-bytes" => o.max_input_bytes = Some(number(name, &text()?)? as u64),
+                    "--base-url" => {
+                        let url = text()?;
+                        o.base_url = Some(
+                            html2cmark::Url::parse(url.trim())
+                                .map_err(|e| format!("--base-url: `{url}` is not an absolute URL ({e})"))?,
+                        );
+                    }
+                    "--drop" => o.drop.extend(selectors(name, &text()?)?),
+                    "--keep-html" => o.keep_html.extend(selectors(name, &text()?)?),
                     _ => return Err(format!("unknown option `{name}`")),
                 }
             }
@@ -347,6 +386,11 @@ fn take_value(
         "--code-block",
         "--rule",
         "--hard-break",
+        "--base-url",
+        "--drop",
+        "--keep-html",
+        "--link-style",
+        "--wrap",
     ];
     if !VALUED.contains(&name) {
         return Err(format!("unknown option `{name}`"));
@@ -355,6 +399,10 @@ fn take_value(
         Some(v) => Ok(v),
         None => it.next().ok_or_else(|| format!("{name} needs a value")),
     }
+}
+
+fn selectors(name: &str, text: &str) -> Result<Vec<html2cmark::Selector>, String> {
+    html2cmark::Selector::parse_list(text).map_err(|e| format!("{name}: {e}"))
 }
 
 fn number(name: &str, text: &str) -> Result<usize, String> {
@@ -494,6 +542,9 @@ mod tests {
             "--rule",
             "* * *",
             "--hard-break=spaces",
+            "--link-style",
+            "text",
+            "--wrap=72",
         ]) else {
             panic!("not one-shot");
         };
@@ -507,12 +558,57 @@ mod tests {
             ('+', ')', '_', '_')
         );
         assert_eq!(style.rule, "* * *");
+        assert_eq!((style.link, style.wrap), (LinkStyle::ReferenceText, Some(72)));
+
+        let Ok(Command::OneShot(o)) = parse_str(&[
+            "--base-url",
+            "https://example.com/a/",
+            "--drop=nav, .ad",
+            "--drop",
+            "[hidden]",
+            "--keep-html",
+            "sup,details",
+            "--drop-page-chrome",
+        ]) else {
+            panic!("not one-shot");
+        };
+        assert_eq!(
+            o.options.base_url.as_ref().map(|u| u.as_str()),
+            Some("https://example.com/a/")
+        );
+        let shown = |v: &[html2cmark::Selector]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+        assert_eq!(shown(&o.options.drop), ["nav", ".ad", "[hidden]"]);
+        assert_eq!(shown(&o.options.keep_html), ["sup", "details"]);
+        assert!(o.options.drop_page_chrome);
+        for (bad, message) in [
+            (
+                &["--base-url", "/relative"][..],
+                "--base-url: `/relative` is not an absolute URL",
+            ),
+            (
+                &["--drop", "nav a"],
+                "--drop: invalid selector `nav a`: combinators are not supported",
+            ),
+            (
+                &["--keep-html", "sup,"],
+                "--keep-html: invalid selector ``: empty selector",
+            ),
+            (&["--drop-page-chrome=1"], "--drop-page-chrome takes no value"),
+        ] {
+            match parse_str(bad) {
+                Err(e) => assert!(e.starts_with(message), "{bad:?}: {e}"),
+                Ok(_) => panic!("{bad:?} accepted"),
+            }
+        }
         for bad in [
             &["--bullet", "x"][..],
             &["--rule", "-*-"],
             &["--rule", "--"],
             &["--emphasis", "**"],
             &["--heading", "x"],
+            &["--link-style", "reference"],
+            &["--wrap", "0"],
+            &["--wrap", "wide"],
         ] {
             assert!(parse_str(bad).is_err(), "{bad:?} accepted");
         }
