@@ -177,6 +177,7 @@ fn at_most_one_block(content: Vec<Node>, options: &Options) -> bool {
             stack.extend(c.children().into_iter().rev().map(Some));
         } else if c.kind() == Kind::Element
             && !matches!(tag, "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg")
+            && !is_share_link(&c, options)
         {
             stack.extend(c.children().into_iter().rev().map(Some));
         } else if !in_run {
@@ -251,6 +252,12 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
                         }
                         seen_inline = true;
                     }
+                    "a" if is_share_link(&c, options) => {
+                        if seen_block {
+                            return true;
+                        }
+                        seen_inline = true;
+                    }
                     "script" | "style" | "template" | "noscript" | "select" | "textarea" => {}
                     // Wrappers and inline elements alike: their content belongs to this item.
                     _ => stack.extend(c.children().into_iter().rev()),
@@ -271,6 +278,7 @@ pub(crate) fn has_visible_content(node: &Node, options: &Options) -> bool {
             Kind::Text if !n.text().chars().all(is_html_space) => return true,
             Kind::Element => match n.tag() {
                 "hr" => return true,
+                "a" if is_share_link(&n, options) => return true,
                 "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" => {
                     if media_shows(&n, options) {
                         return true;
@@ -284,6 +292,13 @@ pub(crate) fn has_visible_content(node: &Node, options: &Options) -> bool {
         }
     }
     false
+}
+
+/// Whether `n` is a share link: the walker writes it with the platform's name when it shows nothing itself.
+fn is_share_link(n: &Node, options: &Options) -> bool {
+    n.is("a")
+        && n.attr("href")
+            .is_some_and(|href| matches!(link_plan(&href, options), LinkPlan::Link { share: Some(_), .. }))
 }
 
 /// Whether the walker writes anything for an image, `svg` or media element: an image with a source it keeps

@@ -519,3 +519,15 @@ fn paragraph_that_shows_nothing_does_not_make_a_list_loose() {
     assert_eq!(convert("<ul><li>a<p><svg></svg></p></li></ul>"), "- a\n");
     assert_eq!(convert("<ul><li>a<p><img alt=b></p></li></ul>"), "- a\n\n  b\n");
 }
+
+// A share link that shows nothing is written with the platform's name: it is text, and after a nested list in
+// a tight item it would be a lazy continuation of that list.
+#[test]
+fn empty_share_link_after_a_nested_list_is_text() {
+    for html in [
+        "<ul><li><div><ul><li><a href=whatsapp://send?text=http%3A%2F%2f=></div>\n",
+        "<ul><li><ul><li>x</ul><a href='https://www.facebook.com/sharer.php?u=https%3A%2F%2Fe.com'></a></li><li>y</ul>",
+    ] {
+        faithful(html, &Options::default());
+    }
+}
