@@ -176,7 +176,10 @@ fn at_most_one_block(content: Vec<Node>, options: &Options) -> bool {
             stack.push(None);
             stack.extend(c.children().into_iter().rev().map(Some));
         } else if c.kind() == Kind::Element
-            && !matches!(tag, "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg")
+            && !matches!(
+                tag,
+                "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" | "code" | "kbd" | "samp" | "tt"
+            )
             && !is_share_link(&c, options)
         {
             stack.extend(c.children().into_iter().rev().map(Some));
@@ -257,6 +260,15 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
                             return true;
                         }
                         seen_inline = true;
+                    }
+                    // Code is written whole, as one code span, whatever blocks it holds.
+                    "code" | "kbd" | "samp" | "tt" => {
+                        if has_visible_content(&c, options) {
+                            if seen_block {
+                                return true;
+                            }
+                            seen_inline = true;
+                        }
                     }
                     "script" | "style" | "template" | "noscript" | "select" | "textarea" => {}
                     // Wrappers and inline elements alike: their content belongs to this item.

@@ -531,3 +531,20 @@ fn empty_share_link_after_a_nested_list_is_text() {
         faithful(html, &Options::default());
     }
 }
+
+// Code is written whole as one code span: a `p` inside `code` (as a reconstructed `<code>` makes) is no
+// paragraph, and code after a nested list in a tight item is text that list would take in.
+#[test]
+fn blocks_inside_code_are_not_paragraphs() {
+    for html in [
+        "<p><code><ul><li>r<p>b",
+        "<ul><li>a<code>b<p>c</p></code></li><li>d</ul>",
+        "<ul><li><ul><li>x</ul><code>y</code></li><li>z</ul>",
+    ] {
+        faithful(html, &Options::default());
+    }
+    assert_eq!(
+        convert("<ul><li>a<code>b<p>c</p></code></li><li>d</ul>"),
+        "- a`bc`\n- d\n"
+    );
+}
