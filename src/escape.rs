@@ -930,16 +930,17 @@ pub(crate) fn guard_marker_line(markers: &str, first: &str) -> Option<String> {
 /// Whether the bullet markers on a line (innermost first) followed by `first` read as a thematic break: what
 /// follows each marker is block-parsed, so it is enough that the innermost few markers and the text do.
 pub(crate) fn marker_line_breaks(markers: &str, first: &str) -> bool {
-    // Every character of the text would have to be the one bullet character (most lines fail at once).
-    if first.chars().any(|c| !matches!(c, '-' | '*' | '_' | ' ' | '\t')) {
+    let mut bullets = markers.chars().filter(|c| *c != ' ');
+    let Some(c) = bullets.next().filter(|c| matches!(c, '-' | '*')) else {
         return false;
-    }
-    let bullets: Vec<char> = markers.chars().filter(|c| *c != ' ').collect();
-    let text: Vec<char> = first.chars().filter(|c| !matches!(c, ' ' | '\t')).collect();
-    (1..=bullets.len()).any(|k| {
-        let line: Vec<char> = bullets[..k].iter().chain(&text).copied().collect();
-        line.len() >= 3 && matches!(line[0], '-' | '*' | '_') && line.iter().all(|&c| c == line[0])
-    })
+    };
+    let same_bullets = 1 + bullets.take_while(|&b| b == c).count();
+    // (The text can be a whole 100 MB paragraph: stop at its first other character.)
+    let same_text = first
+        .chars()
+        .filter(|ch| !matches!(ch, ' ' | '\t'))
+        .try_fold(0usize, |n, ch| (ch == c).then_some(n + 1));
+    same_text.is_some_and(|n| same_bullets + n >= 3)
 }
 
 /// Whether text right after a list item's marker would read as a GFM task list marker: `[ ]`, `[x]` or `[X]`

@@ -5,6 +5,7 @@
 //! text need escaping (delegated to [`crate::escape`]).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use crate::escape::{self, AsciiSet, Class, Context, Neighbor, TextEnv};
 use crate::refs::Refs;
@@ -171,7 +172,7 @@ pub(crate) fn render(
                     references: refs.active(),
                 };
                 let from = out.len();
-                escape::push_text(&mut out, t, &env, &planned[i]);
+                escape::push_text(&mut out, t, &env, planned.get(&i).map_or(&[], Vec::as_slice));
                 if style.wrap && ctx == Context::Paragraph {
                     spaces.extend(
                         out[from..]
@@ -453,8 +454,9 @@ fn plan_escapes(
     style: &InlineStyle,
     ctx: Context,
     ascii: &[AsciiSet],
-) -> Vec<Vec<bool>> {
-    let mut planned: Vec<Vec<bool>> = vec![Vec::new(); items.len()];
+) -> HashMap<usize, Vec<bool>> {
+    // Keyed by item: only text with delimiter or backtick runs has an entry (a block can hold a million items).
+    let mut planned: HashMap<usize, Vec<bool>> = HashMap::new();
     // (item, char index, len) for each run, parallel to `runs` / `ticks`.
     let mut run_at = Vec::new();
     let mut runs = Vec::new();
@@ -488,7 +490,7 @@ fn plan_escapes(
             Inline::Text(_) if !ascii[i].has_any(b"`*_~") => {}
             Inline::Text(t) => {
                 let chars: Vec<char> = t.chars().collect();
-                planned[i] = vec![false; chars.len()];
+                planned.insert(i, vec![false; chars.len()]);
                 let mut k = 0;
                 while k < chars.len() {
                     let c = chars[k];
@@ -633,9 +635,11 @@ fn plan_escapes(
         }
         i += 1;
     }
-    let mark = |planned: &mut Vec<Vec<bool>>, at: Option<(usize, usize, usize)>| {
-        if let Some((i, k, len)) = at {
-            for e in &mut planned[i][k..k + len] {
+    let mark = |planned: &mut HashMap<usize, Vec<bool>>, at: Option<(usize, usize, usize)>| {
+        if let Some((i, k, len)) = at
+            && let Some(marks) = planned.get_mut(&i)
+        {
+            for e in &mut marks[k..k + len] {
                 *e = true;
             }
         }

@@ -119,32 +119,80 @@ pub(crate) fn list_plan(list: &Node, options: &Options) -> Option<bool> {
         }
         if child.is("li") {
             any_item = true;
-            loose = loose || item_needs_loose(child.children());
+            loose = loose || item_needs_loose(child.children(), options);
         } else {
             // The walker makes any other element an item of its own (an implicit one).
-            loose = loose || item_needs_loose(vec![child.clone()]);
+            loose = loose || item_needs_loose(vec![child.clone()], options);
         }
     }
-    // A lone item holding one paragraph cannot be written loose (no blank line can separate anything).
-    let elements: Vec<Node> = list
+    // A lone item holding one block cannot be written loose (no blank line can separate anything). Elements and
+    // text that show nothing make no item.
+    let items: Vec<Node> = list
         .children()
         .into_iter()
-        .filter(|c| c.kind() == Kind::Element)
+        .filter(|c| c.is("li") || has_visible_content(c, options))
         .take(2)
         .collect();
-    if let [only] = elements.as_slice()
+    if let [only] = items.as_slice()
         && only.is("li")
-        && let visible = only
-            .children()
-            .into_iter()
-            .filter(has_visible_content)
-            .collect::<Vec<_>>()
-        && let [p] = visible.as_slice()
-        && p.is("p")
+        && at_most_one_block(only.children(), options)
     {
         loose = false;
     }
     any_item.then_some(loose)
+}
+
+/// Whether an item's content is at most one block for the walker: inline content, in at most one paragraph
+/// (looking through wrappers, as [`item_needs_loose`] does), or one heading. Conservative: a table, code block,
+/// quote, list or rule (which the walker writes even when empty) counts as more.
+fn at_most_one_block(content: Vec<Node>, options: &Options) -> bool {
+    let mut blocks = 0;
+    let mut in_run = false;
+    // `None` marks the end of a wrapper block: a boundary.
+    let mut stack: Vec<Option<Node>> = content.into_iter().rev().map(Some).collect();
+    while let Some(entry) = stack.pop() {
+        let Some(c) = entry else {
+            in_run = false;
+            continue;
+        };
+        let tag = if c.kind() == Kind::Element { c.tag() } else { "" };
+        if matches!(
+            tag,
+            "pre" | "table" | "blockquote" | "ul" | "ol" | "menu" | "dir" | "hr"
+        ) {
+            return false;
+        }
+        let block = is_div_like(tag) || heading_level(tag).is_some();
+        if !has_visible_content(&c, options) {
+            // An empty block is still a boundary.
+            in_run = in_run && !block;
+            continue;
+        }
+        if heading_level(tag).is_some() {
+            in_run = false;
+            blocks += 1;
+        } else if block {
+            in_run = false;
+            stack.push(None);
+            stack.extend(c.children().into_iter().rev().map(Some));
+        } else if c.kind() == Kind::Element
+            && !matches!(
+                tag,
+                "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" | "code" | "kbd" | "samp" | "tt"
+            )
+            && !is_share_link(&c, options)
+        {
+            stack.extend(c.children().into_iter().rev().map(Some));
+        } else if !in_run {
+            // Text, an image or other media: inline content.
+            blocks += 1;
+            in_run = true;
+        }
+        if blocks > 1 {
+            return false;
+        }
+    }
+    true
 }
 
 /// Whether a list element has an item among the children that decide ([`list_plan`] without the looseness).
@@ -156,7 +204,7 @@ fn is_written_as_list(list: &Node) -> bool {
         .any(|c| c.is("li"))
 }
 
-fn item_needs_loose(content: Vec<Node>) -> bool {
+fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
     // Walk the item's content in document order, looking through wrappers (div-like elements, and inline
     // elements that hold blocks), and stop at blocks that end a tight item's text: text after such a block
     // would become a lazy continuation of it, and a `p` anywhere at this level is a paragraph.
@@ -175,7 +223,8 @@ fn item_needs_loose(content: Vec<Node>) -> bool {
             }
             Kind::Element => {
                 let tag = c.tag();
-                if tag == "p" {
+                // (An empty `p`, as `</p>` makes, is only a boundary.)
+                if tag == "p" && has_visible_content(&c, options) {
                     return true;
                 }
                 if tag == "ol" && seen_inline && ol_start(&c) != 1 {
@@ -184,7 +233,10 @@ fn item_needs_loose(content: Vec<Node>) -> bool {
                 let list = matches!(tag, "ul" | "ol" | "menu" | "dir");
                 // Only these swallow following text as a lazy continuation; after a heading, a code fence or
                 // a rule, text starts a new paragraph with no blank line, so the item can stay tight.
-                let hard_block = (list && is_written_as_list(&c)) || matches!(tag, "blockquote" | "table");
+                // (A table that the walker keeps as paragraphs is a wrapper.)
+                let hard_block = (list && is_written_as_list(&c))
+                    || tag == "blockquote"
+                    || (tag == "table" && is_written_as_table(&c));
                 match tag {
                     // Right after such a block a table or a heading (setext in some styles) would be taken in
                     // too, and so would a quote right after a quote.
@@ -203,6 +255,21 @@ fn item_needs_loose(content: Vec<Node>) -> bool {
                         }
                         seen_inline = true;
                     }
+                    "a" if is_share_link(&c, options) => {
+                        if seen_block {
+                            return true;
+                        }
+                        seen_inline = true;
+                    }
+                    // Code is written whole, as one code span, whatever blocks it holds.
+                    "code" | "kbd" | "samp" | "tt" => {
+                        if has_visible_content(&c, options) {
+                            if seen_block {
+                                return true;
+                            }
+                            seen_inline = true;
+                        }
+                    }
                     "script" | "style" | "template" | "noscript" | "select" | "textarea" => {}
                     // Wrappers and inline elements alike: their content belongs to this item.
                     _ => stack.extend(c.children().into_iter().rev()),
@@ -214,21 +281,52 @@ fn item_needs_loose(content: Vec<Node>) -> bool {
     false
 }
 
-/// Whether a subtree shows anything: non-whitespace text or an image/media element outside dropped elements.
-pub(crate) fn has_visible_content(node: &Node) -> bool {
+/// Whether a subtree shows anything, as the walker writes it: non-whitespace text, a rule, or an image, `svg`
+/// or media element that shows something, outside the elements the walker skips.
+pub(crate) fn has_visible_content(node: &Node, options: &Options) -> bool {
     let mut stack = vec![node.clone()];
     while let Some(n) = stack.pop() {
         match n.kind() {
             Kind::Text if !n.text().chars().all(is_html_space) => return true,
             Kind::Element => match n.tag() {
-                "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" | "hr" => return true,
-                "script" | "style" | "template" | "noscript" | "select" | "textarea" => {}
+                "hr" => return true,
+                "a" if is_share_link(&n, options) => return true,
+                "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" => {
+                    if media_shows(&n, options) {
+                        return true;
+                    }
+                }
+                "head" | "script" | "style" | "template" | "noscript" | "noframes" | "noembed" | "title" | "select"
+                | "textarea" | "option" | "optgroup" | "datalist" | "canvas" | "frame" => {}
                 _ => stack.extend(n.children()),
             },
             _ => {}
         }
     }
     false
+}
+
+/// Whether `n` is a share link: the walker writes it with the platform's name when it shows nothing itself.
+fn is_share_link(n: &Node, options: &Options) -> bool {
+    n.is("a")
+        && n.attr("href")
+            .is_some_and(|href| matches!(link_plan(&href, options), LinkPlan::Link { share: Some(_), .. }))
+}
+
+/// Whether the walker writes anything for an image, `svg` or media element: an image with a source it keeps
+/// or with alt text, an `svg` with a title, media with a source it keeps.
+fn media_shows(n: &Node, options: &Options) -> bool {
+    match n.tag() {
+        "img" => {
+            let (src, _, alt) = image(n);
+            let kept = !is_tracking_pixel(n) && src.and_then(|s| safe_url(&s, UrlKind::Image, options)).is_some();
+            kept || !alt.is_empty()
+        }
+        "svg" => !collapse(&svg_title(n)).trim_matches(' ').is_empty(),
+        _ => media(n)
+            .and_then(|(src, _)| safe_url(&src, UrlKind::Link, options))
+            .is_some(),
+    }
 }
 
 /// The start number of an ordered list: the `start` attribute as a non-negative integer, capped at
@@ -503,6 +601,14 @@ fn push_cells(out: &mut Vec<Event<'static>>, cells: &[Option<Node>], width: usiz
         }
         out.push(Event::End(TagEnd::TableCell));
     }
+}
+
+/// Whether [`table`] writes `table` as a table (it has a row and holds no table).
+fn is_written_as_table(table: &Node) -> bool {
+    let rows = table.children().iter().any(|c| {
+        c.is("tr") || (matches!(c.tag(), "thead" | "tbody" | "tfoot") && c.children().iter().any(|r| r.is("tr")))
+    });
+    rows && !contains_table(table)
 }
 
 fn contains_table(table: &Node) -> bool {

@@ -592,6 +592,8 @@ impl MarkdownWriter {
             items.pop();
         }
         let mut text = self.render(&items, Context::Paragraph);
+        // Freed before the lines are copied out: a paragraph can be a 100 MB text node.
+        drop(items);
         if let Some(width) = self.choices.wrap {
             let first_room = width.saturating_sub(self.first_line_column());
             let room = width.saturating_sub(self.content_column());

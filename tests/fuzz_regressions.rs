@@ -469,3 +469,82 @@ fn backtick_before_an_escaped_fence_at_a_line_start() {
         &Options::default(),
     );
 }
+
+// A lone item with one paragraph cannot be loose. An empty `p` (as `</p>` or an unclosed `<p>` at the end
+// makes) is no paragraph, an empty element beside the `li` makes no item, and a paragraph inside an inline
+// wrapper is still the one paragraph.
+#[test]
+fn lone_item_with_one_paragraph_and_empty_elements_stays_tight() {
+    for html in [
+        "<ul><li>N<p>",
+        "<ul><li></p>关",
+        "<ol><li>a<p>",
+        "<ol><li><p>a</li><p>",
+        "<ul><li><a><p>年",
+        "<ul><li>化<p><p",
+    ] {
+        faithful(html, &Options::default());
+    }
+    assert_eq!(convert("<ol><li><p>a</li><p>"), "1. a\n");
+    // Two blocks: loose.
+    assert_eq!(convert("<ul><li><a><p>a</p>b</a></li></ul>"), "- a\n\n  b\n");
+}
+
+// A table holding a table is kept as paragraphs: for looseness it is a wrapper, and text after the inner
+// table in it is text after a table.
+#[test]
+fn text_after_a_table_inside_a_table_kept_as_paragraphs() {
+    faithful("<ul><li><table><td><table><tr><table>8", &Options::default());
+    faithful(
+        "<ul><li><table><tr><td><table><tr><td>x</table>y</table></li><li>z</ul>",
+        &Options::default(),
+    );
+}
+
+// Whether a `p` in an item is a paragraph depends on whether it shows anything as the walker writes it: an
+// `svg` without a title, an image dropped for its URL with no alt text, or skipped elements show nothing.
+#[test]
+fn paragraph_that_shows_nothing_does_not_make_a_list_loose() {
+    for html in [
+        "<ul><li><<p><svg>",
+        "<ul><li>a<p><img src=\"javascript:x\"></p></li></ul>",
+        "<ul><li>a<p><img src=x width=1 height=1></p></li></ul>",
+        "<ul><li>a<p><noframes>x</noframes></p></li></ul>",
+        "<ul><li>a<p><iframe></iframe></p></li></ul>",
+        "<ul><li>a<p><img alt=b></p></li></ul>",
+        "<ul><li>a<p><svg><title>t</title></svg></p></li></ul>",
+    ] {
+        faithful(html, &Options::default());
+    }
+    assert_eq!(convert("<ul><li>a<p><svg></svg></p></li></ul>"), "- a\n");
+    assert_eq!(convert("<ul><li>a<p><img alt=b></p></li></ul>"), "- a\n\n  b\n");
+}
+
+// A share link that shows nothing is written with the platform's name: it is text, and after a nested list in
+// a tight item it would be a lazy continuation of that list.
+#[test]
+fn empty_share_link_after_a_nested_list_is_text() {
+    for html in [
+        "<ul><li><div><ul><li><a href=whatsapp://send?text=http%3A%2F%2f=></div>\n",
+        "<ul><li><ul><li>x</ul><a href='https://www.facebook.com/sharer.php?u=https%3A%2F%2Fe.com'></a></li><li>y</ul>",
+    ] {
+        faithful(html, &Options::default());
+    }
+}
+
+// Code is written whole as one code span: a `p` inside `code` (as a reconstructed `<code>` makes) is no
+// paragraph, and code after a nested list in a tight item is text that list would take in.
+#[test]
+fn blocks_inside_code_are_not_paragraphs() {
+    for html in [
+        "<p><code><ul><li>r<p>b",
+        "<ul><li>a<code>b<p>c</p></code></li><li>d</ul>",
+        "<ul><li><ul><li>x</ul><code>y</code></li><li>z</ul>",
+    ] {
+        faithful(html, &Options::default());
+    }
+    assert_eq!(
+        convert("<ul><li>a<code>b<p>c</p></code></li><li>d</ul>"),
+        "- a`bc`\n- d\n"
+    );
+}
