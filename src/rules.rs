@@ -666,16 +666,15 @@ pub(crate) fn link_plan(href: &str, options: &Options) -> LinkPlan {
 /// ([`url::is_allowed`], relaxed by [`Options::allow_unsafe_urls`] and, for images,
 /// [`Options::allow_data_images`]); readable when [`Options::readable_urls`].
 pub(crate) fn safe_url(dest: &str, kind: UrlKind, options: &Options) -> Option<String> {
-    // URL Standard, basic URL parser: "remove all ASCII tab or newline from input" (a browser follows the URL
-    // without them; a line ending cannot be written in a Markdown destination either).
-    let dest = dest.replace(['\t', '\n', '\r'], "");
+    // (A line ending cannot be written in a Markdown destination either.)
+    let dest = url::remove_tab_newline(dest);
     if !options.allow_unsafe_urls && !url::is_allowed(&dest, kind, options.allow_data_images) {
         return None;
     }
     Some(if options.readable_urls {
         url::readable(&dest)
     } else {
-        dest
+        dest.into_owned()
     })
 }
 

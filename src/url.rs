@@ -55,16 +55,26 @@ struct Parts<'a> {
 /// Trims what a browser's URL parser trims (leading and trailing C0 controls and spaces), removes the tabs and
 /// newlines it removes anywhere, and undoes `&amp;` left in hrefs that were HTML-escaped twice.
 fn clean_href(href: &str) -> std::borrow::Cow<'_, str> {
-    let trimmed = href.trim_matches(|c: char| c <= ' ');
-    if !trimmed.contains(['\t', '\n', '\r']) && !trimmed.contains("&amp;") {
-        return std::borrow::Cow::Borrowed(trimmed);
+    let trimmed = remove_tab_newline(href.trim_matches(|c: char| c <= ' '));
+    if !trimmed.contains("&amp;") {
+        return trimmed;
     }
-    let mut s: String = trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let mut s = trimmed.into_owned();
     // `&amp;amp;` (escaped three times) shows up too; bounded because every round shortens the string.
     while s.contains("&amp;") {
         s = s.replace("&amp;", "&");
     }
     std::borrow::Cow::Owned(s)
+}
+
+/// The URL Standard's first cleaning step ("remove all ASCII tab or newline from input"): a browser follows the
+/// URL without them.
+pub(crate) fn remove_tab_newline(url: &str) -> std::borrow::Cow<'_, str> {
+    if url.contains(['\t', '\n', '\r']) {
+        std::borrow::Cow::Owned(url.replace(['\t', '\n', '\r'], ""))
+    } else {
+        std::borrow::Cow::Borrowed(url)
+    }
 }
 
 /// Splits `url` into [`Parts`]. `None` when it has neither a scheme nor a leading `//`.
