@@ -157,9 +157,6 @@ pub(crate) struct TextEnv {
     pub(crate) ctx: Context,
     /// The ASCII characters of the run ([`AsciiSet::of`]).
     pub(crate) ascii: AsciiSet,
-    /// Another item of the block holds or is written with `*` (resp. `_`).
-    pub(crate) star_elsewhere: bool,
-    pub(crate) underscore_elsewhere: bool,
     /// The character written just before the run.
     pub(crate) prev: Neighbor,
     /// The first character written after the run (a line end counts as whitespace).
@@ -225,20 +222,6 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
 
     if env.line_start && !env.after_task_marker {
         line_start_escapes(&chars, env, &mut escape_at, &mut entity_at);
-        // The block-wide pairing saw the whole delimiter run; a backslash on its first character leaves a
-        // shorter run that pairs differently, so when another run of the block could pair with it, the run
-        // goes whole (`\*\*\*`, not `\***`).
-        let run = chars.iter().take_while(|&&c| c == chars[0]).count();
-        let elsewhere = match chars[0] {
-            '*' => env.star_elsewhere,
-            '_' => env.underscore_elsewhere,
-            _ => false,
-        };
-        if escape_at[0] && matches!(chars[0], '*' | '_') && (elsewhere || chars[run..].contains(&chars[0])) {
-            for e in &mut escape_at[1..run] {
-                *e = true;
-            }
-        }
     }
     if env.ctx == Context::AtxHeading && env.block_end {
         // §4.2: a closing sequence of `#` preceded by a space (or filling the content) would be removed.

@@ -125,18 +125,6 @@ pub(crate) fn render(
         link_close_after[i] = link_close || link_close_after[i + 1];
     }
     let chosen = choose_delimiters(items, &end_of, style, ctx);
-    // How many items hold or are written with `*` and `_` (for runs that a line-start escape shortens).
-    let mut delim_items = [0usize; 2];
-    for (k, item) in items.iter().enumerate() {
-        for (slot, c) in [(0, b'*'), (1, b'_')] {
-            let holds = match (item, &chosen[k]) {
-                (Inline::Text(_), _) => ascii[k].has(c),
-                (_, Some(Written::Delim(d, _))) => *d as u32 == u32::from(c),
-                _ => false,
-            };
-            delim_items[slot] += usize::from(holds);
-        }
-    }
     let planned = plan_escapes(items, &end_of, &chosen, style, ctx, &ascii);
 
     let mut open: Vec<usize> = Vec::new();
@@ -154,8 +142,6 @@ pub(crate) fn render(
                 let env = TextEnv {
                     ctx,
                     ascii: ascii[i],
-                    star_elsewhere: delim_items[0] > usize::from(ascii[i].has(b'*')),
-                    underscore_elsewhere: delim_items[1] > usize::from(ascii[i].has(b'_')),
                     prev: last_neighbor(&out),
                     next: first_neighbor(items, i + 1, &end_of, &chosen, style, ctx),
                     line_start,
