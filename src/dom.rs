@@ -1,16 +1,27 @@
-//! A small facade over the parsed tree: the only module that names `markup5ever_rcdom` or html5ever's tree
-//! types, so that the tree can be replaced without touching the walker, the rules or the writer.
+//! A small facade over the parsed tree: the only module that names html5ever's tree types or knows how nodes
+//! are stored, so that the tree can change without touching the walker, the rules or the writer.
+//!
+//! The tree is an arena ([`arena`]): nodes live in one vector and link to each other by index. html5ever
+//! builds it through [`DepthSink`]; the walker reads it through [`Node`], a handle that also holds the arena.
+
+mod arena;
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::rc::{Rc, Weak};
+use std::fmt::Write as _;
+use std::rc::Rc;
 
+use html5ever::interface::{ElemName, Tracer};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink};
-use html5ever::{Attribute, ExpandedName, LocalName, QualName, TokenizerResult, ns};
-use markup5ever_rcdom::{Handle, NodeData, RcDom, SerializableHandle};
+use html5ever::{Attribute, LocalName, Namespace, QualName, TokenizerResult, ns};
+
+use arena::{Arena, Data, Handle, NONE};
+
+/// The arena, shared by the sink and every [`Node`].
+type Tree = Rc<RefCell<Arena>>;
 
 /// What a node is, as far as conversion cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,45 +30,66 @@ pub(crate) enum Kind {
     Element,
     /// A text node.
     Text,
-    /// The document node.
+    /// The document node (and a template's contents).
     Document,
     /// Comments, doctypes, processing instructions: never visible.
     Other,
 }
 
-/// A shared handle to one node of the tree.
+/// A handle on one node of the tree.
+///
+/// It caches the node's kind and tag name (which never change), so that [`Node::tag`] can lend a `&str`. A
+/// node whose subtree the streaming driver has detached is freed; a `Node` kept past that reads as an empty
+/// node with no parent and no children.
 #[derive(Clone)]
-pub(crate) struct Node(Handle);
+pub(crate) struct Node {
+    tree: Tree,
+    handle: Handle,
+    kind: Kind,
+    name: LocalName,
+}
 
 impl Node {
+    fn new(tree: &Tree, arena: &Arena, handle: Handle) -> Node {
+        let (kind, name) = match arena.data(handle) {
+            Some(Data::Element(e)) => (Kind::Element, e.name.local.clone()),
+            Some(Data::Text(_)) => (Kind::Text, LocalName::default()),
+            Some(Data::Document | Data::Fragment(_)) => (Kind::Document, LocalName::default()),
+            _ => (Kind::Other, LocalName::default()),
+        };
+        Node {
+            tree: Rc::clone(tree),
+            handle,
+            kind,
+            name,
+        }
+    }
+
+    /// A node for `handle` if there is one.
+    fn wrap(&self, arena: &Arena, handle: Option<Handle>) -> Option<Node> {
+        handle.map(|h| Node::new(&self.tree, arena, h))
+    }
+
     /// The node's kind.
     pub(crate) fn kind(&self) -> Kind {
-        match self.0.data {
-            NodeData::Element { .. } => Kind::Element,
-            NodeData::Text { .. } => Kind::Text,
-            NodeData::Document => Kind::Document,
-            _ => Kind::Other,
-        }
+        self.kind
     }
 
     /// The element's local name (lower case for HTML elements); empty for other nodes.
     pub(crate) fn tag(&self) -> &str {
-        match &self.0.data {
-            NodeData::Element { name, .. } => &name.local,
-            _ => "",
-        }
+        &self.name
     }
 
     /// Whether this is an element with the given local name.
     pub(crate) fn is(&self, tag: &str) -> bool {
-        self.kind() == Kind::Element && self.tag() == tag
+        self.kind == Kind::Element && &*self.name == tag
     }
 
     /// The value of attribute `name` (no namespace), if present.
     pub(crate) fn attr(&self, name: &str) -> Option<String> {
-        match &self.0.data {
-            NodeData::Element { attrs, .. } => attrs
-                .borrow()
+        match self.tree.borrow().data(self.handle) {
+            Some(Data::Element(e)) => e
+                .attrs
                 .iter()
                 .find(|a| a.name.ns.is_empty() && &*a.name.local == name)
                 .map(|a| a.value.to_string()),
@@ -67,9 +99,9 @@ impl Node {
 
     /// All attributes as (name, value) pairs, in source order; namespaced ones as `prefix:name`.
     pub(crate) fn attrs(&self) -> Vec<(String, String)> {
-        match &self.0.data {
-            NodeData::Element { attrs, .. } => attrs
-                .borrow()
+        match self.tree.borrow().data(self.handle) {
+            Some(Data::Element(e)) => e
+                .attrs
                 .iter()
                 .map(|a| {
                     let name = match &a.name.prefix {
@@ -85,77 +117,137 @@ impl Node {
 
     /// The text of a text node (empty for other nodes).
     pub(crate) fn text(&self) -> String {
-        match &self.0.data {
-            NodeData::Text { contents } => contents.borrow().to_string(),
+        match self.tree.borrow().data(self.handle) {
+            Some(Data::Text(t)) => t.to_string(),
             _ => String::new(),
         }
     }
 
     /// A snapshot of the children.
     pub(crate) fn children(&self) -> Vec<Node> {
-        self.0.children.borrow().iter().cloned().map(Node).collect()
+        let arena = self.tree.borrow();
+        let mut out = Vec::with_capacity(arena.child_count(self.handle));
+        let mut at = arena.first_child(self.handle);
+        while let Some(h) = at {
+            out.push(Node::new(&self.tree, &arena, h));
+            at = arena.next_sibling(h);
+        }
+        out
     }
 
     /// The number of children.
     pub(crate) fn child_count(&self) -> usize {
-        self.0.children.borrow().len()
+        self.tree.borrow().child_count(self.handle)
     }
 
-    /// The child at `i`.
+    /// The child at `i` (walked to: prefer [`Node::first_child`] and [`Node::next_sibling`] in loops).
     pub(crate) fn child(&self, i: usize) -> Option<Node> {
-        self.0.children.borrow().get(i).cloned().map(Node)
+        let arena = self.tree.borrow();
+        self.wrap(&arena, arena.child(self.handle, i))
+    }
+
+    /// The first child.
+    pub(crate) fn first_child(&self) -> Option<Node> {
+        let arena = self.tree.borrow();
+        self.wrap(&arena, arena.first_child(self.handle))
     }
 
     /// The last child.
     pub(crate) fn last_child(&self) -> Option<Node> {
-        self.0.children.borrow().last().cloned().map(Node)
+        let arena = self.tree.borrow();
+        self.wrap(&arena, arena.last_child(self.handle))
+    }
+
+    /// The next sibling.
+    pub(crate) fn next_sibling(&self) -> Option<Node> {
+        let arena = self.tree.borrow();
+        self.wrap(&arena, arena.next_sibling(self.handle))
     }
 
     /// Whether two handles name the same node.
     pub(crate) fn same(&self, other: &Node) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
+        self.handle == other.handle && Rc::ptr_eq(&self.tree, &other.tree)
     }
 
     /// The parent, if attached.
     pub(crate) fn parent(&self) -> Option<Node> {
-        let weak = self.0.parent.take();
-        let parent = weak.as_ref().and_then(|w| w.upgrade());
-        self.0.parent.set(weak);
-        parent.map(Node)
+        let arena = self.tree.borrow();
+        self.wrap(&arena, arena.parent(self.handle))
     }
 
-    /// Removes the first `n` children from the tree (they are converted), freeing their memory once the last
-    /// handle goes. Their parent link is cleared so that the tree builder never looks for them again.
+    /// Removes the first `n` children from the tree (they are converted) and frees them with their subtrees:
+    /// at once when parsing has ended, else before the parser takes more input (see [`arena`]).
     pub(crate) fn detach_first(&self, n: usize) {
-        let removed: Vec<Handle> = {
-            let mut kids = self.0.children.borrow_mut();
-            let n = n.min(kids.len());
-            kids.drain(..n).collect()
-        };
-        for child in &removed {
-            child.parent.set(None);
-        }
+        self.tree.borrow_mut().detach_first(self.handle, n);
     }
 
-    /// The node serialised as HTML (text nodes: their text). Used by the flush-safety check.
+    /// The subtree written out as HTML-like text, for the flush-safety check: it changes whenever the
+    /// subtree's names, attributes, text or shape change. Text nodes give their text.
     pub(crate) fn serialize(&self) -> String {
-        match self.kind() {
-            Kind::Element => {
-                let mut out = Vec::new();
-                let opts = html5ever::serialize::SerializeOpts {
-                    traversal_scope: html5ever::serialize::TraversalScope::IncludeNode,
-                    ..Default::default()
-                };
-                let handle: SerializableHandle = self.0.clone().into();
-                if html5ever::serialize(&mut out, &handle, opts).is_err() {
-                    return String::from("<serialization failed>");
+        let arena = self.tree.borrow();
+        if let Some(Data::Text(t)) = arena.data(self.handle) {
+            return t.to_string();
+        }
+        let mut out = String::new();
+        // Enter: `Some(node)`; exit: `None` after the node's children (names are read back from `open`).
+        let mut stack = vec![Some(self.handle)];
+        let mut open: Vec<Option<&QualName>> = Vec::new();
+        while let Some(item) = stack.pop() {
+            let Some(h) = item else {
+                if let Some(Some(name)) = open.pop() {
+                    let _ = write!(out, "</{}>", name.local);
                 }
-                String::from_utf8_lossy(&out).into_owned()
+                continue;
+            };
+            match arena.data(h) {
+                Some(Data::Element(e)) => {
+                    let _ = write!(out, "<{}", e.name.local);
+                    for a in &e.attrs {
+                        let _ = write!(out, " {}=\"{}\"", a.name.local, escape(&a.value, true));
+                    }
+                    out.push('>');
+                    open.push(Some(&e.name));
+                }
+                Some(Data::Text(t)) => {
+                    out.push_str(&escape(t, false));
+                    continue;
+                }
+                Some(Data::Comment(t)) => {
+                    let _ = write!(out, "<!--{t}-->");
+                    continue;
+                }
+                Some(Data::Document | Data::Fragment(_)) => open.push(None),
+                _ => continue,
             }
-            Kind::Text => self.text(),
-            _ => String::new(),
+            stack.push(None);
+            let mut children = Vec::new();
+            let mut at = arena.first_child(h);
+            while let Some(c) = at {
+                children.push(Some(c));
+                at = arena.next_sibling(c);
+            }
+            stack.extend(children.into_iter().rev());
+        }
+        out
+    }
+}
+
+/// `&`, `<`, `>` (and `"` in attribute values) as character references.
+fn escape(text: &str, attribute: bool) -> Cow<'_, str> {
+    if !text.contains(['&', '<', '>', '"']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            _ => out.push(c),
         }
     }
+    Cow::Owned(out)
 }
 
 /// An html5ever document parser fed UTF-8 text incrementally, with a handle on the growing tree.
@@ -172,8 +264,12 @@ impl HtmlParser {
     /// A parser for a whole document that keeps at most `max_depth` levels of elements inside `body` (see
     /// [`DepthFilter`]).
     pub(crate) fn new(max_depth: usize) -> Self {
-        let sink = DepthSink::default();
-        let document = Node(sink.dom.document.clone());
+        let tree: Tree = Rc::new(RefCell::new(Arena::new()));
+        let document = {
+            let arena = tree.borrow();
+            Node::new(&tree, &arena, arena.document())
+        };
+        let sink = DepthSink::new(tree);
         let builder = TreeBuilder::new(sink, TreeBuilderOpts::default());
         let filter = DepthFilter::new(builder, max_depth);
         HtmlParser {
@@ -191,9 +287,24 @@ impl HtmlParser {
     /// Parses more text.
     pub(crate) fn process(&mut self, text: &str) {
         if !text.is_empty() {
+            self.collect();
             self.input.push_back(StrTendril::from_slice(text));
             self.run();
         }
+    }
+
+    /// Frees the subtrees detached since the last call, keeping the nodes the tree builder (or the depth
+    /// cache) still holds: see [`arena`].
+    fn collect(&self) {
+        let builder = &self.tokenizer.sink.builder;
+        if !builder.sink.tree.borrow().has_pending() {
+            return;
+        }
+        let held = Held(RefCell::new(Vec::new()));
+        builder.trace_handles(&held);
+        let mut held = held.0.into_inner();
+        held.extend(builder.sink.cache.borrow().iter().map(|&(h, _)| h));
+        builder.sink.tree.borrow_mut().collect(&held);
     }
 
     /// Runs the tokenizer over all the buffered input. It stops early to let a caller run a script or change
@@ -202,10 +313,26 @@ impl HtmlParser {
         while !matches!(self.tokenizer.feed(&self.input), TokenizerResult::Done) {}
     }
 
-    /// Ends the input: every node is now final.
+    /// Ends the input: every node is now final, and detached nodes are freed at once from now on.
     pub(crate) fn finish(self) {
         self.run();
         self.tokenizer.end();
+        let HtmlParser {
+            tokenizer, document, ..
+        } = self;
+        drop(tokenizer);
+        document.tree.borrow_mut().end_parsing();
+    }
+}
+
+/// Collects the handles the tree builder holds.
+struct Held(RefCell<Vec<Handle>>);
+
+impl Tracer for Held {
+    type Handle = Handle;
+
+    fn trace_handle(&self, node: &Handle) {
+        self.0.borrow_mut().push(*node);
     }
 }
 
@@ -264,15 +391,21 @@ struct Inserted {
     depth: usize,
 }
 
-/// RcDom with a record of what is inserted where, for the [`DepthFilter`].
+/// The tree builder's sink: builds the arena and records what is inserted where, for the [`DepthFilter`].
 ///
 /// The depth of a node is the number of elements from the document down to it, itself included (`html` is 1,
 /// `body` 2); the content of a `template` counts from the template's depth. Depths are found by walking
 /// parent links, which is short because the filter keeps the tree shallow, and shorter with a cache of the
 /// last few elements inserted (for nested markup, the new element's parent is usually the one before).
-#[derive(Default)]
+///
+/// Tree operations follow the DOM the HTML standard describes (and that `markup5ever_rcdom` implements): text
+/// appended next to a text node merges into it, both at the end of a parent and before a sibling (foster
+/// parenting); a `template`'s contents are a separate fragment. Comments, doctypes and processing
+/// instructions are kept as nodes of [`Kind::Other`]. An operation on a dead handle (one whose node was
+/// freed, see [`arena`]) does nothing; the tree builder never holds one, since [`HtmlParser::collect`] keeps
+/// every node it holds alive.
 struct DepthSink {
-    dom: RcDom,
+    tree: Tree,
     /// The last element inserted since the filter last looked.
     inserted: RefCell<Option<Inserted>>,
     /// The smallest depth of a node something was inserted into since the filter last reset it.
@@ -282,33 +415,57 @@ struct DepthSink {
     /// Whether text insertions must be measured too (only while the filter holds virtual elements, whose
     /// forgetting depends on the shallowest insertion; otherwise only elements need a depth).
     track_text: Cell<bool>,
-    /// Template contents (keyed by address) and the depth of their template.
-    templates: RefCell<HashMap<usize, (Weak<markup5ever_rcdom::Node>, usize)>>,
 }
 
 /// How many inserted elements [`DepthSink`] remembers.
 const DEPTH_CACHE: usize = 4;
 
+/// An element's name as the tree builder asks for it (owned: the arena cannot lend it out of its `RefCell`).
+/// A dead handle's name is empty, in no namespace: it matches no element the tree builder looks for.
+#[derive(Debug)]
+struct Name {
+    ns: Namespace,
+    local: LocalName,
+}
+
+impl ElemName for Name {
+    fn ns(&self) -> &Namespace {
+        &self.ns
+    }
+
+    fn local_name(&self) -> &LocalName {
+        &self.local
+    }
+}
+
 impl DepthSink {
-    fn depth_of(&self, node: &Handle) -> usize {
+    fn new(tree: Tree) -> Self {
+        DepthSink {
+            tree,
+            inserted: RefCell::new(None),
+            shallowest: Cell::new(0),
+            cache: RefCell::new(Vec::new()),
+            track_text: Cell::new(false),
+        }
+    }
+
+    fn depth_of(&self, node: Handle) -> usize {
+        let arena = self.tree.borrow();
+        let cache = self.cache.borrow();
         let mut depth = 0;
-        let mut node = node.clone();
+        let mut node = node;
         loop {
-            if let Some((_, d)) = self.cache.borrow().iter().find(|(h, _)| Rc::ptr_eq(h, &node)) {
+            if let Some((_, d)) = cache.iter().find(|(h, _)| *h == node) {
                 return depth + d;
             }
-            if let NodeData::Element { .. } = node.data {
+            if let Some(Data::Element(_)) = arena.data(node) {
                 depth += 1;
             }
-            let weak = node.parent.take();
-            let parent = weak.as_ref().and_then(Weak::upgrade);
-            node.parent.set(weak);
-            match parent {
+            match arena.parent(node) {
                 Some(p) => node = p,
                 None => {
-                    let key = Rc::as_ptr(&node) as usize;
-                    return match self.templates.borrow().get(&key) {
-                        Some((weak, d)) if weak.upgrade().is_some_and(|t| Rc::ptr_eq(&t, &node)) => depth + d,
+                    return match arena.data(node) {
+                        Some(Data::Fragment(Some(d))) => depth + d,
                         _ => depth,
                     };
                 }
@@ -317,7 +474,7 @@ impl DepthSink {
     }
 
     /// Records an insertion into `parent` (for text and elements alike) and, for an element, its depth.
-    fn note(&self, parent: Option<&Handle>, child: &NodeOrText<Handle>) {
+    fn note(&self, parent: Option<Handle>, child: &NodeOrText<Handle>) {
         if matches!(child, NodeOrText::AppendText(_)) && !self.track_text.get() {
             return;
         }
@@ -329,34 +486,52 @@ impl DepthSink {
             self.shallowest.set(parent_depth);
         }
         if let NodeOrText::AppendNode(node) = child {
-            if let NodeData::Element { name, .. } = &node.data {
+            if let Some(Data::Element(e)) = self.tree.borrow().data(*node) {
                 let depth = parent_depth + 1;
                 let mut cache = self.cache.borrow_mut();
                 if cache.len() == DEPTH_CACHE {
                     cache.remove(0);
                 }
-                cache.push((node.clone(), depth));
+                cache.push((*node, depth));
                 *self.inserted.borrow_mut() = Some(Inserted {
-                    name: name.local.clone(),
-                    html: name.ns == ns!(html),
+                    name: e.name.local.clone(),
+                    html: e.name.ns == ns!(html),
                     depth,
                 });
             }
         }
     }
 
-    fn parent_of(node: &Handle) -> Option<Handle> {
-        let weak = node.parent.take();
-        let parent = weak.as_ref().and_then(Weak::upgrade);
-        node.parent.set(weak);
-        parent
+    fn parent_of(&self, node: Handle) -> Option<Handle> {
+        self.tree.borrow().parent(node)
+    }
+
+    /// Appends at the end of `parent`: text merges into a last child that is text.
+    fn append_child(&self, parent: Handle, child: NodeOrText<Handle>) {
+        let mut arena = self.tree.borrow_mut();
+        match child {
+            NodeOrText::AppendNode(node) => arena.append(parent, node),
+            NodeOrText::AppendText(text) => {
+                if !arena.is_live(parent) {
+                    return;
+                }
+                if let Some(last) = arena.last_child(parent) {
+                    if let Some(Data::Text(t)) = arena.data_mut(last) {
+                        t.push_tendril(&text);
+                        return;
+                    }
+                }
+                let node = arena.create(Data::Text(text));
+                arena.append(parent, node);
+            }
+        }
     }
 }
 
 impl TreeSink for DepthSink {
     type Handle = Handle;
     type Output = ();
-    type ElemName<'a> = ExpandedName<'a>;
+    type ElemName<'a> = Name;
 
     fn finish(self) {}
 
@@ -364,111 +539,154 @@ impl TreeSink for DepthSink {
     fn parse_error(&self, _msg: Cow<'static, str>) {}
 
     fn get_document(&self) -> Handle {
-        self.dom.get_document()
+        self.tree.borrow().document()
     }
 
-    fn elem_name<'a>(&'a self, target: &'a Handle) -> ExpandedName<'a> {
-        self.dom.elem_name(target)
+    fn elem_name(&self, target: &Handle) -> Name {
+        match self.tree.borrow().data(*target) {
+            Some(Data::Element(e)) => Name {
+                ns: e.name.ns.clone(),
+                local: e.name.local.clone(),
+            },
+            _ => Name {
+                ns: ns!(),
+                local: LocalName::default(),
+            },
+        }
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Handle {
-        self.dom.create_element(name, attrs, flags)
+        let mut arena = self.tree.borrow_mut();
+        let node = arena.create(Data::Element(arena::Element {
+            name,
+            attrs,
+            template: NONE,
+            integration_point: flags.mathml_annotation_xml_integration_point,
+        }));
+        if flags.template {
+            arena.add_template_contents(node);
+        }
+        node
     }
 
     fn create_comment(&self, text: StrTendril) -> Handle {
-        self.dom.create_comment(text)
+        self.tree.borrow_mut().create(Data::Comment(text))
     }
 
-    fn create_pi(&self, target: StrTendril, data: StrTendril) -> Handle {
-        self.dom.create_pi(target, data)
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> Handle {
+        self.tree.borrow_mut().create(Data::Other)
     }
 
     fn append(&self, parent: &Handle, child: NodeOrText<Handle>) {
-        self.note(Some(parent), &child);
-        self.dom.append(parent, child);
+        self.note(Some(*parent), &child);
+        self.append_child(*parent, child);
     }
 
     fn append_based_on_parent_node(&self, element: &Handle, prev_element: &Handle, child: NodeOrText<Handle>) {
-        let parent = Self::parent_of(element).unwrap_or_else(|| prev_element.clone());
-        self.note(Some(&parent), &child);
-        self.dom.append_based_on_parent_node(element, prev_element, child);
+        match self.parent_of(*element) {
+            Some(parent) => {
+                self.note(Some(parent), &child);
+                self.insert_before(*element, child);
+            }
+            None => {
+                self.note(Some(*prev_element), &child);
+                self.append_child(*prev_element, child);
+            }
+        }
     }
 
-    fn append_doctype_to_document(&self, name: StrTendril, public_id: StrTendril, system_id: StrTendril) {
-        self.dom.append_doctype_to_document(name, public_id, system_id);
-    }
-
-    fn mark_script_already_started(&self, node: &Handle) {
-        self.dom.mark_script_already_started(node);
-    }
-
-    fn pop(&self, node: &Handle) {
-        self.dom.pop(node);
+    fn append_doctype_to_document(&self, _name: StrTendril, _public_id: StrTendril, _system_id: StrTendril) {
+        let mut arena = self.tree.borrow_mut();
+        let doctype = arena.create(Data::Other);
+        let document = arena.document();
+        arena.append(document, doctype);
     }
 
     fn get_template_contents(&self, target: &Handle) -> Handle {
-        let contents = self.dom.get_template_contents(target);
-        let key = Rc::as_ptr(&contents) as usize;
-        if !self.templates.borrow().contains_key(&key) {
-            let depth = self.depth_of(target);
-            self.templates
-                .borrow_mut()
-                .insert(key, (Rc::downgrade(&contents), depth));
+        let contents = {
+            let mut arena = self.tree.borrow_mut();
+            // Only `template` elements are asked for; any other element gets contents the same way.
+            arena.add_template_contents(*target);
+            match arena.template_contents(*target) {
+                Some(contents) => contents,
+                // A dead handle: its "contents" are dead too, so whatever goes there is dropped.
+                None => return *target,
+            }
+        };
+        let measured = matches!(self.tree.borrow().data(contents), Some(Data::Fragment(Some(_))));
+        if !measured {
+            let depth = self.depth_of(*target);
+            if let Some(Data::Fragment(d)) = self.tree.borrow_mut().data_mut(contents) {
+                *d = Some(depth);
+            }
         }
         contents
     }
 
     fn same_node(&self, x: &Handle, y: &Handle) -> bool {
-        self.dom.same_node(x, y)
+        x == y
     }
 
-    fn set_quirks_mode(&self, mode: QuirksMode) {
-        self.dom.set_quirks_mode(mode);
-    }
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
 
     fn append_before_sibling(&self, sibling: &Handle, new_node: NodeOrText<Handle>) {
-        let parent = Self::parent_of(sibling);
-        self.note(parent.as_ref(), &new_node);
-        self.dom.append_before_sibling(sibling, new_node);
+        let parent = self.parent_of(*sibling);
+        self.note(parent, &new_node);
+        self.insert_before(*sibling, new_node);
     }
 
     fn add_attrs_if_missing(&self, target: &Handle, attrs: Vec<Attribute>) {
-        self.dom.add_attrs_if_missing(target, attrs);
-    }
-
-    fn associate_with_form(&self, target: &Handle, form: &Handle, nodes: (&Handle, Option<&Handle>)) {
-        self.dom.associate_with_form(target, form, nodes);
+        if let Some(Data::Element(e)) = self.tree.borrow_mut().data_mut(*target) {
+            let existing = e.attrs.len();
+            for attr in attrs {
+                if !e.attrs[..existing].iter().any(|a| a.name == attr.name) {
+                    e.attrs.push(attr);
+                }
+            }
+        }
     }
 
     // Moving nodes (the adoption agency) changes depths: forget the cached ones.
     fn remove_from_parent(&self, target: &Handle) {
         self.cache.borrow_mut().clear();
-        self.dom.remove_from_parent(target);
+        self.tree.borrow_mut().unlink(*target);
     }
 
     fn reparent_children(&self, node: &Handle, new_parent: &Handle) {
         self.cache.borrow_mut().clear();
-        self.dom.reparent_children(node, new_parent);
+        self.tree.borrow_mut().reparent_children(*node, *new_parent);
     }
 
     fn is_mathml_annotation_xml_integration_point(&self, handle: &Handle) -> bool {
-        self.dom.is_mathml_annotation_xml_integration_point(handle)
+        matches!(self.tree.borrow().data(*handle), Some(Data::Element(e)) if e.integration_point)
     }
 
-    fn set_current_line(&self, line_number: u64) {
-        self.dom.set_current_line(line_number);
-    }
+    // `selectedcontent` cloning is not done: the option's content is already in the tree once, and the
+    // rcdom this sink replaced never found a `selectedcontent` to clone into either.
+    fn maybe_clone_an_option_into_selectedcontent(&self, _option: &Handle) {}
+}
 
-    fn allow_declarative_shadow_roots(&self, intended_parent: &Handle) -> bool {
-        self.dom.allow_declarative_shadow_roots(intended_parent)
-    }
-
-    fn attach_declarative_shadow(&self, location: &Handle, template: &Handle, attrs: &[Attribute]) -> bool {
-        self.dom.attach_declarative_shadow(location, template, attrs)
-    }
-
-    fn maybe_clone_an_option_into_selectedcontent(&self, option: &Handle) {
-        self.dom.maybe_clone_an_option_into_selectedcontent(option);
+impl DepthSink {
+    /// Inserts before `sibling`: text merges into a previous sibling that is text. Nothing happens if
+    /// `sibling` has no parent.
+    fn insert_before(&self, sibling: Handle, child: NodeOrText<Handle>) {
+        let mut arena = self.tree.borrow_mut();
+        if arena.parent(sibling).is_none() {
+            return;
+        }
+        match child {
+            NodeOrText::AppendNode(node) => arena.insert_before(sibling, node),
+            NodeOrText::AppendText(text) => {
+                if let Some(prev) = arena.prev_sibling(sibling) {
+                    if let Some(Data::Text(t)) = arena.data_mut(prev) {
+                        t.push_tendril(&text);
+                        return;
+                    }
+                }
+                let node = arena.create(Data::Text(text));
+                arena.insert_before(sibling, node);
+            }
+        }
     }
 }
 
@@ -631,14 +849,24 @@ impl TokenSink for DepthFilter {
     }
 }
 
+/// The first child of `parent` that is an element named `tag`.
+fn child_named(parent: &Node, tag: &str) -> Option<Node> {
+    let mut at = parent.first_child();
+    while let Some(n) = at {
+        if n.is(tag) {
+            return Some(n);
+        }
+        at = n.next_sibling();
+    }
+    None
+}
+
 /// The `body` element of a document, if it has one yet.
 pub(crate) fn find_body(document: &Node) -> Option<Node> {
-    let html = document.children().into_iter().find(|n| n.is("html"))?;
-    html.children().into_iter().find(|n| n.is("body"))
+    child_named(&child_named(document, "html")?, "body")
 }
 
 /// The `head` element of a document, if it has one yet.
 pub(crate) fn find_head(document: &Node) -> Option<Node> {
-    let html = document.children().into_iter().find(|n| n.is("html"))?;
-    html.children().into_iter().find(|n| n.is("head"))
+    child_named(&child_named(document, "html")?, "head")
 }

@@ -137,10 +137,13 @@ impl Pipeline {
         let from = self.done[level];
         // Children of a skipped node are discarded without being converted.
         let convert = !self.skipped[level];
-        for i in (from..to).filter(|_| convert) {
+        if convert && from < to {
             // With detaching, `done` stays 0: converted children leave the tree after this loop.
-            if let Some(child) = parent.child(i) {
+            let mut next = parent.child(from);
+            for _ in from..to {
+                let Some(child) = next else { break };
                 self.convert(&child);
+                next = child.next_sibling();
             }
         }
         self.mark_converted(level, to.saturating_sub(from));

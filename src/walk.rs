@@ -1180,20 +1180,21 @@ impl Walker {
                     self.exit();
                     return;
                 }
-                let mut stack: Vec<(Node, usize)> = vec![(node.clone(), 0)];
-                while let Some((parent, index)) = stack.last_mut() {
-                    match parent.child(*index) {
+                // For each open node, its next child to convert.
+                let mut stack: Vec<Option<Node>> = vec![node.first_child()];
+                while let Some(next) = stack.last_mut() {
+                    match next.take() {
                         None => {
                             stack.pop();
                             self.exit();
                         }
                         Some(child) => {
-                            *index += 1;
+                            *next = child.next_sibling();
                             match child.kind() {
                                 Kind::Text => self.text(&child.text()),
                                 Kind::Element => {
                                     if self.enter(&child) == Flow::Descend {
-                                        stack.push((child, 0));
+                                        stack.push(child.first_child());
                                     } else {
                                         self.exit();
                                     }

@@ -1,0 +1,460 @@
+//! The storage behind the tree: one vector of slots linked into a tree by index, with a free list.
+//!
+//! Nodes are addressed by a [`Handle`], an index plus the generation of the slot it was created in. Freeing a
+//! slot bumps its generation, so a handle kept past its node's death never reads whatever reuses the slot: it
+//! is *dead*, and every operation on it does nothing (or answers "empty", "none").
+//!
+//! # When nodes are freed
+//!
+//! The streaming driver detaches converted children ([`Arena::detach_first`]). While html5ever is still
+//! parsing, it may hold handles to such nodes (an `a` in its list of active formatting elements, the form
+//! element pointer, …) and still ask for their names. With reference-counted nodes those stay alive as long
+//! as a handle does; here detached subtrees wait in a pending list, and [`Arena::collect`] frees them before
+//! the next input is parsed, given the handles the tree builder holds at that point (it enumerates them with
+//! `trace_handles`, the hook it has for garbage-collected DOMs). A held node is cut from its detached parent
+//! and kept whole, with its subtree, until a later collection finds it no longer held: the nodes html5ever can
+//! reach stay exactly as reference counting would keep them, so parsing goes the same way. Once parsing has
+//! ended, detached subtrees are freed at once.
+
+use html5ever::tendril::StrTendril;
+use html5ever::{Attribute, QualName};
+
+/// No node: the end of a link chain.
+pub(super) const NONE: u32 = u32::MAX;
+
+/// A handle on one node. Copy; compares equal only to handles on the same node during the same life of its
+/// slot (generations wrap after 2³² reuses of one slot, far beyond what one document does to a slot while an
+/// old handle on it is kept).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Handle {
+    index: u32,
+    generation: u32,
+}
+
+/// An element's data.
+pub(super) struct Element {
+    pub(super) name: QualName,
+    pub(super) attrs: Vec<Attribute>,
+    /// The slot of a `template`'s contents (a [`Data::Fragment`]), or [`NONE`].
+    pub(super) template: u32,
+    /// A MathML `annotation-xml` that is an HTML integration point.
+    pub(super) integration_point: bool,
+}
+
+/// What a slot holds.
+pub(super) enum Data {
+    /// Nothing: the slot is on the free list.
+    Free,
+    Document,
+    /// A template's contents, with the depth of its template once the depth sink has measured it.
+    Fragment(Option<usize>),
+    Element(Element),
+    Text(StrTendril),
+    Comment(StrTendril),
+    /// A doctype or a processing instruction.
+    Other,
+}
+
+struct Slot {
+    generation: u32,
+    parent: u32,
+    prev: u32,
+    next: u32,
+    first: u32,
+    last: u32,
+    /// The number of children.
+    count: u32,
+    /// Held by the tree builder (only set during [`Arena::collect`]).
+    held: bool,
+    data: Data,
+}
+
+/// The tree's nodes.
+pub(super) struct Arena {
+    slots: Vec<Slot>,
+    /// The first free slot; free slots are chained through `next`.
+    free: u32,
+    /// Roots of detached subtrees waiting for [`Arena::collect`].
+    pending: Vec<Handle>,
+    /// Whether the tree builder is still running (and may hold handles).
+    parsing: bool,
+}
+
+/// Converts a slot index or count to `u32`. A document has fewer than 2³² nodes (each takes at least a byte of
+/// input, and the slots would need far more memory than there is); past that, give up loudly rather than mix
+/// nodes up.
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).expect("more than 2^32 nodes")
+}
+
+impl Arena {
+    /// An arena holding a document node.
+    pub(super) fn new() -> Self {
+        let mut arena = Arena {
+            slots: Vec::new(),
+            free: NONE,
+            pending: Vec::new(),
+            parsing: true,
+        };
+        arena.create(Data::Document);
+        arena
+    }
+
+    /// The document node.
+    pub(super) fn document(&self) -> Handle {
+        self.handle(0)
+    }
+
+    fn handle(&self, index: u32) -> Handle {
+        Handle {
+            index,
+            generation: self.slots[index as usize].generation,
+        }
+    }
+
+    /// A handle on the node at `index` (one of the link fields), or none.
+    fn link(&self, index: u32) -> Option<Handle> {
+        (index != NONE).then(|| self.handle(index))
+    }
+
+    fn slot(&self, h: Handle) -> Option<&Slot> {
+        self.slots
+            .get(h.index as usize)
+            .filter(|s| s.generation == h.generation && !matches!(s.data, Data::Free))
+    }
+
+    fn slot_mut(&mut self, h: Handle) -> Option<&mut Slot> {
+        self.slots
+            .get_mut(h.index as usize)
+            .filter(|s| s.generation == h.generation && !matches!(s.data, Data::Free))
+    }
+
+    fn at(&mut self, index: u32) -> &mut Slot {
+        &mut self.slots[index as usize]
+    }
+
+    /// Whether `h` names a live node.
+    pub(super) fn is_live(&self, h: Handle) -> bool {
+        self.slot(h).is_some()
+    }
+
+    /// The node's data (none for a dead handle).
+    pub(super) fn data(&self, h: Handle) -> Option<&Data> {
+        self.slot(h).map(|s| &s.data)
+    }
+
+    /// The node's data, mutably.
+    pub(super) fn data_mut(&mut self, h: Handle) -> Option<&mut Data> {
+        self.slot_mut(h).map(|s| &mut s.data)
+    }
+
+    pub(super) fn parent(&self, h: Handle) -> Option<Handle> {
+        self.slot(h).and_then(|s| self.link(s.parent))
+    }
+
+    pub(super) fn first_child(&self, h: Handle) -> Option<Handle> {
+        self.slot(h).and_then(|s| self.link(s.first))
+    }
+
+    pub(super) fn last_child(&self, h: Handle) -> Option<Handle> {
+        self.slot(h).and_then(|s| self.link(s.last))
+    }
+
+    pub(super) fn next_sibling(&self, h: Handle) -> Option<Handle> {
+        self.slot(h).and_then(|s| self.link(s.next))
+    }
+
+    pub(super) fn prev_sibling(&self, h: Handle) -> Option<Handle> {
+        self.slot(h).and_then(|s| self.link(s.prev))
+    }
+
+    pub(super) fn child_count(&self, h: Handle) -> usize {
+        self.slot(h).map_or(0, |s| s.count as usize)
+    }
+
+    /// The child at `i`, walked to from whichever end is nearer.
+    pub(super) fn child(&self, h: Handle, i: usize) -> Option<Handle> {
+        let count = self.child_count(h);
+        if i >= count {
+            return None;
+        }
+        let s = self.slot(h)?;
+        if i <= count / 2 {
+            let mut at = s.first;
+            for _ in 0..i {
+                at = self.slots[at as usize].next;
+            }
+            self.link(at)
+        } else {
+            let mut at = s.last;
+            for _ in i + 1..count {
+                at = self.slots[at as usize].prev;
+            }
+            self.link(at)
+        }
+    }
+
+    /// The handle on a template's contents (none if `h` is not a live template).
+    pub(super) fn template_contents(&self, h: Handle) -> Option<Handle> {
+        match self.data(h) {
+            Some(Data::Element(e)) => self.link(e.template),
+            _ => None,
+        }
+    }
+
+    /// A new node, not in the tree.
+    pub(super) fn create(&mut self, data: Data) -> Handle {
+        self.alloc(data)
+    }
+
+    /// Gives the element `h` an (empty) template contents fragment.
+    pub(super) fn add_template_contents(&mut self, h: Handle) {
+        if !matches!(self.data(h), Some(Data::Element(e)) if e.template == NONE) {
+            return;
+        }
+        let contents = self.alloc(Data::Fragment(None));
+        if let Some(Data::Element(e)) = self.data_mut(h) {
+            e.template = contents.index;
+        }
+    }
+
+    fn alloc(&mut self, data: Data) -> Handle {
+        let fresh = |generation| Slot {
+            generation,
+            parent: NONE,
+            prev: NONE,
+            next: NONE,
+            first: NONE,
+            last: NONE,
+            count: 0,
+            held: false,
+            data,
+        };
+        if self.free == NONE {
+            let index = to_u32(self.slots.len());
+            self.slots.push(fresh(0));
+            return Handle { index, generation: 0 };
+        }
+        let index = self.free;
+        let slot = self.at(index);
+        let next_free = slot.next;
+        let generation = slot.generation;
+        *slot = fresh(generation);
+        self.free = next_free;
+        Handle { index, generation }
+    }
+
+    /// Takes `h` out of its parent's children (nothing if it has no parent).
+    pub(super) fn unlink(&mut self, h: Handle) {
+        let Some(s) = self.slot(h) else { return };
+        let (parent, prev, next) = (s.parent, s.prev, s.next);
+        if parent == NONE {
+            return;
+        }
+        if prev == NONE {
+            self.at(parent).first = next;
+        } else {
+            self.at(prev).next = next;
+        }
+        if next == NONE {
+            self.at(parent).last = prev;
+        } else {
+            self.at(next).prev = prev;
+        }
+        self.at(parent).count -= 1;
+        let s = self.at(h.index);
+        s.parent = NONE;
+        s.prev = NONE;
+        s.next = NONE;
+    }
+
+    /// Appends `child` to `parent`'s children, taking it out of where it was. Nothing happens if either is
+    /// dead, or if `child` is `parent` or one of its ancestors (which would make a cycle).
+    pub(super) fn append(&mut self, parent: Handle, child: Handle) {
+        // Only a node with children can be an ancestor of another: new nodes skip the walk.
+        let Some(c) = self.slot(child) else { return };
+        let may_cycle = c.first != NONE;
+        if !self.is_live(parent) || child == parent || (may_cycle && self.is_ancestor_or_self(child, parent)) {
+            return;
+        }
+        self.unlink(child);
+        let last = self.at(parent.index).last;
+        {
+            let c = self.at(child.index);
+            c.parent = parent.index;
+            c.prev = last;
+        }
+        if last == NONE {
+            self.at(parent.index).first = child.index;
+        } else {
+            self.at(last).next = child.index;
+        }
+        let p = self.at(parent.index);
+        p.last = child.index;
+        p.count += 1;
+    }
+
+    /// Inserts `node` just before `sibling`, taking it out of where it was. Nothing happens if either is dead,
+    /// if `sibling` has no parent, or if the move would make a cycle.
+    pub(super) fn insert_before(&mut self, sibling: Handle, node: Handle) {
+        let Some(parent) = self.parent(sibling) else { return };
+        if !self.is_live(node) || node == sibling || self.is_ancestor_or_self(node, parent) {
+            return;
+        }
+        self.unlink(node);
+        let prev = self.at(sibling.index).prev;
+        {
+            let n = self.at(node.index);
+            n.parent = parent.index;
+            n.prev = prev;
+            n.next = sibling.index;
+        }
+        self.at(sibling.index).prev = node.index;
+        if prev == NONE {
+            self.at(parent.index).first = node.index;
+        } else {
+            self.at(prev).next = node.index;
+        }
+        self.at(parent.index).count += 1;
+    }
+
+    /// Whether `a` is `b` or an ancestor of it. The tree builder never asks for a cycle; this keeps the links
+    /// a tree whatever it asks, at the cost of a walk up from `b` (short: the depth filter bounds depth).
+    fn is_ancestor_or_self(&self, a: Handle, b: Handle) -> bool {
+        let mut at = b.index;
+        while at != NONE {
+            if at == a.index {
+                return true;
+            }
+            at = self.slots[at as usize].parent;
+        }
+        false
+    }
+
+    /// Moves all children of `from` to the end of `to`'s children.
+    pub(super) fn reparent_children(&mut self, from: Handle, to: Handle) {
+        if !self.is_live(from) || !self.is_live(to) || from == to || self.is_ancestor_or_self(from, to) {
+            return;
+        }
+        let (first, last, count) = {
+            let f = self.at(from.index);
+            let moved = (f.first, f.last, f.count);
+            f.first = NONE;
+            f.last = NONE;
+            f.count = 0;
+            moved
+        };
+        if first == NONE {
+            return;
+        }
+        let mut at = first;
+        while at != NONE {
+            let s = self.at(at);
+            s.parent = to.index;
+            at = s.next;
+        }
+        let old_last = self.at(to.index).last;
+        if old_last == NONE {
+            self.at(to.index).first = first;
+        } else {
+            self.at(old_last).next = first;
+            self.at(first).prev = old_last;
+        }
+        let t = self.at(to.index);
+        t.last = last;
+        t.count += count;
+    }
+
+    /// Detaches the first `n` children of `parent`; they are freed at the next [`Arena::collect`], or at once
+    /// when parsing has ended.
+    pub(super) fn detach_first(&mut self, parent: Handle, n: usize) {
+        for _ in 0..n {
+            let Some(child) = self.first_child(parent) else { break };
+            self.unlink(child);
+            self.pending.push(child);
+        }
+        if !self.parsing {
+            self.collect(&[]);
+        }
+    }
+
+    /// Whether detached subtrees wait to be freed.
+    pub(super) fn has_pending(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// Parsing has ended: nothing holds handles any more, detached subtrees are freed at once from now on.
+    pub(super) fn end_parsing(&mut self) {
+        self.parsing = false;
+        self.collect(&[]);
+    }
+
+    /// Frees the pending detached subtrees, except the nodes in `held` (and their subtrees), which stay
+    /// pending as roots of their own.
+    pub(super) fn collect(&mut self, held: &[Handle]) {
+        for &h in held {
+            if let Some(s) = self.slot_mut(h) {
+                s.held = true;
+            }
+        }
+        let mut keep = Vec::new();
+        let mut stack = Vec::new();
+        for root in std::mem::take(&mut self.pending) {
+            // A root the tree builder has put back into a tree (or that went with another root) is not ours.
+            match self.slot(root) {
+                Some(s) if s.parent == NONE => {}
+                _ => continue,
+            }
+            stack.push(root.index);
+            while let Some(index) = stack.pop() {
+                let s = self.at(index);
+                if s.held {
+                    // Cut from its parent (which is being freed) and kept whole.
+                    s.parent = NONE;
+                    s.prev = NONE;
+                    s.next = NONE;
+                    keep.push(self.handle(index));
+                    continue;
+                }
+                let mut child = s.first;
+                if let Data::Element(e) = &s.data {
+                    if e.template != NONE {
+                        stack.push(e.template);
+                    }
+                }
+                while child != NONE {
+                    stack.push(child);
+                    child = self.slots[child as usize].next;
+                }
+                self.release(index);
+            }
+        }
+        for &h in held {
+            if let Some(s) = self.slot_mut(h) {
+                s.held = false;
+            }
+        }
+        self.pending = keep;
+    }
+
+    /// Puts a slot on the free list.
+    fn release(&mut self, index: u32) {
+        let free = self.free;
+        let s = self.at(index);
+        s.generation = s.generation.wrapping_add(1);
+        s.data = Data::Free;
+        s.parent = NONE;
+        s.prev = NONE;
+        s.next = free;
+        s.first = NONE;
+        s.last = NONE;
+        s.count = 0;
+        self.free = index;
+    }
+
+    /// How many slots hold nodes (for tests).
+    #[cfg(test)]
+    pub(super) fn live(&self) -> usize {
+        self.slots.iter().filter(|s| !matches!(s.data, Data::Free)).count()
+    }
+}
