@@ -870,3 +870,137 @@ pub(crate) fn find_body(document: &Node) -> Option<Node> {
 pub(crate) fn find_head(document: &Node) -> Option<Node> {
     child_named(&child_named(document, "html")?, "head")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn element(arena: &mut Arena, tag: &str) -> Handle {
+        arena.create(Data::Element(arena::Element {
+            name: QualName::new(None, ns!(html), LocalName::from(tag)),
+            attrs: Vec::new(),
+            template: NONE,
+            integration_point: false,
+        }))
+    }
+
+    #[test]
+    fn converted_children_are_freed_and_their_slots_reused() {
+        let mut parser = HtmlParser::new(256);
+        parser.process("<body>");
+        let body = find_body(&parser.document()).expect("body");
+        for _ in 0..1000 {
+            parser.process("<div><p>a <b>b</b></p><p>c</p></div>\n");
+            body.detach_first(body.child_count() - 1);
+        }
+        let (live, slots) = parser.document.tree.borrow().usage();
+        assert!(slots < 30, "{live} live nodes in {slots} slots");
+    }
+
+    #[test]
+    fn a_hundred_thousand_deep_subtree_is_freed_without_recursion() {
+        let mut arena = Arena::new();
+        let document = arena.document();
+        let top = element(&mut arena, "div");
+        arena.append(document, top);
+        let mut at = top;
+        for _ in 0..100_000 {
+            let child = element(&mut arena, "div");
+            arena.append(at, child);
+            at = child;
+        }
+        arena.detach_first(document, 1);
+        arena.collect(&[]);
+        assert_eq!(arena.usage().0, 1);
+        assert!(!arena.is_live(at) && !arena.is_live(top));
+    }
+
+    #[test]
+    fn held_nodes_outlive_their_detached_parent_and_are_freed_later() {
+        let mut arena = Arena::new();
+        let document = arena.document();
+        let p = element(&mut arena, "p");
+        let a = element(&mut arena, "a");
+        let text = arena.create(Data::Text("x".into()));
+        arena.append(document, p);
+        arena.append(p, a);
+        arena.append(a, text);
+        arena.detach_first(document, 1);
+        arena.collect(&[a]);
+        assert!(!arena.is_live(p));
+        assert!(arena.is_live(a) && arena.is_live(text), "a held node keeps its subtree");
+        assert_eq!(arena.parent(a), None);
+        arena.collect(&[]);
+        assert_eq!(arena.usage().0, 1);
+    }
+
+    #[test]
+    fn operations_on_dead_handles_do_nothing() {
+        let tree: Tree = Rc::new(RefCell::new(Arena::new()));
+        let sink = DepthSink::new(Rc::clone(&tree));
+        let document = sink.get_document();
+        let div = sink.create_element(
+            QualName::new(None, ns!(html), LocalName::from("div")),
+            Vec::new(),
+            ElementFlags::default(),
+        );
+        sink.append(&document, NodeOrText::AppendNode(div));
+        tree.borrow_mut().end_parsing();
+        tree.borrow_mut().detach_first(document, 1);
+        // The slot is reused by the next node; the old handle still reads as dead.
+        let span = sink.create_element(
+            QualName::new(None, ns!(html), LocalName::from("span")),
+            Vec::new(),
+            ElementFlags::default(),
+        );
+        assert!(!sink.same_node(&div, &span));
+        assert_eq!(&*sink.elem_name(&div).local, "");
+        sink.append(&div, NodeOrText::AppendText("lost".into()));
+        sink.append(&div, NodeOrText::AppendNode(span));
+        sink.append_before_sibling(&div, NodeOrText::AppendText("lost".into()));
+        sink.add_attrs_if_missing(&div, Vec::new());
+        sink.reparent_children(&div, &document);
+        sink.remove_from_parent(&div);
+        let contents = sink.get_template_contents(&div);
+        sink.append(&contents, NodeOrText::AppendText("lost".into()));
+        assert_eq!(tree.borrow().child_count(document), 0);
+        assert_eq!(tree.borrow().parent(span), None);
+    }
+
+    #[test]
+    fn text_merges_at_the_end_and_before_a_sibling() {
+        let tree: Tree = Rc::new(RefCell::new(Arena::new()));
+        let sink = DepthSink::new(Rc::clone(&tree));
+        let document = sink.get_document();
+        let table = sink.create_element(
+            QualName::new(None, ns!(html), LocalName::from("table")),
+            Vec::new(),
+            ElementFlags::default(),
+        );
+        sink.append(&document, NodeOrText::AppendText("a".into()));
+        sink.append(&document, NodeOrText::AppendText("b".into()));
+        sink.append(&document, NodeOrText::AppendNode(table));
+        sink.append_before_sibling(&table, NodeOrText::AppendText("c".into()));
+        let root = {
+            let arena = tree.borrow();
+            Node::new(&tree, &arena, document)
+        };
+        assert_eq!(root.child_count(), 2);
+        assert_eq!(root.serialize(), "abc<table></table>");
+    }
+
+    /// An `a` converted and detached while html5ever still lists it among the active formatting elements:
+    /// the next `<a>` looks up its name (the "misnested a" step), which must still be `a`.
+    #[test]
+    fn a_converted_formatting_element_keeps_its_name_for_the_tree_builder() {
+        let html = "<div><p><a href=1>x</p><!--c--><a href=2>y</a> z</div>";
+        let expected = crate::convert(html);
+        for split in 1..html.len() {
+            let mut c = crate::Converter::new(Vec::new(), crate::Options::default());
+            c.feed(&html.as_bytes()[..split]).expect("feed");
+            c.feed(&html.as_bytes()[split..]).expect("feed");
+            let got = String::from_utf8(c.finish().expect("finish")).expect("utf-8");
+            assert_eq!(got, expected, "split at {split}");
+        }
+    }
+}

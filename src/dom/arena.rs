@@ -452,9 +452,10 @@ impl Arena {
         self.free = index;
     }
 
-    /// How many slots hold nodes (for tests).
+    /// How many slots hold nodes, and how many slots there are (for tests).
     #[cfg(test)]
-    pub(super) fn live(&self) -> usize {
-        self.slots.iter().filter(|s| !matches!(s.data, Data::Free)).count()
+    pub(super) fn usage(&self) -> (usize, usize) {
+        let live = self.slots.iter().filter(|s| !matches!(s.data, Data::Free)).count();
+        (live, self.slots.len())
     }
 }
