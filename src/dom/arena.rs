@@ -1,8 +1,8 @@
 //! The storage behind the tree: one vector of slots linked into a tree by index, with a free list.
 //!
-//! Nodes are addressed by a [`Handle`], an index plus the generation of the slot it was created in. Freeing a
-//! slot bumps its generation, so a handle kept past its node's death never reads whatever reuses the slot: it
-//! is *dead*, and every operation on it does nothing (or answers "empty", "none").
+//! Nodes are addressed by a [`Key`], an index plus the generation of the slot it was created in. Freeing a
+//! slot bumps its generation, so a key kept past its node's death never reads whatever reuses the slot: it is
+//! *dead*, and every operation on it does nothing (or answers "empty", "none").
 //!
 //! # When nodes are freed
 //!
@@ -22,11 +22,11 @@ use html5ever::{Attribute, QualName};
 /// No node: the end of a link chain.
 pub(super) const NONE: u32 = u32::MAX;
 
-/// A handle on one node. Copy; compares equal only to handles on the same node during the same life of its
-/// slot (generations wrap after 2³² reuses of one slot, far beyond what one document does to a slot while an
-/// old handle on it is kept).
+/// The address of one node. Compares equal only to keys of the same node during the same life of its slot
+/// (generations wrap after 2³² reuses of one slot, far beyond what one document does to a slot while an old
+/// key on it is kept).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct Handle {
+pub(super) struct Key {
     index: u32,
     generation: u32,
 }
@@ -75,7 +75,7 @@ pub(super) struct Arena {
     /// The first free slot; free slots are chained through `next`.
     free: u32,
     /// Roots of detached subtrees waiting for [`Arena::collect`].
-    pending: Vec<Handle>,
+    pending: Vec<Key>,
     /// Whether the tree builder is still running (and may hold handles).
     parsing: bool,
 }
@@ -101,29 +101,29 @@ impl Arena {
     }
 
     /// The document node.
-    pub(super) fn document(&self) -> Handle {
-        self.handle(0)
+    pub(super) fn document(&self) -> Key {
+        self.key(0)
     }
 
-    fn handle(&self, index: u32) -> Handle {
-        Handle {
+    fn key(&self, index: u32) -> Key {
+        Key {
             index,
             generation: self.slots[index as usize].generation,
         }
     }
 
     /// A handle on the node at `index` (one of the link fields), or none.
-    fn link(&self, index: u32) -> Option<Handle> {
-        (index != NONE).then(|| self.handle(index))
+    fn link(&self, index: u32) -> Option<Key> {
+        (index != NONE).then(|| self.key(index))
     }
 
-    fn slot(&self, h: Handle) -> Option<&Slot> {
+    fn slot(&self, h: Key) -> Option<&Slot> {
         self.slots
             .get(h.index as usize)
             .filter(|s| s.generation == h.generation && !matches!(s.data, Data::Free))
     }
 
-    fn slot_mut(&mut self, h: Handle) -> Option<&mut Slot> {
+    fn slot_mut(&mut self, h: Key) -> Option<&mut Slot> {
         self.slots
             .get_mut(h.index as usize)
             .filter(|s| s.generation == h.generation && !matches!(s.data, Data::Free))
@@ -134,46 +134,46 @@ impl Arena {
     }
 
     /// Whether `h` names a live node.
-    pub(super) fn is_live(&self, h: Handle) -> bool {
+    pub(super) fn is_live(&self, h: Key) -> bool {
         self.slot(h).is_some()
     }
 
     /// The node's data (none for a dead handle).
-    pub(super) fn data(&self, h: Handle) -> Option<&Data> {
+    pub(super) fn data(&self, h: Key) -> Option<&Data> {
         self.slot(h).map(|s| &s.data)
     }
 
     /// The node's data, mutably.
-    pub(super) fn data_mut(&mut self, h: Handle) -> Option<&mut Data> {
+    pub(super) fn data_mut(&mut self, h: Key) -> Option<&mut Data> {
         self.slot_mut(h).map(|s| &mut s.data)
     }
 
-    pub(super) fn parent(&self, h: Handle) -> Option<Handle> {
+    pub(super) fn parent(&self, h: Key) -> Option<Key> {
         self.slot(h).and_then(|s| self.link(s.parent))
     }
 
-    pub(super) fn first_child(&self, h: Handle) -> Option<Handle> {
+    pub(super) fn first_child(&self, h: Key) -> Option<Key> {
         self.slot(h).and_then(|s| self.link(s.first))
     }
 
-    pub(super) fn last_child(&self, h: Handle) -> Option<Handle> {
+    pub(super) fn last_child(&self, h: Key) -> Option<Key> {
         self.slot(h).and_then(|s| self.link(s.last))
     }
 
-    pub(super) fn next_sibling(&self, h: Handle) -> Option<Handle> {
+    pub(super) fn next_sibling(&self, h: Key) -> Option<Key> {
         self.slot(h).and_then(|s| self.link(s.next))
     }
 
-    pub(super) fn prev_sibling(&self, h: Handle) -> Option<Handle> {
+    pub(super) fn prev_sibling(&self, h: Key) -> Option<Key> {
         self.slot(h).and_then(|s| self.link(s.prev))
     }
 
-    pub(super) fn child_count(&self, h: Handle) -> usize {
+    pub(super) fn child_count(&self, h: Key) -> usize {
         self.slot(h).map_or(0, |s| s.count as usize)
     }
 
     /// The child at `i`, walked to from whichever end is nearer.
-    pub(super) fn child(&self, h: Handle, i: usize) -> Option<Handle> {
+    pub(super) fn child(&self, h: Key, i: usize) -> Option<Key> {
         let count = self.child_count(h);
         if i >= count {
             return None;
@@ -195,7 +195,7 @@ impl Arena {
     }
 
     /// The handle on a template's contents (none if `h` is not a live template).
-    pub(super) fn template_contents(&self, h: Handle) -> Option<Handle> {
+    pub(super) fn template_contents(&self, h: Key) -> Option<Key> {
         match self.data(h) {
             Some(Data::Element(e)) => self.link(e.template),
             _ => None,
@@ -203,12 +203,12 @@ impl Arena {
     }
 
     /// A new node, not in the tree.
-    pub(super) fn create(&mut self, data: Data) -> Handle {
+    pub(super) fn create(&mut self, data: Data) -> Key {
         self.alloc(data)
     }
 
     /// Gives the element `h` an (empty) template contents fragment.
-    pub(super) fn add_template_contents(&mut self, h: Handle) {
+    pub(super) fn add_template_contents(&mut self, h: Key) {
         if !matches!(self.data(h), Some(Data::Element(e)) if e.template == NONE) {
             return;
         }
@@ -218,7 +218,7 @@ impl Arena {
         }
     }
 
-    fn alloc(&mut self, data: Data) -> Handle {
+    fn alloc(&mut self, data: Data) -> Key {
         let fresh = |generation| Slot {
             generation,
             parent: NONE,
@@ -233,7 +233,7 @@ impl Arena {
         if self.free == NONE {
             let index = to_u32(self.slots.len());
             self.slots.push(fresh(0));
-            return Handle { index, generation: 0 };
+            return Key { index, generation: 0 };
         }
         let index = self.free;
         let slot = self.at(index);
@@ -241,11 +241,11 @@ impl Arena {
         let generation = slot.generation;
         *slot = fresh(generation);
         self.free = next_free;
-        Handle { index, generation }
+        Key { index, generation }
     }
 
     /// Takes `h` out of its parent's children (nothing if it has no parent).
-    pub(super) fn unlink(&mut self, h: Handle) {
+    pub(super) fn unlink(&mut self, h: Key) {
         let Some(s) = self.slot(h) else { return };
         let (parent, prev, next) = (s.parent, s.prev, s.next);
         if parent == NONE {
@@ -270,7 +270,7 @@ impl Arena {
 
     /// Appends `child` to `parent`'s children, taking it out of where it was. Nothing happens if either is
     /// dead, or if `child` is `parent` or one of its ancestors (which would make a cycle).
-    pub(super) fn append(&mut self, parent: Handle, child: Handle) {
+    pub(super) fn append(&mut self, parent: Key, child: Key) {
         // Only a node with children can be an ancestor of another: new nodes skip the walk.
         let Some(c) = self.slot(child) else { return };
         let may_cycle = c.first != NONE;
@@ -296,7 +296,7 @@ impl Arena {
 
     /// Inserts `node` just before `sibling`, taking it out of where it was. Nothing happens if either is dead,
     /// if `sibling` has no parent, or if the move would make a cycle.
-    pub(super) fn insert_before(&mut self, sibling: Handle, node: Handle) {
+    pub(super) fn insert_before(&mut self, sibling: Key, node: Key) {
         let Some(parent) = self.parent(sibling) else { return };
         if !self.is_live(node) || node == sibling || self.is_ancestor_or_self(node, parent) {
             return;
@@ -320,7 +320,7 @@ impl Arena {
 
     /// Whether `a` is `b` or an ancestor of it. The tree builder never asks for a cycle; this keeps the links
     /// a tree whatever it asks, at the cost of a walk up from `b` (short: the depth filter bounds depth).
-    fn is_ancestor_or_self(&self, a: Handle, b: Handle) -> bool {
+    fn is_ancestor_or_self(&self, a: Key, b: Key) -> bool {
         let mut at = b.index;
         while at != NONE {
             if at == a.index {
@@ -332,7 +332,7 @@ impl Arena {
     }
 
     /// Moves all children of `from` to the end of `to`'s children.
-    pub(super) fn reparent_children(&mut self, from: Handle, to: Handle) {
+    pub(super) fn reparent_children(&mut self, from: Key, to: Key) {
         if !self.is_live(from) || !self.is_live(to) || from == to || self.is_ancestor_or_self(from, to) {
             return;
         }
@@ -367,7 +367,7 @@ impl Arena {
 
     /// Detaches the first `n` children of `parent`; they are freed at the next [`Arena::collect`], or at once
     /// when parsing has ended.
-    pub(super) fn detach_first(&mut self, parent: Handle, n: usize) {
+    pub(super) fn detach_first(&mut self, parent: Key, n: usize) {
         for _ in 0..n {
             let Some(child) = self.first_child(parent) else { break };
             self.unlink(child);
@@ -391,42 +391,23 @@ impl Arena {
 
     /// Frees the pending detached subtrees, except the nodes in `held` (and their subtrees), which stay
     /// pending as roots of their own.
-    pub(super) fn collect(&mut self, held: &[Handle]) {
+    pub(super) fn collect(&mut self, held: &[Key]) {
         for &h in held {
             if let Some(s) = self.slot_mut(h) {
                 s.held = true;
             }
         }
         let mut keep = Vec::new();
-        let mut stack = Vec::new();
+        // Template contents met on the way: freed after the subtree.
+        let mut roots = Vec::new();
         for root in std::mem::take(&mut self.pending) {
             // A root the tree builder has put back into a tree (or that went with another root) is not ours.
             match self.slot(root) {
-                Some(s) if s.parent == NONE => {}
+                Some(s) if s.parent == NONE => roots.push(root.index),
                 _ => continue,
             }
-            stack.push(root.index);
-            while let Some(index) = stack.pop() {
-                let s = self.at(index);
-                if s.held {
-                    // Cut from its parent (which is being freed) and kept whole.
-                    s.parent = NONE;
-                    s.prev = NONE;
-                    s.next = NONE;
-                    keep.push(self.handle(index));
-                    continue;
-                }
-                let mut child = s.first;
-                if let Data::Element(e) = &s.data {
-                    if e.template != NONE {
-                        stack.push(e.template);
-                    }
-                }
-                while child != NONE {
-                    stack.push(child);
-                    child = self.slots[child as usize].next;
-                }
-                self.release(index);
+            while let Some(root) = roots.pop() {
+                self.free_subtree(root, &mut keep, &mut roots);
             }
         }
         for &h in held {
@@ -435,6 +416,49 @@ impl Arena {
             }
         }
         self.pending = keep;
+    }
+
+    /// Frees the subtree at `root` in post-order without a stack, following the links (a freed slot's links
+    /// are no longer read). Held nodes are cut out and kept whole (in `keep`); template contents are left for
+    /// the caller (in `roots`).
+    fn free_subtree(&mut self, root: u32, keep: &mut Vec<Key>, roots: &mut Vec<u32>) {
+        let mut at = root;
+        'descend: loop {
+            loop {
+                let s = &self.slots[at as usize];
+                if s.held || s.first == NONE {
+                    break;
+                }
+                at = s.first;
+            }
+            // `at` has no children left to free (or is held): free it, then its next sibling's subtree, or
+            // its parent, whose children are then all freed.
+            loop {
+                let s = self.at(at);
+                let (next, parent) = (s.next, s.parent);
+                if s.held {
+                    s.parent = NONE;
+                    s.prev = NONE;
+                    s.next = NONE;
+                    keep.push(self.key(at));
+                } else {
+                    if let Data::Element(e) = &s.data {
+                        if e.template != NONE {
+                            roots.push(e.template);
+                        }
+                    }
+                    self.release(at);
+                }
+                if at == root {
+                    return;
+                }
+                if next != NONE {
+                    at = next;
+                    continue 'descend;
+                }
+                at = parent;
+            }
+        }
     }
 
     /// Puts a slot on the free list.
