@@ -18,7 +18,7 @@ use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSin
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink};
 use html5ever::{Attribute, ExpandedName, LocalName, Namespace, QualName, TokenizerResult, ns};
 
-use arena::{Arena, Data, Key, NONE};
+use arena::{Arena, Data, Key, NONE, Text};
 
 /// The arena, shared by the sink and every [`Node`].
 type Tree = Rc<RefCell<Arena>>;
@@ -521,11 +521,11 @@ impl DepthSink {
                 }
                 if let Some(last) = arena.last_child(parent) {
                     if let Some(Data::Text(t)) = arena.data_mut(last) {
-                        t.push_tendril(&text);
+                        t.push(&text);
                         return;
                     }
                 }
-                let node = arena.create(Data::Text(text));
+                let node = arena.create(Data::Text(Text::One(text)));
                 arena.append(parent, node);
             }
         }
@@ -543,11 +543,11 @@ impl DepthSink {
             NodeOrText::AppendText(text) => {
                 if let Some(prev) = arena.prev_sibling(sibling) {
                     if let Some(Data::Text(t)) = arena.data_mut(prev) {
-                        t.push_tendril(&text);
+                        t.push(&text);
                         return;
                     }
                 }
-                let node = arena.create(Data::Text(text));
+                let node = arena.create(Data::Text(Text::One(text)));
                 arena.insert_before(sibling, node);
             }
         }
@@ -918,7 +918,7 @@ mod tests {
         let document = arena.document();
         let p = element(&mut arena, "p");
         let a = element(&mut arena, "a");
-        let text = arena.create(Data::Text("x".into()));
+        let text = arena.create(Data::Text(Text::One("x".into())));
         arena.append(document, p);
         arena.append(p, a);
         arena.append(a, text);

@@ -49,10 +49,45 @@ pub(super) enum Data {
     /// A template's contents, with the depth of its template once the depth sink has measured it.
     Fragment(Option<usize>),
     Element(Element),
-    Text(StrTendril),
+    Text(Text),
     Comment(StrTendril),
     /// A doctype or a processing instruction.
     Other,
+}
+
+/// A text node's text: the tendril html5ever handed over (for a long run, a slice of the input, not a copy)
+/// until more text merges into it, then a `String`. html5ever hands text over in pieces (split at line
+/// breaks, character references, white space), so most text nodes take several merges; a `String` takes
+/// them with a copy of the new piece and no more.
+pub(super) enum Text {
+    One(StrTendril),
+    Many(String),
+}
+
+impl Text {
+    /// Appends `more`.
+    pub(super) fn push(&mut self, more: &str) {
+        match self {
+            Text::Many(s) => s.push_str(more),
+            Text::One(t) => {
+                let mut s = String::with_capacity(2 * (t.len() + more.len()));
+                s.push_str(t);
+                s.push_str(more);
+                *self = Text::Many(s);
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Text {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        match self {
+            Text::One(t) => t,
+            Text::Many(s) => s,
+        }
+    }
 }
 
 struct Slot {
