@@ -951,7 +951,7 @@ mod tests {
             ElementFlags::default(),
         );
         assert!(!sink.same_node(&div, &span));
-        assert_eq!(&*sink.elem_name(&div).local, "div", "a dead handle keeps its name");
+        assert_eq!(&**sink.elem_name(&div).local, "div", "a dead handle keeps its name");
         sink.append(&div, NodeOrText::AppendText("lost".into()));
         sink.append(&div, NodeOrText::AppendNode(span.clone()));
         sink.append_before_sibling(&div, NodeOrText::AppendText("lost".into()));
