@@ -70,7 +70,7 @@ fn clean_href(href: &str) -> std::borrow::Cow<'_, str> {
 /// The URL Standard's first cleaning step ("remove all ASCII tab or newline from input"): a browser follows the
 /// URL without them.
 pub(crate) fn remove_tab_newline(url: &str) -> std::borrow::Cow<'_, str> {
-    if url.contains(['\t', '\n', '\r']) {
+    if url.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
         std::borrow::Cow::Owned(url.replace(['\t', '\n', '\r'], ""))
     } else {
         std::borrow::Cow::Borrowed(url)
@@ -504,8 +504,8 @@ pub(crate) fn unwrap_share(href: &str) -> Option<Share> {
         return unwrap_mailto(&parts).map(|url| Share { platform: "Email", url });
     }
     let web = matches!(scheme, None | Some("http" | "https"));
-    let path = path_key(parts.path);
     let query = parts.query.unwrap_or("");
+    // The path is compared only for a rule whose host matches (rare), so it is made only then.
     let rule = SHARE_RULES.iter().find(|rule| {
         let scheme_ok = if rule.scheme == "http" {
             web
@@ -514,7 +514,10 @@ pub(crate) fn unwrap_share(href: &str) -> Option<Share> {
         };
         scheme_ok
             && host_is(&parts.host, rule.host)
-            && (rule.paths.is_empty() || rule.paths.iter().any(|p| path_matches(&path, p)))
+            && (rule.paths.is_empty() || {
+                let path = path_key(parts.path);
+                rule.paths.iter().any(|p| path_matches(&path, p))
+            })
     })?;
     let url = rule.take.iter().find_map(|take| match *take {
         Take::Url(name) => form_param(query, name).and_then(|v| absolute_http_bytes(&v)),

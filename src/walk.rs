@@ -576,38 +576,40 @@ impl Walker {
     }
 
     fn flow_text(&mut self, s: &str) {
-        let mut rest = s;
-        // After the first word, everything lazy is open and no break is pending, so each later word only
-        // needs the single space that a whitespace run collapses to.
-        let mut started = false;
-        let mut gap = false;
-        while !rest.is_empty() {
-            // HTML spaces are ASCII, so byte positions found here are character boundaries.
-            let ws = rest.bytes().position(|b| !is_space_byte(b)).unwrap_or(rest.len());
-            if ws > 0 {
-                if started {
-                    gap = true;
-                } else {
-                    self.soft_space();
-                }
-                rest = &rest[ws..];
-            }
-            let word = rest.bytes().position(is_space_byte).unwrap_or(rest.len());
-            if word > 0 {
-                if !started {
-                    self.content();
-                    started = true;
-                } else if gap {
-                    self.text.push(' ');
-                    gap = false;
-                }
-                self.text.push_str(&rest[..word]);
-                rest = &rest[word..];
-            }
-        }
-        if gap {
+        let bytes = s.as_bytes();
+        // HTML spaces are ASCII, so byte positions found here are character boundaries.
+        let first = bytes.iter().position(|&b| !is_space_byte(b)).unwrap_or(bytes.len());
+        if first > 0 {
             self.soft_space();
         }
+        if first == bytes.len() {
+            return;
+        }
+        // After the first word, everything lazy is open and no break is pending, so each later whitespace run
+        // only becomes the single space it collapses to. Stretches whose runs are already single spaces are
+        // copied whole.
+        self.content();
+        let mut copied = first;
+        let mut i = first;
+        while let Some(k) = bytes[i..].iter().position(|&b| is_space_byte(b)) {
+            let run = i + k;
+            let end = bytes[run..]
+                .iter()
+                .position(|&b| !is_space_byte(b))
+                .map_or(bytes.len(), |n| run + n);
+            if end == bytes.len() {
+                self.text.push_str(&s[copied..run]);
+                self.soft_space();
+                return;
+            }
+            if end > run + 1 || bytes[run] != b' ' {
+                self.text.push_str(&s[copied..run]);
+                self.text.push(' ');
+                copied = end;
+            }
+            i = end;
+        }
+        self.text.push_str(&s[copied..]);
     }
 
     fn literal(&mut self, s: &str) {
