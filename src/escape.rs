@@ -1134,6 +1134,10 @@ pub(crate) fn push_info_string(out: &mut String, info: &str) {
 
 /// Whether `dest` and `text` can be written as an autolink `<dest>` (§6.5).
 pub(crate) fn autolink_form(dest: &str, text: &str) -> bool {
+    // Both forms need the text to be the destination; most links fail here, before any scan.
+    if dest != text {
+        return false;
+    }
     if dest
         .chars()
         .any(|c| c == '<' || c == '>' || c.is_whitespace() || c.is_control())
@@ -1142,10 +1146,10 @@ pub(crate) fn autolink_form(dest: &str, text: &str) -> bool {
     }
     // pulldown-cmark gives an email autolink the bare address as destination (no `mailto:`), so only a bare
     // address written as its own text can use that form.
-    if dest == text && is_email(dest) {
+    if is_email(dest) {
         return true;
     }
-    dest == text && has_scheme(dest) && !dest.contains('&')
+    has_scheme(dest) && !dest.contains('&')
 }
 
 fn has_scheme(s: &str) -> bool {

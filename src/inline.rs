@@ -92,7 +92,10 @@ pub(crate) fn render(
     let items = &items[..];
     let n = items.len();
     let mut out = String::with_capacity(items.iter().map(Inline::len_hint).sum::<usize>() + 16);
-    let end_of = match_ends(items);
+    // Blocks without spans (most headings and paragraphs) skip the span matching and delimiter choice, whose
+    // tables are only read at span items.
+    let has_spans = items.iter().any(|item| matches!(item, Inline::Start(_) | Inline::End));
+    let end_of = if has_spans { match_ends(items) } else { Vec::new() };
     // One pass over each text for the ASCII characters it holds; the checks below read the sets.
     let ascii: Vec<AsciiSet> = items
         .iter()
@@ -101,31 +104,53 @@ pub(crate) fn render(
             _ => AsciiSet::default(),
         })
         .collect();
-    let mut gt_after = vec![false; n + 1];
-    let mut bracket_after = vec![false; n + 1];
-    let mut link_close_after = vec![false; n + 1];
+    // For each position, what some item from there on holds: bit 0 `>` (or something written as-is), bit 1
+    // `]:`, bit 2 `](`.
+    const GT: u8 = 1;
+    const BRACKET: u8 = 2;
+    const LINK_CLOSE: u8 = 4;
+    let mut after = vec![0u8; n + 1];
     for i in (0..n).rev() {
-        let (gt, bracket, link_close) = match &items[i] {
+        let here = match &items[i] {
             Inline::Text(t) => {
                 let closes = ascii[i].has(b']');
-                (
-                    ascii[i].has(b'>'),
-                    closes && t.contains("]:"),
-                    closes && t.contains("]("),
-                )
+                let mut f = 0;
+                if ascii[i].has(b'>') {
+                    f |= GT;
+                }
+                if closes && t.contains("]:") {
+                    f |= BRACKET;
+                }
+                if closes && t.contains("](") {
+                    f |= LINK_CLOSE;
+                }
+                f
             }
             // Code spans and inline HTML are written as they are, and a link reference definition is found
             // before either is (§4.7).
-            Inline::Code(t) | Inline::Html(t) => (true, t.contains("]:"), false),
-            Inline::SoftBreak | Inline::HardBreak => (false, false, false),
-            _ => (true, false, false),
+            Inline::Code(t) | Inline::Html(t) => GT | if t.contains("]:") { BRACKET } else { 0 },
+            Inline::SoftBreak | Inline::HardBreak => 0,
+            _ => GT,
         };
-        gt_after[i] = gt || gt_after[i + 1];
-        bracket_after[i] = bracket || bracket_after[i + 1];
-        link_close_after[i] = link_close || link_close_after[i + 1];
+        after[i] = here | after[i + 1];
     }
-    let chosen = choose_delimiters(items, &end_of, style, ctx);
-    let planned = plan_escapes(items, &end_of, &chosen, style, ctx, &ascii);
+    let chosen = if has_spans {
+        choose_delimiters(items, &end_of, style, ctx)
+    } else {
+        Vec::new()
+    };
+    // Pairing and backtick planning only matter when some run or fence exists.
+    let runs_possible = has_spans
+        || items.iter().zip(&ascii).any(|(item, set)| match item {
+            Inline::Text(_) => set.has_any(b"`*_~"),
+            Inline::Code(_) | Inline::Html(_) => true,
+            _ => false,
+        });
+    let planned = if runs_possible {
+        plan_escapes(items, &end_of, &chosen, style, ctx, &ascii)
+    } else {
+        HashMap::new()
+    };
 
     let mut open: Vec<usize> = Vec::new();
     let mut link_depth = 0usize;
@@ -149,9 +174,9 @@ pub(crate) fn render(
                     line_end,
                     block_end: i + 1 == n,
                     in_link_text: link_depth > 0,
-                    gt_follows: gt_after[i + 1],
-                    link_close_follows: link_close_after[i + 1],
-                    bracket_follows: bracket_after[i + 1],
+                    gt_follows: after[i + 1] & GT != 0,
+                    link_close_follows: after[i + 1] & LINK_CLOSE != 0,
+                    bracket_follows: after[i + 1] & BRACKET != 0,
                     strikethrough: style.strikethrough,
                     tables: style.tables,
                     after_task_marker: after_task,
@@ -453,6 +478,8 @@ fn plan_escapes(
     let mut scopes: Vec<usize> = vec![usize::MAX];
     let tick_runs = |s: &str, ticks: &mut Vec<escape::Ticks>, tick_at: &mut Vec<Option<(usize, usize, usize)>>| {
         let mut cur = 0;
+        // (Most destinations, titles and tags hold no backtick: one byte search.)
+        let s = if s.as_bytes().contains(&b'`') { s } else { "" };
         for c in s.chars().chain(std::iter::once('\0')) {
             if c == '`' {
                 cur += 1;

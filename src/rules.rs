@@ -2,6 +2,8 @@
 //! finished subtree (lists, code, images, media, tables). The walker calls them; none of them recurses on
 //! document depth.
 
+use std::borrow::Cow;
+
 use pulldown_cmark::{Alignment, CowStr, Event, HeadingLevel, LinkType, Tag, TagEnd};
 
 use crate::dom::{Kind, Node};
@@ -308,9 +310,12 @@ pub(crate) fn has_visible_content(node: &Node, options: &Options) -> bool {
 
 /// Whether `n` is a share link: the walker writes it with the platform's name when it shows nothing itself.
 fn is_share_link(n: &Node, options: &Options) -> bool {
+    // What `link_plan` says, without making the destination of links that are not share links.
     n.is("a")
-        && n.attr("href")
-            .is_some_and(|href| matches!(link_plan(&href, options), LinkPlan::Link { share: Some(_), .. }))
+        && options.share_links == ShareLinks::Unwrap
+        && n.attr("href").is_some_and(|href| {
+            url::unwrap_share(href.trim()).is_some_and(|found| safe_url(&found.url, UrlKind::Link, options).is_some())
+        })
 }
 
 /// Whether the walker writes anything for an image, `svg` or media element: an image with a source it keeps
@@ -644,16 +649,16 @@ pub(crate) enum LinkPlan {
 pub(crate) fn link_plan(href: &str, options: &Options) -> LinkPlan {
     let href = href.trim();
     let mut share = None;
-    let mut dest = href.to_string();
+    let mut dest = Cow::Borrowed(href);
     if options.share_links != ShareLinks::Keep {
         if let Some(found) = url::unwrap_share(href) {
             if options.share_links == ShareLinks::Drop {
                 return LinkPlan::Drop;
             }
             share = Some(found.platform);
-            dest = found.url;
+            dest = Cow::Owned(found.url);
         } else if let Some(target) = url::unwrap_redirect(href) {
-            dest = target;
+            dest = Cow::Owned(target);
         }
     }
     match safe_url(&dest, UrlKind::Link, options) {

@@ -441,10 +441,34 @@ pub(crate) fn events_and_meta(html: &str, options: &Options) -> (Vec<Event<'stat
 }
 
 pub(crate) fn convert_str(html: &str, options: &Options) -> String {
-    let mut out = String::new();
-    crate::writer::push_markdown_with(&mut out, crate::walk::events(html, options), options);
+    // Markdown is usually a fraction of its HTML: one allocation instead of a dozen doublings, each a copy.
+    let mut out = String::with_capacity(html.len() / 4);
+    let mut pipe = Pipeline::new(options.clone(), true);
+    let mut writer = MarkdownWriter::new(options);
+    // Fed in pieces like a stream, so that finished nodes are converted and freed while they are still in the
+    // cache, and the whole tree and the whole event list never exist at once.
+    let mut rest = html;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(ONE_SHOT_PIECE);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        pipe.feed(&rest[..cut]);
+        for event in pipe.take_events() {
+            writer.push(event, &mut out);
+        }
+        rest = &rest[cut..];
+    }
+    pipe.finish();
+    for event in pipe.take_events() {
+        writer.push(event, &mut out);
+    }
+    writer.finish(&mut out);
     out
 }
+
+/// How much of a string [`convert_str`] parses before converting what is finished.
+const ONE_SHOT_PIECE: usize = 64 * 1024;
 
 /// Test hook for the flush rule (not a stable API): parses `input` in chunks of `chunk` bytes, records each
 /// node at the moment the streaming converter converts it, and checks after the end of input that none of

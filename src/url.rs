@@ -8,6 +8,8 @@
 //! the path and the query of links that share widgets and redirectors produce, and to decide on schemes the way a
 //! browser would read them.
 
+use std::borrow::Cow;
+
 use percent_encoding::percent_decode;
 
 /// A share intent unwrapped by [`unwrap_share`]: which platform it was for and the URL being shared.
@@ -43,9 +45,9 @@ pub(crate) enum UrlKind {
 /// The parts of an absolute or protocol-relative URL that the share and redirect tables look at.
 struct Parts<'a> {
     /// Lower-case scheme; `None` for a protocol-relative `//host/...` reference.
-    scheme: Option<String>,
+    scheme: Option<Cow<'a, str>>,
     /// Lower-case host without user info, port or trailing dot; empty when the URL has no authority.
-    host: String,
+    host: Cow<'a, str>,
     /// The path, as written (percent-encoded).
     path: &'a str,
     /// The query without its `?`, as written; `None` when there is no `?`.
@@ -54,9 +56,9 @@ struct Parts<'a> {
 
 /// Trims what a browser's URL parser trims (leading and trailing C0 controls and spaces), removes the tabs and
 /// newlines it removes anywhere, and undoes `&amp;` left in hrefs that were HTML-escaped twice.
-fn clean_href(href: &str) -> std::borrow::Cow<'_, str> {
+fn clean_href(href: &str) -> Cow<'_, str> {
     let trimmed = remove_tab_newline(href.trim_matches(|c: char| c <= ' '));
-    if !trimmed.contains("&amp;") {
+    if !trimmed.as_bytes().contains(&b'&') || !trimmed.contains("&amp;") {
         return trimmed;
     }
     let mut s = trimmed.into_owned();
@@ -64,16 +66,16 @@ fn clean_href(href: &str) -> std::borrow::Cow<'_, str> {
     while s.contains("&amp;") {
         s = s.replace("&amp;", "&");
     }
-    std::borrow::Cow::Owned(s)
+    Cow::Owned(s)
 }
 
 /// The URL Standard's first cleaning step ("remove all ASCII tab or newline from input"): a browser follows the
 /// URL without them.
-pub(crate) fn remove_tab_newline(url: &str) -> std::borrow::Cow<'_, str> {
-    if url.contains(['\t', '\n', '\r']) {
-        std::borrow::Cow::Owned(url.replace(['\t', '\n', '\r'], ""))
+pub(crate) fn remove_tab_newline(url: &str) -> Cow<'_, str> {
+    if url.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+        Cow::Owned(url.replace(['\t', '\n', '\r'], ""))
     } else {
-        std::borrow::Cow::Borrowed(url)
+        Cow::Borrowed(url)
     }
 }
 
@@ -89,7 +91,7 @@ fn split(url: &str) -> Option<Parts<'_>> {
             if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) {
                 return None;
             }
-            (Some(scheme.to_ascii_lowercase()), &url[colon + 1..])
+            (Some(lower(scheme)), &url[colon + 1..])
         }
     };
     let Some(rest) = after_scheme.strip_prefix("//") else {
@@ -97,7 +99,7 @@ fn split(url: &str) -> Option<Parts<'_>> {
         let (path, query) = split_path_query(after_scheme);
         return Some(Parts {
             scheme,
-            host: String::new(),
+            host: Cow::Borrowed(""),
             path,
             query,
         });
@@ -110,7 +112,7 @@ fn split(url: &str) -> Option<Parts<'_>> {
     } else {
         host_port.split(':').next().unwrap_or(host_port)
     };
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let host = lower(host.trim_end_matches('.'));
     let (path, query) = split_path_query(&rest[end..]);
     Some(Parts {
         scheme,
@@ -121,6 +123,15 @@ fn split(url: &str) -> Option<Parts<'_>> {
 }
 
 /// Splits what follows the authority into path and query (without `?`), dropping the fragment.
+/// `s` in ASCII lower case, copied only when it has an upper-case letter.
+fn lower(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 fn split_path_query(s: &str) -> (&str, Option<&str>) {
     let before_fragment = s.split_once('#').map_or(s, |(a, _)| a);
     match before_fragment.split_once('?') {
@@ -504,8 +515,8 @@ pub(crate) fn unwrap_share(href: &str) -> Option<Share> {
         return unwrap_mailto(&parts).map(|url| Share { platform: "Email", url });
     }
     let web = matches!(scheme, None | Some("http" | "https"));
-    let path = path_key(parts.path);
     let query = parts.query.unwrap_or("");
+    // The path is compared only for a rule whose host matches (rare), so it is made only then.
     let rule = SHARE_RULES.iter().find(|rule| {
         let scheme_ok = if rule.scheme == "http" {
             web
@@ -514,7 +525,10 @@ pub(crate) fn unwrap_share(href: &str) -> Option<Share> {
         };
         scheme_ok
             && host_is(&parts.host, rule.host)
-            && (rule.paths.is_empty() || rule.paths.iter().any(|p| path_matches(&path, p)))
+            && (rule.paths.is_empty() || {
+                let path = path_key(parts.path);
+                rule.paths.iter().any(|p| path_matches(&path, p))
+            })
     })?;
     let url = rule.take.iter().find_map(|take| match *take {
         Take::Url(name) => form_param(query, name).and_then(|v| absolute_http_bytes(&v)),
@@ -790,6 +804,19 @@ fn scheme_allowed(url: &str, kind: UrlKind, allow_data_images: bool) -> bool {
     let Some((scheme_part, rest)) = scheme_part(url) else {
         return true; // relative reference or fragment
     };
+    // A scheme of plain ASCII letters, digits, `+`, `-`, `.` (nearly every one) is compared as it is.
+    if scheme_part
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+    {
+        if !DENIED_SCHEMES.iter().any(|d| d.eq_ignore_ascii_case(scheme_part)) {
+            return true;
+        }
+        return scheme_part.eq_ignore_ascii_case("data")
+            && kind == UrlKind::Image
+            && allow_data_images
+            && is_raster_data_image(rest);
+    }
     if scheme_part
         .chars()
         .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
@@ -1022,7 +1049,7 @@ impl Resolver {
     ///
     /// Example: with base `https://example.com/a/b`, `"../c?d"` gives `"https://example.com/c?d"` and
     /// `"#top"` stays `"#top"`.
-    pub(crate) fn resolve<'a>(&self, href: &'a str) -> std::borrow::Cow<'a, str> {
+    pub(crate) fn resolve<'a>(&self, href: &'a str) -> Cow<'a, str> {
         use std::borrow::Cow;
         let trimmed = href.trim_matches(|c: char| c <= ' ');
         if self.keep_same_document && (trimmed.is_empty() || trimmed.starts_with('#')) {

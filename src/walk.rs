@@ -576,38 +576,40 @@ impl Walker {
     }
 
     fn flow_text(&mut self, s: &str) {
-        let mut rest = s;
-        // After the first word, everything lazy is open and no break is pending, so each later word only
-        // needs the single space that a whitespace run collapses to.
-        let mut started = false;
-        let mut gap = false;
-        while !rest.is_empty() {
-            // HTML spaces are ASCII, so byte positions found here are character boundaries.
-            let ws = rest.bytes().position(|b| !is_space_byte(b)).unwrap_or(rest.len());
-            if ws > 0 {
-                if started {
-                    gap = true;
-                } else {
-                    self.soft_space();
-                }
-                rest = &rest[ws..];
-            }
-            let word = rest.bytes().position(is_space_byte).unwrap_or(rest.len());
-            if word > 0 {
-                if !started {
-                    self.content();
-                    started = true;
-                } else if gap {
-                    self.text.push(' ');
-                    gap = false;
-                }
-                self.text.push_str(&rest[..word]);
-                rest = &rest[word..];
-            }
-        }
-        if gap {
+        let bytes = s.as_bytes();
+        // HTML spaces are ASCII, so byte positions found here are character boundaries.
+        let first = bytes.iter().position(|&b| !is_space_byte(b)).unwrap_or(bytes.len());
+        if first > 0 {
             self.soft_space();
         }
+        if first == bytes.len() {
+            return;
+        }
+        // After the first word, everything lazy is open and no break is pending, so each later whitespace run
+        // only becomes the single space it collapses to. Stretches whose runs are already single spaces are
+        // copied whole.
+        self.content();
+        let mut copied = first;
+        let mut i = first;
+        while let Some(k) = next_space(&bytes[i..]) {
+            let run = i + k;
+            let end = bytes[run..]
+                .iter()
+                .position(|&b| !is_space_byte(b))
+                .map_or(bytes.len(), |n| run + n);
+            if end == bytes.len() {
+                self.text.push_str(&s[copied..run]);
+                self.soft_space();
+                return;
+            }
+            if end > run + 1 || bytes[run] != b' ' {
+                self.text.push_str(&s[copied..run]);
+                self.text.push(' ');
+                copied = end;
+            }
+            i = end;
+        }
+        self.text.push_str(&s[copied..]);
     }
 
     fn literal(&mut self, s: &str) {
@@ -1240,6 +1242,56 @@ pub(crate) fn is_enterable(node: &Node, options: &Options) -> bool {
 }
 
 /// [`rules::is_html_space`] for one byte of UTF-8 (no byte of a multi-byte character is a space).
+/// The position of the first HTML space byte. Eight bytes at a time are skipped when none is below `!` (all
+/// five spaces are), which is most of a run of CJK text.
+fn next_space(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        // A byte below 0x21 sets its high bit in `w - 0x21…` and has it clear in `w`.
+        if w.wrapping_sub(ONES * 0x21) & !w & (ONES * 0x80) != 0
+            && let Some(k) = chunk.iter().position(|&b| is_space_byte(b))
+        {
+            return Some(at + k);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| is_space_byte(b))
+        .map(|k| at + k)
+}
+
 fn is_space_byte(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0C')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_space_byte, next_space};
+
+    /// The eight-byte skip finds what a byte-by-byte search finds, wherever the space is and whatever surrounds
+    /// it (CJK bytes, control characters below `!` that are not spaces, every length up to 40).
+    #[test]
+    fn next_space_matches_a_plain_search() {
+        let fillers: [&[u8]; 4] = [b"a", "\u{4e2d}".as_bytes(), b"\x01", b"!"];
+        for filler in fillers {
+            for len in 0..40 {
+                let base: Vec<u8> = filler.iter().copied().cycle().take(len).collect();
+                assert_eq!(next_space(&base), base.iter().position(|&b| is_space_byte(b)));
+                for at in 0..len {
+                    for space in [b' ', b'\t', b'\n', b'\r', b'\x0C'] {
+                        let mut bytes = base.clone();
+                        bytes[at] = space;
+                        assert_eq!(next_space(&bytes), Some(at), "{bytes:?}");
+                    }
+                }
+            }
+        }
+    }
 }

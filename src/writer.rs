@@ -414,6 +414,7 @@ impl MarkdownWriter {
                 let items = std::mem::take(&mut self.inlines);
                 self.leaf = Leaf::None;
                 self.write_heading(level, &items, out);
+                self.recycle(items);
             }
             TagEnd::CodeBlock => {
                 if let Leaf::Code { info, text } = std::mem::replace(&mut self.leaf, Leaf::None) {
@@ -532,6 +533,7 @@ impl MarkdownWriter {
                 let items = std::mem::take(&mut self.inlines);
                 self.leaf = Leaf::None;
                 let cell = self.render(&items, Context::TableCell);
+                self.recycle(items);
                 if let Some(t) = &mut self.table {
                     t.row.push(cell);
                 }
@@ -576,6 +578,14 @@ impl MarkdownWriter {
         }
     }
 
+    /// Empties a block's inline items and keeps the vector for the next block, unless it grew large.
+    fn recycle(&mut self, mut items: Vec<Inline>) {
+        items.clear();
+        if items.capacity() <= 256 && self.inlines.is_empty() && self.inlines.capacity() < items.capacity() {
+            self.inlines = items;
+        }
+    }
+
     fn write_inline_block(&mut self, mut items: Vec<Inline>, out: &mut String) {
         if let Some(Frame {
             kind: Kind::Item { task, .. },
@@ -593,7 +603,7 @@ impl MarkdownWriter {
         }
         let mut text = self.render(&items, Context::Paragraph);
         // Freed before the lines are copied out: a paragraph can be a 100 MB text node.
-        drop(items);
+        self.recycle(items);
         if let Some(width) = self.choices.wrap {
             let first_room = width.saturating_sub(self.first_line_column());
             let room = width.saturating_sub(self.content_column());
