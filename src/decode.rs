@@ -219,9 +219,12 @@ fn decode_slice(decoder: &mut encoding_rs::Decoder, mut src: &[u8], out: &mut St
 /// byte above 0x7F and at least one escape: browsers refuse it because of script filters that its escapes can
 /// fool, but our output goes through an HTML parser and a Markdown writer, not a filter.
 fn detect(prefix: &[u8], last: bool) -> &'static Encoding {
-    let valid_utf8 = match std::str::from_utf8(prefix) {
+    // (encoding_rs validates several times faster than `str::from_utf8` on non-ASCII text; the standard
+    // library then only looks at the tail, where a sequence cut off by the window's end still counts as valid.)
+    let valid_up_to = Encoding::utf8_valid_up_to(prefix);
+    let valid_utf8 = match std::str::from_utf8(&prefix[valid_up_to..]) {
         Ok(_) => true,
-        Err(error) => error.error_len().is_none(),
+        Err(error) => error.valid_up_to() == 0 && error.error_len().is_none(),
     };
     let iso_2022_jp_possible = prefix.is_ascii() && prefix.contains(&0x1B);
     if valid_utf8 && !iso_2022_jp_possible {
@@ -615,6 +618,22 @@ mod tests {
         let ascii = page(None, "Plain English text.");
         assert_decodes(ascii.as_bytes(), None, &ascii, UTF_8);
         assert_decodes(b"", None, "", UTF_8);
+    }
+
+    #[test]
+    fn detection_window_cut_inside_a_character_is_still_utf8() {
+        let text = format!("{ZH_HANS} {JA}").repeat(50);
+        let bytes = text.as_bytes();
+        // Every cut, including those inside a multi-byte character, reads as UTF-8 until the last window.
+        for cut in (bytes.len() - 8)..=bytes.len() {
+            let last = cut == bytes.len();
+            assert_eq!(detect(&bytes[..cut], last), UTF_8, "cut at {cut}");
+        }
+        // One invalid byte anywhere (here in the middle) rules UTF-8 out.
+        let mut broken = bytes.to_vec();
+        let middle = broken.len() / 2;
+        broken[middle] = 0xFF;
+        assert_ne!(detect(&broken, true), UTF_8);
     }
 
     #[test]
