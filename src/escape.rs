@@ -1042,21 +1042,31 @@ pub(crate) fn push_link_title(out: &mut String, title: &str, in_table: bool) {
         ('"', '"')
     };
     out.push(open);
-    for (i, c) in title.char_indices() {
-        match c {
-            '\\' => push_backslash(out, &title[i + 1..]),
-            '&' => push_amp(out, &title[i + 1..]),
+    // Every character that needs care is ASCII: copy the spans between them whole.
+    let (open_byte, close_byte) = (open as u8, close as u8);
+    let mut from = 0;
+    for (i, b) in title.bytes().enumerate() {
+        let special =
+            matches!(b, b'\\' | b'&' | b'\n' | b'\r') || b == b'|' && in_table || b == open_byte || b == close_byte;
+        if !special {
+            continue;
+        }
+        out.push_str(&title[from..i]);
+        from = i + 1;
+        match b {
+            b'\\' => push_backslash(out, &title[i + 1..]),
+            b'&' => push_amp(out, &title[i + 1..]),
             // A line break inside a title would be subject to block parsing; a reference keeps it.
-            '\n' => out.push_str("&#10;"),
-            '\r' => out.push_str("&#13;"),
-            '|' if in_table => out.push_str("\\|"),
-            c if c == close || c == open => {
+            b'\n' => out.push_str("&#10;"),
+            b'\r' => out.push_str("&#13;"),
+            b'|' => out.push_str("\\|"),
+            _ => {
                 out.push('\\');
-                out.push(c);
+                out.push(char::from(b));
             }
-            _ => out.push(c),
         }
     }
+    out.push_str(&title[from..]);
     out.push(close);
 }
 
