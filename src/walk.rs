@@ -589,6 +589,8 @@ impl Walker {
         // only becomes the single space it collapses to. Stretches whose runs are already single spaces are
         // copied whole.
         self.content();
+        // Collapsing only shortens: one reservation instead of a doubling per few words.
+        self.text.reserve(bytes.len() - first);
         let mut copied = first;
         let mut i = first;
         while let Some(k) = next_space(&bytes[i..]) {
