@@ -443,11 +443,13 @@ pub(crate) fn image(img: &Node) -> (Option<String>, String, String) {
     (chosen, title, alt)
 }
 
-/// Embedded media (`iframe`, `video`, `audio`, `embed`, `object`): (source, label), or `None` without a source.
+/// Embedded media (`iframe`, `video`, `audio`, `embed`, `object`): (source, label), or `None` without a source
+/// and for an embedded frame that nobody sees ([`is_invisible_frame`]).
 pub(crate) fn media(node: &Node) -> Option<(String, String)> {
     let kind = match node.tag() {
         "video" => "Video",
         "audio" => "Audio",
+        _ if is_invisible_frame(node) => return None,
         _ => "Embedded content",
     };
     let nonempty = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
@@ -698,6 +700,30 @@ pub(crate) fn is_tracking_pixel(img: &Node) -> bool {
         number.parse::<f64>().ok()
     };
     matches!((size("width"), size("height")), (Some(w), Some(h)) if w <= 1.0 && h <= 1.0)
+}
+
+/// Whether an embedded frame is invisible on the page, as ad and tracking beacons are: the `hidden` attribute,
+/// an inline `display: none` or `visibility: hidden`, or at most one pixel wide and high (like a tracking
+/// pixel). Such a frame shows nothing, so it is not written as a link.
+fn is_invisible_frame(node: &Node) -> bool {
+    if node.attr("hidden").is_some() || is_tracking_pixel(node) {
+        return true;
+    }
+    let style = node.attr("style").unwrap_or_default();
+    style.split(';').any(|decl| {
+        let Some((property, value)) = decl.split_once(':') else {
+            return false;
+        };
+        let property = property.trim();
+        let value = value.trim();
+        let cut = value.len().saturating_sub("!important".len());
+        let value = match (value.get(..cut), value.get(cut..)) {
+            (Some(kept), Some(flag)) if flag.eq_ignore_ascii_case("!important") => kept.trim(),
+            _ => value,
+        };
+        (property.eq_ignore_ascii_case("display") && value.eq_ignore_ascii_case("none"))
+            || (property.eq_ignore_ascii_case("visibility") && value.eq_ignore_ascii_case("hidden"))
+    })
 }
 
 /// What a link shows, for share links: text, only images with alt text (their alt texts, joined by spaces), or

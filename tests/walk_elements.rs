@@ -181,6 +181,29 @@ fn media_become_links_labelled_by_title_or_kind() {
     assert_eq!(ev("<video></video><iframe></iframe>"), vec![]);
 }
 
+#[test]
+fn invisible_frames_are_not_written() {
+    // Ad and tracking beacons: hidden by CSS or the `hidden` attribute, or at most one pixel in size.
+    for frame in [
+        "<iframe src='https://ads.example/b' style='width: 0px; height: 0px; display: none;'></iframe>",
+        "<iframe src='https://ads.example/b' style='VISIBILITY: hidden !important'></iframe>",
+        "<iframe src='https://ads.example/b' hidden></iframe>",
+        "<iframe src='https://ads.example/b' width='1' height='1'></iframe>",
+        "<embed src='https://ads.example/b' style='display:none'>",
+    ] {
+        assert_eq!(render(&format!("<p>Text.</p>{frame}")), "<p>Text.</p>", "{frame}");
+    }
+    // A visible frame stays, sized or not; a hidden video is media, not a beacon.
+    assert_eq!(
+        render("<iframe src='https://e/x' width='560' height='315' style='border: 0'></iframe>"),
+        "<p><a href=\"https://e/x\">Embedded content</a></p>"
+    );
+    assert_eq!(
+        render("<video src='v.mp4' style='display: none'></video>"),
+        "<p><a href=\"v.mp4\">Video</a></p>"
+    );
+}
+
 // ---- blocks ----
 
 #[test]
