@@ -443,8 +443,8 @@ pub(crate) fn image(img: &Node) -> (Option<String>, String, String) {
     (chosen, title, alt)
 }
 
-/// Embedded media (`iframe`, `video`, `audio`, `embed`, `object`): (source, label), or `None` without a source
-/// and for an embedded frame that nobody sees ([`is_invisible_frame`]).
+/// Embedded media (`iframe`, `video`, `audio`, `embed`, `object`): (source, label), or `None` without a source,
+/// with an `about:` source, and for an embedded frame that nobody sees ([`is_invisible_frame`]).
 pub(crate) fn media(node: &Node) -> Option<(String, String)> {
     let kind = match node.tag() {
         "video" => "Video",
@@ -467,6 +467,10 @@ pub(crate) fn media(node: &Node) -> Option<(String, String)> {
                 None
             }
         })?;
+    // `about:blank` (and other `about:` pages) is an empty frame that scripts fill: nothing to link to.
+    if src.get(..6).is_some_and(|scheme| scheme.eq_ignore_ascii_case("about:")) {
+        return None;
+    }
     let label = nonempty(node.attr("title"))
         .map(|t| collapse(&t))
         .unwrap_or_else(|| kind.to_string());

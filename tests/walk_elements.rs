@@ -190,6 +190,9 @@ fn invisible_frames_are_not_written() {
         "<iframe src='https://ads.example/b' hidden></iframe>",
         "<iframe src='https://ads.example/b' width='1' height='1'></iframe>",
         "<embed src='https://ads.example/b' style='display:none'>",
+        // Filled by scripts, empty in the page.
+        "<iframe src='about:blank' width='300' height='250'></iframe>",
+        "<iframe src=' About:Blank'></iframe>",
     ] {
         assert_eq!(render(&format!("<p>Text.</p>{frame}")), "<p>Text.</p>", "{frame}");
     }
