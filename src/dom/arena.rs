@@ -119,7 +119,7 @@ pub(super) struct Arena {
 /// input, and the slots would need far more memory than there is); past that, give up loudly rather than mix
 /// nodes up.
 fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).expect("more than 2^32 nodes")
+    u32::try_from(n).expect("more than 2^32 nodes") // ok: 2^32 live slots would need hundreds of GB first
 }
 
 impl Arena {
