@@ -885,7 +885,7 @@ mod tests {
     fn converted_children_are_freed_and_their_slots_reused() {
         let mut parser = HtmlParser::new(256);
         parser.process("<body>");
-        let body = find_body(&parser.document()).expect("body");
+        let body = find_body(&parser.document()).expect("body"); // ok: test input has a body
         for _ in 0..1000 {
             parser.process("<div><p>a <b>b</b></p><p>c</p></div>\n");
             body.detach_first(body.child_count() - 1);
@@ -994,9 +994,9 @@ mod tests {
         let expected = crate::convert(html);
         for split in 1..html.len() {
             let mut c = crate::Converter::new(Vec::new(), crate::Options::default());
-            c.feed(&html.as_bytes()[..split]).expect("feed");
-            c.feed(&html.as_bytes()[split..]).expect("feed");
-            let got = String::from_utf8(c.finish().expect("finish")).expect("utf-8");
+            c.feed(&html.as_bytes()[..split]).expect("feed"); // ok: test, writes to a Vec
+            c.feed(&html.as_bytes()[split..]).expect("feed"); // ok: test, writes to a Vec
+            let got = String::from_utf8(c.finish().expect("finish")).expect("utf-8"); // ok: test, Markdown of UTF-8 input
             assert_eq!(got, expected, "split at {split}");
         }
     }
