@@ -109,16 +109,50 @@ pub(crate) fn can_close(delim: char, run_len: usize, prev: Class, next: Class) -
     !left || next == Class::Punct
 }
 
-/// Which ASCII characters occur in a text: every markup character is ASCII, so one pass over the text
-/// answers "could this character need escaping here?" for all of them. Runs of non-ASCII text (CJK) are
-/// skipped eight bytes at a time.
+/// Which ASCII punctuation and control characters occur in a text: every markup character is one of them, so
+/// one pass over the text answers "could this character need escaping here?" for all of them. Letters, digits
+/// and spaces are not recorded (nothing asks about them). Runs of non-ASCII text (CJK) are skipped eight bytes
+/// at a time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct AsciiSet(u128);
+pub(crate) struct AsciiSet(u64);
+
+/// The bit that stands for each byte in an [`AsciiSet`]: one per ASCII punctuation character, one each for NUL,
+/// tab, line feed, line tabulation, form feed, carriage return and DEL, one shared by the other controls, and
+/// none for letters, digits, space and non-ASCII bytes.
+static ASCII_BITS: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut b = 0;
+    let mut next = 0;
+    while b < 128 {
+        let byte = b as u8;
+        let bit = if byte.is_ascii_punctuation() {
+            next += 1;
+            next - 1
+        } else {
+            match byte {
+                0 => 32,
+                b'\t' => 33,
+                b'\n' => 34,
+                0x0b => 35,
+                0x0c => 36,
+                b'\r' => 37,
+                0x7f => 38,
+                0..=0x1f => 39,
+                _ => 64,
+            }
+        };
+        if bit < 64 {
+            table[b] = 1 << bit;
+        }
+        b += 1;
+    }
+    table
+};
 
 impl AsciiSet {
     pub(crate) fn of(text: &str) -> Self {
         const HIGH: u64 = 0x8080_8080_8080_8080;
-        let mut set = 0u128;
+        let mut set = 0u64;
         let mut chunks = text.as_bytes().chunks_exact(8);
         for chunk in &mut chunks {
             let mut word = [0u8; 8];
@@ -127,25 +161,22 @@ impl AsciiSet {
                 continue;
             }
             for &b in chunk {
-                if b < 128 {
-                    set |= 1 << b;
-                }
+                set |= ASCII_BITS[usize::from(b)];
             }
         }
         for &b in chunks.remainder() {
-            if b < 128 {
-                set |= 1 << b;
-            }
+            set |= ASCII_BITS[usize::from(b)];
         }
         AsciiSet(set)
     }
 
-    /// Whether `c` occurs.
+    /// Whether `c` (ASCII punctuation or a control character) occurs.
     pub(crate) fn has(self, c: u8) -> bool {
-        c < 128 && self.0 & (1 << c) != 0
+        debug_assert!(ASCII_BITS[usize::from(c)] != 0, "{c:#x} is not recorded");
+        self.0 & ASCII_BITS[usize::from(c)] != 0
     }
 
-    /// Whether any of `chars` (ASCII) occurs.
+    /// Whether any of `chars` (ASCII punctuation or control characters) occurs.
     pub(crate) fn has_any(self, chars: &[u8]) -> bool {
         chars.iter().any(|&c| self.has(c))
     }
@@ -319,7 +350,16 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
         i += 1;
     }
 
-    for (i, &c) in chars.iter().enumerate() {
+    // Stretches of characters written as they are are copied whole from `text`.
+    out.reserve(text.len());
+    let mut from = 0;
+    for (i, (at, c)) in text.char_indices().enumerate() {
+        let special = matches!(c, '\0' | '\r' | '\n');
+        if !(entity_at[i] || escape_at[i] || special) {
+            continue;
+        }
+        out.push_str(&text[from..at]);
+        from = at + c.len_utf8();
         if entity_at[i] {
             push_entity(out, c);
         } else if c == '\0' {
@@ -329,12 +369,11 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
         } else if c == '\n' {
             out.push_str("&#10;");
         } else {
-            if escape_at[i] {
-                out.push('\\');
-            }
+            out.push('\\');
             out.push(c);
         }
     }
+    out.push_str(&text[from..]);
 }
 
 /// Fast path: text that no rule below could escape. Not at a line start (where block syntax is checked) unless
@@ -942,13 +981,22 @@ fn delimiter_row_like(chars: &[char]) -> bool {
     chars.contains(&'-') && chars.contains(&'|') && chars.iter().all(|&c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
 }
 
+/// The bytes a bare link destination does not copy as they are: controls, space, `<`, parentheses, `\`, `&`,
+/// `|` and DEL.
+static DEST_CARE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = b <= 0x20 || matches!(b as u8, b'<' | b'(' | b')' | b'\\' | b'&' | b'|' | 0x7f);
+        b += 1;
+    }
+    table
+};
+
 /// Appends a link destination (§6.3), choosing the bare or the `<…>` form.
 pub(crate) fn push_link_dest(out: &mut String, dest: &str, in_table: bool) {
     // Most destinations need neither the pointy form nor an escape: copy them whole.
-    let plain = !dest.is_empty()
-        && !dest
-            .bytes()
-            .any(|b| b <= b' ' || matches!(b, b'<' | b'(' | b')' | b'\\' | b'&' | b'|' | 0x7f));
+    let plain = !dest.is_empty() && !dest.bytes().any(|b| DEST_CARE[usize::from(b)]);
     if plain {
         out.push_str(dest);
         return;
@@ -1190,4 +1238,36 @@ fn is_email(s: &str) -> bool {
                 && !label.ends_with('-')
         });
     local_ok && domain_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AsciiSet;
+
+    /// The set answers like a plain search for every character it records, at every offset within the
+    /// eight-byte steps and next to non-ASCII text.
+    #[test]
+    fn ascii_set_finds_what_a_search_finds() {
+        let recorded: Vec<u8> = (0u8..128)
+            .filter(|b| b.is_ascii_punctuation() || b.is_ascii_control())
+            .collect();
+        let fillers = ["", "a", "日本語", "word 12 ", "çé"];
+        for &c in &recorded {
+            for filler in fillers {
+                for pad in 0..9 {
+                    let text = format!("{}{filler}{}{filler}", "語".repeat(pad), char::from(c));
+                    let set = AsciiSet::of(&text);
+                    for &q in &recorded {
+                        // The rarely seen controls share one bit: asking for one of them answers for all.
+                        let shared = |b: u8| b < 0x20 && !b"\0\t\n\x0b\x0c\r".contains(&b);
+                        let expected = text.as_bytes().iter().any(|&b| b == q || (shared(q) && shared(b)));
+                        assert_eq!(set.has(q), expected, "{q:#x} in {text:?}");
+                    }
+                }
+            }
+        }
+        let plain = AsciiSet::of("Plain words, 123 and 日本語");
+        assert!(plain.has(b','));
+        assert!(!plain.has_any(b"*_~`\\[]!<&|#\0\r\n"));
+    }
 }

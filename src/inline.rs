@@ -77,6 +77,37 @@ enum Written {
     Autolink,
 }
 
+/// Buffers that [`render`] reuses from block to block: it clears them, so a document's paragraphs share one
+/// allocation each instead of making their own.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    ascii: Vec<AsciiSet>,
+    after: Vec<u8>,
+    open: Vec<usize>,
+    link_text: Vec<usize>,
+}
+
+impl Scratch {
+    /// Items beyond which a buffer is let go after the block, so that one huge paragraph does not pin its
+    /// tables for the rest of the document.
+    const KEEP: usize = 4096;
+
+    fn release_large(&mut self) {
+        if self.ascii.capacity() > Self::KEEP {
+            self.ascii = Vec::new();
+        }
+        if self.after.capacity() > Self::KEEP {
+            self.after = Vec::new();
+        }
+        if self.open.capacity() > Self::KEEP {
+            self.open = Vec::new();
+        }
+        if self.link_text.capacity() > Self::KEEP {
+            self.link_text = Vec::new();
+        }
+    }
+}
+
 /// Renders `items` (the inline content of one block) to Markdown. Lines are separated by `\n`; the caller adds
 /// container prefixes. Links are written inline, or as references labelled by `refs` when it is active. In a
 /// paragraph to be wrapped, the byte offset of every space written from text is pushed to `spaces`: the places
@@ -87,7 +118,27 @@ pub(crate) fn render(
     style: &InlineStyle,
     refs: &mut Refs,
     spaces: &mut Vec<usize>,
+    scratch: &mut Scratch,
 ) -> String {
+    let out = render_with(items, ctx, style, refs, spaces, scratch);
+    scratch.release_large();
+    out
+}
+
+fn render_with(
+    items: &[Inline],
+    ctx: Context,
+    style: &InlineStyle,
+    refs: &mut Refs,
+    spaces: &mut Vec<usize>,
+    scratch: &mut Scratch,
+) -> String {
+    let Scratch {
+        ascii,
+        after,
+        open,
+        link_text,
+    } = scratch;
     let items = merge_text(items);
     let items = &items[..];
     let n = items.len();
@@ -97,19 +148,19 @@ pub(crate) fn render(
     let has_spans = items.iter().any(|item| matches!(item, Inline::Start(_) | Inline::End));
     let end_of = if has_spans { match_ends(items) } else { Vec::new() };
     // One pass over each text for the ASCII characters it holds; the checks below read the sets.
-    let ascii: Vec<AsciiSet> = items
-        .iter()
-        .map(|item| match item {
-            Inline::Text(t) => AsciiSet::of(t),
-            _ => AsciiSet::default(),
-        })
-        .collect();
+    ascii.clear();
+    ascii.extend(items.iter().map(|item| match item {
+        Inline::Text(t) => AsciiSet::of(t),
+        _ => AsciiSet::default(),
+    }));
+    let ascii = &ascii[..];
     // For each position, what some item from there on holds: bit 0 `>` (or something written as-is), bit 1
     // `]:`, bit 2 `](`.
     const GT: u8 = 1;
     const BRACKET: u8 = 2;
     const LINK_CLOSE: u8 = 4;
-    let mut after = vec![0u8; n + 1];
+    after.clear();
+    after.resize(n + 1, 0);
     for i in (0..n).rev() {
         let here = match &items[i] {
             Inline::Text(t) => {
@@ -141,21 +192,21 @@ pub(crate) fn render(
     };
     // Pairing and backtick planning only matter when some run or fence exists.
     let runs_possible = has_spans
-        || items.iter().zip(&ascii).any(|(item, set)| match item {
+        || items.iter().zip(ascii).any(|(item, set)| match item {
             Inline::Text(_) => set.has_any(b"`*_~"),
             Inline::Code(_) | Inline::Html(_) => true,
             _ => false,
         });
     let planned = if runs_possible {
-        plan_escapes(items, &end_of, &chosen, style, ctx, &ascii)
+        plan_escapes(items, &end_of, &chosen, style, ctx, ascii)
     } else {
         HashMap::new()
     };
 
-    let mut open: Vec<usize> = Vec::new();
+    open.clear();
     let mut link_depth = 0usize;
     // Where the text of each open link or image starts in `out` (a reference label may be that text).
-    let mut link_text: Vec<usize> = Vec::new();
+    link_text.clear();
     let mut line_start = true;
     let mut first_line = true;
     let mut after_task = false;

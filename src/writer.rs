@@ -110,6 +110,8 @@ pub(crate) struct MarkdownWriter {
     refs: Refs,
     /// The offsets of the spaces of the paragraph being written where a line may wrap (reused buffer).
     spaces: Vec<usize>,
+    /// The buffers `inline::render` reuses.
+    scratch: inline::Scratch,
     /// GFM task list items are on: `[x] ` at the start of an item is a task box.
     task_lists: bool,
 }
@@ -135,6 +137,7 @@ impl MarkdownWriter {
             prev_last: Last::None,
             refs: Refs::new(options.style.link),
             spaces: Vec::new(),
+            scratch: inline::Scratch::default(),
             task_lists: options.task_lists,
         }
     }
@@ -251,7 +254,14 @@ impl MarkdownWriter {
     /// `self.spaces`).
     fn render(&mut self, items: &[Inline], ctx: Context) -> String {
         self.spaces.clear();
-        inline::render(items, ctx, &self.style, &mut self.refs, &mut self.spaces)
+        inline::render(
+            items,
+            ctx,
+            &self.style,
+            &mut self.refs,
+            &mut self.spaces,
+            &mut self.scratch,
+        )
     }
 
     fn start(&mut self, tag: Tag<'_>, out: &mut String) {
