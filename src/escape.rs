@@ -137,7 +137,8 @@ static ASCII_BITS: [u64; 256] = {
                 0x0c => 36,
                 b'\r' => 37,
                 0x7f => 38,
-                0..=0x1f => 39,
+                // The other controls share a bit.
+                0x01..=0x08 | 0x0e..=0x1f => 39,
                 _ => 64,
             }
         };
