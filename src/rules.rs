@@ -213,8 +213,15 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
     let mut seen_block = false;
     let mut after_quote = false;
     let mut seen_inline = false;
-    let mut stack: Vec<Node> = content.into_iter().rev().collect();
-    while let Some(c) = stack.pop() {
+    // Each entry is visited, then (when `true`) its following siblings: a wrapper's children are reached
+    // through its first child, without a list of them.
+    let mut stack: Vec<(Node, bool)> = content.into_iter().rev().map(|c| (c, false)).collect();
+    while let Some((c, siblings)) = stack.pop() {
+        if siblings {
+            if let Some(next) = c.next_sibling() {
+                stack.push((next, true));
+            }
+        }
         match c.kind() {
             Kind::Text if c.text().chars().all(is_html_space) => {}
             Kind::Text => {
@@ -274,7 +281,11 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
                     }
                     "script" | "style" | "template" | "noscript" | "select" | "textarea" => {}
                     // Wrappers and inline elements alike: their content belongs to this item.
-                    _ => stack.extend(c.children().into_iter().rev()),
+                    _ => {
+                        if let Some(first) = c.first_child() {
+                            stack.push((first, true));
+                        }
+                    }
                 }
             }
             _ => {}
@@ -300,7 +311,13 @@ pub(crate) fn has_visible_content(node: &Node, options: &Options) -> bool {
                 }
                 "head" | "script" | "style" | "template" | "noscript" | "noframes" | "noembed" | "title" | "select"
                 | "textarea" | "option" | "optgroup" | "datalist" | "canvas" | "frame" => {}
-                _ => stack.extend(n.children()),
+                _ => {
+                    let mut at = n.first_child();
+                    while let Some(child) = at {
+                        at = child.next_sibling();
+                        stack.push(child);
+                    }
+                }
             },
             _ => {}
         }

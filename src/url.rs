@@ -508,6 +508,9 @@ const SHARE_RULES: &[ShareRule] = &[
 /// Example: `unwrap_share("whatsapp://send?text=Title%20-%20https%3A%2F%2Fexample.com%2Fa")` gives
 /// `Some(Share { platform: "WhatsApp", url: "https://example.com/a".into() })`.
 pub(crate) fn unwrap_share(href: &str) -> Option<Share> {
+    if !could_be_share(href) {
+        return None;
+    }
     let href = clean_href(href);
     let parts = split(&href)?;
     let scheme = parts.scheme.as_deref();
@@ -544,6 +547,18 @@ pub(crate) fn unwrap_share(href: &str) -> Option<Share> {
     Some(Share {
         platform: rule.platform,
         url,
+    })
+}
+
+/// A quick test before the parse: every share rule reads the query, except LINE's, whose text can be in the
+/// path (`line.me/R/msg/text/…`, `line://msg/text/…`). So a URL needs a `?` or `line` (in any case) to be a share
+/// link; a tab or line break, which cleaning removes, could split either and sends the URL on to the parse.
+fn could_be_share(href: &str) -> bool {
+    let bytes = href.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'?' | b'\t' | b'\n' | b'\r' => true,
+        b'l' | b'L' => bytes[i..].get(..4).is_some_and(|w| w.eq_ignore_ascii_case(b"line")),
+        _ => false,
     })
 }
 
@@ -1376,6 +1391,19 @@ mod tests {
         assert_eq!(
             share("line://msg/text/Title%20https%3A%2F%2Fexample.com%2Fa"),
             some("LINE", t)
+        );
+        // Neither a `?` nor `line` as written: the quick test must not turn these away.
+        assert_eq!(
+            share("HTTPS://LINE.ME/R/msg/text/Title%20https%3A%2F%2Fexample.com%2Fa"),
+            some("LINE", t)
+        );
+        assert_eq!(
+            share("https://li\tne.me/R/msg/text/Title%20https%3A%2F%2Fexample.com%2Fa"),
+            some("LINE", t)
+        );
+        assert_eq!(
+            share("https://www.facebook.com/sharer.php\n?u=https%3A%2F%2Fexample.com%2Fa"),
+            some("Facebook", t)
         );
     }
 
