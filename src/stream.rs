@@ -417,7 +417,9 @@ impl<W: Write> Converter<W> {
 /// ```
 pub fn convert_reader<R: Read, W: Write>(mut input: R, output: W, options: &Options) -> Result<()> {
     let mut c = Converter::new(output, options.clone());
-    let mut buf = vec![0; 64 * 1024];
+    // Small first: most pages are a few KB, and a zeroed 64 KiB buffer per file costs a batch of them more
+    // than their decoding does. A read that fills the buffer grows it.
+    let mut buf = vec![0; READ_FIRST];
     loop {
         let n = match input.read(&mut buf) {
             Ok(0) => break,
@@ -426,9 +428,16 @@ pub fn convert_reader<R: Read, W: Write>(mut input: R, output: W, options: &Opti
             Err(e) => return Err(Error::Read(e)),
         };
         c.feed(&buf[..n])?;
+        if n == buf.len() && buf.len() < READ_MOST {
+            buf.resize(READ_MOST, 0);
+        }
     }
     c.finish().map(drop)
 }
+
+/// The first read of [`convert_reader`], and the reads once one has filled its buffer.
+const READ_FIRST: usize = 8 * 1024;
+const READ_MOST: usize = 64 * 1024;
 
 /// The events for `html` (front matter included when the options ask for it) and what the document states
 /// about itself.
