@@ -5,7 +5,7 @@
 //! process so the peaks do not mix), the resident memory just before converting (the input), the memory the
 //! conversion added per input byte, and output size. `… -- NAME` runs only the cases whose name contains NAME;
 //! `… -- --markdown docs/pathological.md` also writes the table there. Input is streamed through
-//! `convert_reader` in 64 KiB reads into a byte counter.
+//! `convert_reader` (an 8 KiB read, then 64 KiB reads) into a byte counter.
 
 use std::io::Write;
 use std::time::Instant;
@@ -257,7 +257,7 @@ fn markdown(rows: &[Row], command: &str) -> String {
         today()
     ));
     md.push_str(
-        "Each input is converted with `convert_reader` (64 KiB reads, default options) in a child process, at two \
+        "Each input is converted with `convert_reader` (an 8 KiB read, then 64 KiB reads; default options) in a child process, at two \
          sizes, so that time and memory can be seen to grow linearly. *Peak RSS* is the process's peak resident \
          memory during the conversion, the input itself included (*input RSS* is the resident memory just before \
          converting, the input held in memory); *memory / byte* is what the conversion added, per input byte. \
