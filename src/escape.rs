@@ -1136,7 +1136,7 @@ pub(crate) fn push_code_span(out: &mut String, code: &str, in_table: bool) {
     } else {
         code.into()
     };
-    let fence = longest_run(&code, '`') + 1;
+    let fence = code_span_fence(&code);
     let all_space = code.chars().all(|c| c == ' ');
     let pad =
         !all_space && (code.starts_with('`') || code.ends_with('`') || (code.starts_with(' ') && code.ends_with(' ')));
@@ -1158,6 +1158,23 @@ pub(crate) fn push_code_span(out: &mut String, code: &str, in_table: bool) {
         out.push(' ');
     }
     push_repeat(out, '`', fence);
+}
+
+/// The backtick fence of a code span holding `code`: the shortest run of backticks that does not occur in it
+/// (§6.1: the span ends at the first backtick string of the opening's length), so three and four backticks
+/// inside need only two outside.
+pub(crate) fn code_span_fence(code: &str) -> usize {
+    let mut present = vec![false; longest_run(code, '`') + 2];
+    let mut run = 0;
+    for c in code.chars().chain(std::iter::once('\0')) {
+        if c == '`' {
+            run += 1;
+        } else if run > 0 {
+            present[run] = true;
+            run = 0;
+        }
+    }
+    (1..present.len()).find(|&k| !present[k]).unwrap_or(present.len())
 }
 
 /// The length of the longest run of `c` in `s`.
@@ -1243,7 +1260,18 @@ fn is_email(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::AsciiSet;
+    use super::{AsciiSet, code_span_fence};
+
+    #[test]
+    fn code_span_fence_is_the_shortest_missing_run() {
+        assert_eq!(code_span_fence("plain"), 1);
+        assert_eq!(code_span_fence("a ` b"), 2);
+        assert_eq!(code_span_fence("three ``` four ```` that's it"), 1);
+        assert_eq!(code_span_fence("three ``` four ```` one ` that's it"), 2);
+        assert_eq!(code_span_fence("`` and `"), 3);
+        assert_eq!(code_span_fence("`"), 2);
+        assert_eq!(code_span_fence(""), 1);
+    }
 
     /// The set answers like a plain search for every character it records, at every offset within the
     /// eight-byte steps and next to non-ASCII text.

@@ -566,7 +566,7 @@ fn plan_escapes(
                     if c == '`' {
                         // A code span's fence right before or after the run joins it when the run is escaped.
                         let fence_of = |item: Option<&Inline>| match item {
-                            Some(Inline::Code(c)) => escape::longest_run(c, '`') + 1,
+                            Some(Inline::Code(c)) => escape::code_span_fence(c),
                             _ => 0,
                         };
                         let mut touch = 0;
@@ -677,7 +677,7 @@ fn plan_escapes(
             }
             Inline::Code(c) => {
                 // The fences, and the runs inside: a text run before the span could pair with either.
-                let fence = escape::longest_run(c, '`') + 1;
+                let fence = escape::code_span_fence(c);
                 ticks.push(escape::Ticks {
                     text: false,
                     len: fence,
