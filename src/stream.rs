@@ -51,7 +51,13 @@ pub(crate) struct Pipeline {
 impl Pipeline {
     /// A pipeline; `detach` frees converted nodes (off only for the flush-safety check).
     pub(crate) fn new(options: Options, detach: bool) -> Self {
-        let parser = HtmlParser::new(options.max_depth);
+        // Scripts and styles are parsed (where they end decides the rest) but their text is not kept, unless
+        // a handler for them may read it.
+        let silent: Vec<&str> = crate::dom::SILENT_RAW_TEXT
+            .into_iter()
+            .filter(|tag| options.handlers.get(tag).is_none())
+            .collect();
+        let parser = HtmlParser::new(options.max_depth, &silent);
         let document = parser.document();
         Pipeline {
             parser: Some(parser),

@@ -1095,3 +1095,22 @@ fn handlers_on_deep_nesting_stay_bounded() {
         &md[..md.len().min(500)]
     );
 }
+
+/// Script and style text is not kept in the tree (nobody reads it), unless a handler for the element may: then
+/// `Element::text` gives it as written.
+#[test]
+fn a_handler_for_script_or_style_reads_its_text() {
+    let html = "<p>a</p><script>if (a < b) { go(); }</script><p>b</p><style>p { color: red }</style>";
+    assert_eq!(md(html, &Options::default()), "a\n\nb\n");
+    let options = with(|o| {
+        for tag in ["script", "style"] {
+            o.on(tag, |el: &Element<'_>| {
+                Action::Replace(vec![Event::Code(el.text().into())])
+            });
+        }
+    });
+    assert_eq!(
+        md(html, &options),
+        "a\n\n`if (a < b) { go(); }`\n\nb\n\n`p { color: red }`\n"
+    );
+}
