@@ -563,7 +563,7 @@ pub(crate) fn table(table: &Node, parent: &Walker) -> Option<Vec<Event<'static>>
             _ => {}
         }
     }
-    if rows.is_empty() || contains_table(table) {
+    if rows.is_empty() || contains_table(table) || (rows.len() == 1 && holds_multiline_pre(table)) {
         return None;
     }
     let header_index = rows.iter().position(|(thead, _)| *thead).unwrap_or(0);
@@ -631,12 +631,53 @@ fn push_cells(out: &mut Vec<Event<'static>>, cells: &[Option<Node>], width: usiz
     }
 }
 
-/// Whether [`table`] writes `table` as a table (it has a row and holds no table).
+/// Whether [`table`] writes `table` as a table (it has a row, holds no table, and is not a one-row layout of
+/// preformatted text).
 fn is_written_as_table(table: &Node) -> bool {
-    let rows = table.children().iter().any(|c| {
-        c.is("tr") || (matches!(c.tag(), "thead" | "tbody" | "tfoot") && c.children().iter().any(|r| r.is("tr")))
-    });
-    rows && !contains_table(table)
+    let rows: usize = table
+        .children()
+        .iter()
+        .map(|c| match c.tag() {
+            "tr" => 1,
+            "thead" | "tbody" | "tfoot" => c.children().iter().filter(|r| r.is("tr")).count(),
+            _ => 0,
+        })
+        .sum();
+    rows > 0 && !contains_table(table) && !(rows == 1 && holds_multiline_pre(table))
+}
+
+/// Whether some `pre` in `table` holds a line break: in a one-row table that is code laid out beside its line
+/// numbers (Pygments' and Rouge's `linenos` tables), and a GFM cell holds one line only, so the cells are
+/// written as blocks (code blocks) instead of a table whose code lost its lines.
+fn holds_multiline_pre(table: &Node) -> bool {
+    let mut stack = table.children();
+    while let Some(n) = stack.pop() {
+        if n.is("pre") {
+            // Highlighted code splits its text among spans: a line break may be a text node of its own.
+            let (mut newline, mut after) = (false, false);
+            let mut texts = vec![n.clone()];
+            while let Some(t) = texts.pop() {
+                if t.kind() == Kind::Text {
+                    for c in t.text().chars() {
+                        if c == '\n' {
+                            newline = true;
+                        } else if newline {
+                            after = true;
+                        }
+                    }
+                }
+                let mut children = t.children();
+                children.reverse();
+                texts.extend(children);
+            }
+            if after {
+                return true;
+            }
+        } else {
+            stack.extend(n.children());
+        }
+    }
+    false
 }
 
 fn contains_table(table: &Node) -> bool {

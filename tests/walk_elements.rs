@@ -769,3 +769,25 @@ fn a_break_next_to_a_block_boundary_in_a_cell_is_one_break() {
         .count();
     assert_eq!(brs, 4, "{events:?}");
 }
+
+/// Code laid out beside its line numbers in a one-row table (Pygments' and Rouge's `linenos`) keeps its lines:
+/// a GFM cell holds one line, so the cells become code blocks. A data table whose body holds such code stays a
+/// table, its code on one line.
+#[test]
+fn code_beside_line_numbers_keeps_its_lines() {
+    let code_table = "<table class=\"highlight\"><tr><td class=\"lineno\"><pre>1\n2</pre></td>\
+                      <td class=\"code\"><pre><span>a = 1</span>\n<span>b = 2</span></pre></td></tr></table>";
+    assert_eq!(
+        render(code_table),
+        "<pre><code>1\n2\n</code></pre><pre><code>a = 1\nb = 2\n</code></pre>".replace('\n', "")
+    );
+    let md = html2cmark::convert(code_table);
+    assert!(md.contains("a = 1\nb = 2\n"), "{md}");
+    let data_table = "<table><tr><th>Example</th></tr><tr><td><pre>a\nb</pre></td></tr></table>";
+    assert_eq!(
+        render(data_table),
+        "<table><thead><tr><th>Example</th></tr></thead><tbody><tr><td><code>a b</code></td></tr></tbody></table>"
+    );
+    // One line of preformatted text is no reason to give up the table.
+    assert!(render("<table><tr><td><pre>one line\n</pre></td><td>x</td></tr></table>").starts_with("<table>"));
+}
