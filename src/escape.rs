@@ -1164,17 +1164,45 @@ pub(crate) fn push_code_span(out: &mut String, code: &str, in_table: bool) {
 /// (§6.1: the span ends at the first backtick string of the opening's length), so three and four backticks
 /// inside need only two outside.
 pub(crate) fn code_span_fence(code: &str) -> usize {
-    let mut present = vec![false; longest_run(code, '`') + 2];
-    let mut run = 0;
-    for c in code.chars().chain(std::iter::once('\0')) {
-        if c == '`' {
+    // Bit k: a run of k backticks occurs (runs of 64 or more are not recorded: a shorter fence is free then).
+    let mut present = 0u64;
+    let mut run = 0usize;
+    for b in code.bytes().chain(std::iter::once(0)) {
+        if b == b'`' {
             run += 1;
         } else if run > 0 {
-            present[run] = true;
+            if run < 64 {
+                present |= 1 << run;
+            }
             run = 0;
         }
     }
-    (1..present.len()).find(|&k| !present[k]).unwrap_or(present.len())
+    if present | 1 != u64::MAX {
+        // The lowest clear bit above bit 0.
+        return (!(present | 1)).trailing_zeros() as usize;
+    }
+    // Every length up to 63 occurs: the rare long way.
+    let mut lengths: Vec<usize> = Vec::new();
+    let mut run = 0usize;
+    for b in code.bytes().chain(std::iter::once(0)) {
+        if b == b'`' {
+            run += 1;
+        } else if run > 0 {
+            lengths.push(run);
+            run = 0;
+        }
+    }
+    lengths.sort_unstable();
+    lengths.dedup();
+    let mut fence = 1;
+    for k in lengths {
+        if k == fence {
+            fence += 1;
+        } else if k > fence {
+            break;
+        }
+    }
+    fence
 }
 
 /// The length of the longest run of `c` in `s`.
@@ -1271,6 +1299,13 @@ mod tests {
         assert_eq!(code_span_fence("`` and `"), 3);
         assert_eq!(code_span_fence("`"), 2);
         assert_eq!(code_span_fence(""), 1);
+        let every_length: String = (1..=70).map(|k| format!("{} ", "`".repeat(k))).collect();
+        assert_eq!(code_span_fence(&every_length), 71);
+        let but_one: String = (1..=70)
+            .filter(|&k| k != 65)
+            .map(|k| format!("{} ", "`".repeat(k)))
+            .collect();
+        assert_eq!(code_span_fence(&but_one), 65);
     }
 
     /// The set answers like a plain search for every character it records, at every offset within the
