@@ -563,7 +563,11 @@ pub(crate) fn table(table: &Node, parent: &Walker) -> Option<Vec<Event<'static>>
             _ => {}
         }
     }
-    if rows.is_empty() || contains_table(table) || (rows.len() == 1 && holds_multiline_pre(table)) {
+    let layout = match rows.as_slice() {
+        [(in_thead, row)] => is_one_row_layout(table, row, *in_thead),
+        _ => false,
+    };
+    if rows.is_empty() || layout || contains_table(table) {
         return None;
     }
     let header_index = rows.iter().position(|(thead, _)| *thead).unwrap_or(0);
@@ -631,24 +635,36 @@ fn push_cells(out: &mut Vec<Event<'static>>, cells: &[Option<Node>], width: usiz
     }
 }
 
-/// Whether [`table`] writes `table` as a table (it has a row, holds no table, and is not a one-row layout of
-/// preformatted text).
+/// Whether [`table`] writes `table` as a table (it has a row, holds no table, and is not a one-row layout).
 fn is_written_as_table(table: &Node) -> bool {
-    let rows: usize = table
-        .children()
-        .iter()
-        .map(|c| match c.tag() {
-            "tr" => 1,
-            "thead" | "tbody" | "tfoot" => c.children().iter().filter(|r| r.is("tr")).count(),
-            _ => 0,
-        })
-        .sum();
-    rows > 0 && !contains_table(table) && !(rows == 1 && holds_multiline_pre(table))
+    let mut rows = Vec::new();
+    for c in table.children() {
+        match c.tag() {
+            "tr" => rows.push((c, false)),
+            "thead" | "tbody" | "tfoot" => {
+                let in_thead = c.is("thead");
+                rows.extend(c.children().into_iter().filter(|r| r.is("tr")).map(|r| (r, in_thead)));
+            }
+            _ => {}
+        }
+    }
+    let layout = match rows.as_slice() {
+        [(row, in_thead)] => is_one_row_layout(table, row, *in_thead),
+        _ => false,
+    };
+    !rows.is_empty() && !layout && !contains_table(table)
 }
 
-/// Whether some `pre` in `table` holds a line break: in a one-row table that is code laid out beside its line
-/// numbers (Pygments' and Rouge's `linenos` tables), and a GFM cell holds one line only, so the cells are
-/// written as blocks (code blocks) instead of a table whose code lost its lines.
+/// Whether a table whose only row is `row` is page layout rather than data, and so is written as blocks: a row
+/// that is no header (not in `thead`, no `th`) would become a header row of its own, a box or a strip of
+/// boxes drawn as a table; and a GFM cell holds one line, so multi-line preformatted text (code beside its
+/// line numbers, as Pygments and Rouge lay it out) would lose its lines.
+fn is_one_row_layout(table: &Node, row: &Node, in_thead: bool) -> bool {
+    let header = in_thead || row.children().iter().any(|c| c.is("th"));
+    !header || holds_multiline_pre(table)
+}
+
+/// Whether some `pre` in `table` holds a line break between two lines of text.
 fn holds_multiline_pre(table: &Node) -> bool {
     let mut stack = table.children();
     while let Some(n) = stack.pop() {
