@@ -93,18 +93,15 @@ impl Scratch {
     const KEEP: usize = 4096;
 
     fn release_large(&mut self) {
-        if self.ascii.capacity() > Self::KEEP {
-            self.ascii = Vec::new();
+        fn release<T>(buffer: &mut Vec<T>) {
+            if buffer.capacity() > Scratch::KEEP {
+                *buffer = Vec::new();
+            }
         }
-        if self.after.capacity() > Self::KEEP {
-            self.after = Vec::new();
-        }
-        if self.open.capacity() > Self::KEEP {
-            self.open = Vec::new();
-        }
-        if self.link_text.capacity() > Self::KEEP {
-            self.link_text = Vec::new();
-        }
+        release(&mut self.ascii);
+        release(&mut self.after);
+        release(&mut self.open);
+        release(&mut self.link_text);
     }
 }
 

@@ -669,24 +669,8 @@ fn holds_multiline_pre(table: &Node) -> bool {
     let mut stack = table.children();
     while let Some(n) = stack.pop() {
         if n.is("pre") {
-            // Highlighted code splits its text among spans: a line break may be a text node of its own.
-            let (mut newline, mut after) = (false, false);
-            let mut texts = vec![n.clone()];
-            while let Some(t) = texts.pop() {
-                if t.kind() == Kind::Text {
-                    for c in t.text().chars() {
-                        if c == '\n' {
-                            newline = true;
-                        } else if newline {
-                            after = true;
-                        }
-                    }
-                }
-                let mut children = t.children();
-                children.reverse();
-                texts.extend(children);
-            }
-            if after {
+            // The code block's text as the walker would write it (`<br>` a line break too).
+            if pre_text(&n).trim_end_matches('\n').contains('\n') {
                 return true;
             }
         } else {
