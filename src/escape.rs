@@ -1164,38 +1164,30 @@ pub(crate) fn push_code_span(out: &mut String, code: &str, in_table: bool) {
 /// (§6.1: the span ends at the first backtick string of the opening's length), so three and four backticks
 /// inside need only two outside.
 pub(crate) fn code_span_fence(code: &str) -> usize {
-    // Bit k: a run of k backticks occurs (runs of 64 or more are not recorded: a shorter fence is free then).
-    let mut present = 0u64;
+    // Bit k: a run of k backticks occurs. Runs of 64 or more (rare) are listed instead.
+    let mut short = 0u64;
+    let mut long = Vec::new();
     let mut run = 0usize;
     for b in code.bytes().chain(std::iter::once(0)) {
         if b == b'`' {
             run += 1;
-        } else if run > 0 {
-            if run < 64 {
-                present |= 1 << run;
-            }
-            run = 0;
+            continue;
         }
+        if run >= 64 {
+            long.push(run);
+        } else if run > 0 {
+            short |= 1 << run;
+        }
+        run = 0;
     }
-    if present | 1 != u64::MAX {
+    if short | 1 != u64::MAX {
         // The lowest clear bit above bit 0.
-        return (!(present | 1)).trailing_zeros() as usize;
+        return (!(short | 1)).trailing_zeros() as usize;
     }
-    // Every length up to 63 occurs: the rare long way.
-    let mut lengths: Vec<usize> = Vec::new();
-    let mut run = 0usize;
-    for b in code.bytes().chain(std::iter::once(0)) {
-        if b == b'`' {
-            run += 1;
-        } else if run > 0 {
-            lengths.push(run);
-            run = 0;
-        }
-    }
-    lengths.sort_unstable();
-    lengths.dedup();
-    let mut fence = 1;
-    for k in lengths {
+    long.sort_unstable();
+    long.dedup();
+    let mut fence = 64;
+    for k in long {
         if k == fence {
             fence += 1;
         } else if k > fence {
