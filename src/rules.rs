@@ -548,21 +548,7 @@ fn cell_alignment(cell: &Node) -> Alignment {
 pub(crate) fn table(table: &Node, parent: &Walker) -> Option<Vec<Event<'static>>> {
     let options = parent.options();
     let dropped = |n: &Node| options.has_policy() && policy::is_dropped(n, options);
-    // Rows in document order, and whether the first comes from thead; captions.
-    let mut rows: Vec<(bool, Node)> = Vec::new();
-    let mut captions = Vec::new();
-    let mut stack: Vec<Node> = table.children().into_iter().rev().collect();
-    while let Some(n) = stack.pop() {
-        if dropped(&n) {
-            continue;
-        }
-        match n.tag() {
-            "tr" => rows.push((n.parent().is_some_and(|p| p.is("thead")), n)),
-            "thead" | "tbody" | "tfoot" => stack.extend(n.children().into_iter().rev()),
-            "caption" => captions.push(n),
-            _ => {}
-        }
-    }
+    let (mut rows, captions) = table_parts(table, dropped);
     let layout = match rows.as_slice() {
         [(in_thead, row)] => is_one_row_layout(table, row, *in_thead),
         _ => false,
@@ -635,21 +621,31 @@ fn push_cells(out: &mut Vec<Event<'static>>, cells: &[Option<Node>], width: usiz
     }
 }
 
-/// Whether [`table`] writes `table` as a table (it has a row, holds no table, and is not a one-row layout).
-fn is_written_as_table(table: &Node) -> bool {
+/// The rows of a table in document order, each with whether it is in `thead`, and its captions; the parts that
+/// `dropped` names are left out.
+fn table_parts(table: &Node, dropped: impl Fn(&Node) -> bool) -> (Vec<(bool, Node)>, Vec<Node>) {
     let mut rows = Vec::new();
-    for c in table.children() {
-        match c.tag() {
-            "tr" => rows.push((c, false)),
-            "thead" | "tbody" | "tfoot" => {
-                let in_thead = c.is("thead");
-                rows.extend(c.children().into_iter().filter(|r| r.is("tr")).map(|r| (r, in_thead)));
-            }
+    let mut captions = Vec::new();
+    let mut stack: Vec<Node> = table.children().into_iter().rev().collect();
+    while let Some(n) = stack.pop() {
+        if dropped(&n) {
+            continue;
+        }
+        match n.tag() {
+            "tr" => rows.push((n.parent().is_some_and(|p| p.is("thead")), n)),
+            "thead" | "tbody" | "tfoot" => stack.extend(n.children().into_iter().rev()),
+            "caption" => captions.push(n),
             _ => {}
         }
     }
+    (rows, captions)
+}
+
+/// Whether [`table`] writes `table` as a table (it has a row, holds no table, and is not a one-row layout).
+fn is_written_as_table(table: &Node) -> bool {
+    let (rows, _) = table_parts(table, |_| false);
     let layout = match rows.as_slice() {
-        [(row, in_thead)] => is_one_row_layout(table, row, *in_thead),
+        [(in_thead, row)] => is_one_row_layout(table, row, *in_thead),
         _ => false,
     };
     !rows.is_empty() && !layout && !contains_table(table)
