@@ -117,19 +117,6 @@ pub(crate) fn render(
     spaces: &mut Vec<usize>,
     scratch: &mut Scratch,
 ) -> String {
-    let out = render_with(items, ctx, style, refs, spaces, scratch);
-    scratch.release_large();
-    out
-}
-
-fn render_with(
-    items: &[Inline],
-    ctx: Context,
-    style: &InlineStyle,
-    refs: &mut Refs,
-    spaces: &mut Vec<usize>,
-    scratch: &mut Scratch,
-) -> String {
     let Scratch {
         ascii,
         after,
@@ -392,6 +379,7 @@ fn render_with(
             _ => {}
         }
     }
+    scratch.release_large();
     out
 }
 
