@@ -294,8 +294,8 @@ impl HtmlParser {
         }
     }
 
-    /// Frees the subtrees detached since the last call, keeping the nodes the tree builder (or the depth
-    /// cache) still holds: see [`arena`].
+    /// Frees the subtrees detached since the last call, keeping the nodes the tree builder still holds: see
+    /// [`arena`].
     fn collect(&self) {
         let builder = &self.tokenizer.sink.builder;
         if !builder.sink.tree.borrow().has_pending() {
@@ -303,8 +303,7 @@ impl HtmlParser {
         }
         let held = Held(RefCell::new(Vec::new()));
         builder.trace_handles(&held);
-        let mut held = held.0.into_inner();
-        held.extend(builder.sink.cache.borrow().iter().map(|&(h, _)| h));
+        let held = held.0.into_inner();
         builder.sink.tree.borrow_mut().collect(&held);
     }
 
@@ -417,9 +416,10 @@ impl Handle {
 /// The tree builder's sink: builds the arena and records what is inserted where, for the [`DepthFilter`].
 ///
 /// The depth of a node is the number of elements from the document down to it, itself included (`html` is 1,
-/// `body` 2); the content of a `template` counts from the template's depth. Depths are found by walking
-/// parent links, which is short because the filter keeps the tree shallow, and shorter with a cache of the
-/// last few elements inserted (for nested markup, the new element's parent is usually the one before).
+/// `body` 2); the content of a `template` counts from the template's depth. Each element remembers the depth
+/// it was inserted at, so a new element's depth is its parent's plus one. Moving nodes (the adoption agency)
+/// starts a new epoch, which makes every remembered depth stale: depths are then found by walking parent
+/// links up to an element inserted since (short, because the filter keeps the tree shallow).
 ///
 /// Tree operations follow the DOM the HTML standard describes (and that `markup5ever_rcdom` implements): text
 /// appended next to a text node merges into it, both at the end of a parent and before a sibling (foster
@@ -433,8 +433,8 @@ struct DepthSink {
     inserted: RefCell<Option<Inserted>>,
     /// The smallest depth of a node something was inserted into since the filter last reset it.
     shallowest: Cell<usize>,
-    /// Recently inserted elements with their depths.
-    cache: RefCell<Vec<(Key, usize)>>,
+    /// The current epoch of remembered depths (see [`arena::Element::depth`]).
+    epoch: Cell<usize>,
     /// Whether text insertions must be measured too (only while the filter holds virtual elements, whose
     /// forgetting depends on the shallowest insertion; otherwise only elements need a depth).
     track_text: Cell<bool>,
@@ -447,16 +447,13 @@ struct DepthSink {
 /// handler for the element asks for it).
 pub(crate) const SILENT_RAW_TEXT: [&str; 5] = ["script", "style", "noscript", "noframes", "noembed"];
 
-/// How many inserted elements [`DepthSink`] remembers.
-const DEPTH_CACHE: usize = 4;
-
 impl DepthSink {
     fn new(tree: Tree, silent: Vec<LocalName>) -> Self {
         DepthSink {
             tree,
             inserted: RefCell::new(None),
             shallowest: Cell::new(0),
-            cache: RefCell::new(Vec::new()),
+            epoch: Cell::new(1),
             track_text: Cell::new(false),
             silent,
         }
@@ -464,14 +461,14 @@ impl DepthSink {
 
     fn depth_of(&self, node: Key) -> usize {
         let arena = self.tree.borrow();
-        let cache = self.cache.borrow();
+        let epoch = self.epoch.get();
         let mut depth = 0;
         let mut node = node;
         loop {
-            if let Some((_, d)) = cache.iter().find(|(k, _)| *k == node) {
-                return depth + d;
-            }
-            if let Some(Data::Element(_)) = arena.data(node) {
+            if let Some(Data::Element(e)) = arena.data(node) {
+                if e.epoch == epoch {
+                    return depth + e.depth;
+                }
                 depth += 1;
             }
             match arena.parent(node) {
@@ -499,13 +496,15 @@ impl DepthSink {
             self.shallowest.set(parent_depth);
         }
         if let NodeOrText::AppendNode(node) = child {
-            if matches!(self.tree.borrow().data(node.key), Some(Data::Element(_))) {
+            let mut arena = self.tree.borrow_mut();
+            // An element that brings children along is a moved subtree: their remembered depths go stale.
+            if arena.first_child(node.key).is_some() {
+                self.new_epoch();
+            }
+            if let Some(Data::Element(e)) = arena.data_mut(node.key) {
                 let depth = parent_depth + 1;
-                let mut cache = self.cache.borrow_mut();
-                if cache.len() == DEPTH_CACHE {
-                    cache.remove(0);
-                }
-                cache.push((node.key, depth));
+                e.depth = depth;
+                e.epoch = self.epoch.get();
                 *self.inserted.borrow_mut() = Some(Inserted {
                     name: node.local.clone(),
                     html: node.ns == ns!(html),
@@ -513,6 +512,11 @@ impl DepthSink {
                 });
             }
         }
+    }
+
+    /// Makes every remembered depth stale (nodes moved).
+    fn new_epoch(&self) {
+        self.epoch.set(self.epoch.get() + 1);
     }
 
     fn parent_of(&self, node: Key) -> Option<Key> {
@@ -597,6 +601,8 @@ impl TreeSink for DepthSink {
             attrs,
             template: NONE,
             integration_point: flags.mathml_annotation_xml_integration_point,
+            depth: 0,
+            epoch: 0,
         }));
         if flags.template {
             arena.add_template_contents(key);
@@ -681,14 +687,14 @@ impl TreeSink for DepthSink {
         }
     }
 
-    // Moving nodes (the adoption agency) changes depths: forget the cached ones.
+    // Moving nodes (the adoption agency) changes depths: the remembered ones go stale.
     fn remove_from_parent(&self, target: &Handle) {
-        self.cache.borrow_mut().clear();
+        self.new_epoch();
         self.tree.borrow_mut().unlink(target.key);
     }
 
     fn reparent_children(&self, node: &Handle, new_parent: &Handle) {
-        self.cache.borrow_mut().clear();
+        self.new_epoch();
         self.tree.borrow_mut().reparent_children(node.key, new_parent.key);
     }
 
@@ -892,6 +898,8 @@ mod tests {
             attrs: Vec::new(),
             template: NONE,
             integration_point: false,
+            depth: 0,
+            epoch: 0,
         }))
     }
 

@@ -39,6 +39,10 @@ pub(super) struct Element {
     pub(super) template: u32,
     /// A MathML `annotation-xml` that is an HTML integration point.
     pub(super) integration_point: bool,
+    /// The element's depth as the depth sink measured it at insertion, valid while the sink's epoch is still
+    /// `epoch` (a move of nodes starts a new one); epoch 0 is never current.
+    pub(super) depth: usize,
+    pub(super) epoch: usize,
 }
 
 /// What a slot holds.
