@@ -70,6 +70,10 @@ pub enum ShareLinks {
 #[non_exhaustive]
 pub struct Options {
     /// Write GFM pipe tables. When off, tables become one paragraph per cell. Default: `true`.
+    ///
+    /// Even when on, a table that lays out a page is written as its content: one that holds another table, and
+    /// one of a single row that is no header (no `th`, not in `thead`) or that holds multi-line preformatted
+    /// text (code beside its line numbers).
     pub tables: bool,
     /// Write GFM strikethrough (`~~text~~`) for `<del>`, `<s>` and `<strike>`. When off, their text is kept
     /// plain. Default: `true`.
