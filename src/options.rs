@@ -72,8 +72,9 @@ pub struct Options {
     /// Write GFM pipe tables. When off, tables become one paragraph per cell. Default: `true`.
     ///
     /// Even when on, a table that lays out a page is written as its content: one that holds another table, and
-    /// one of a single row that is no header (no `th`, not in `thead`) or that holds multi-line preformatted
-    /// text (code beside its line numbers).
+    /// one of a single row that holds multi-line preformatted text (code beside its line numbers) or that is no
+    /// header (no `th`, not in `thead`) and holds blocks with 200 or more visible characters (an article in a
+    /// layout box).
     pub tables: bool,
     /// Write GFM strikethrough (`~~text~~`) for `<del>`, `<s>` and `<strike>`. When off, their text is kept
     /// plain. Default: `true`.

@@ -651,13 +651,46 @@ fn is_written_as_table(table: &Node) -> bool {
     !rows.is_empty() && !layout && !contains_table(table)
 }
 
-/// Whether a table whose only row is `row` is page layout rather than data, and so is written as blocks: a row
-/// that is no header (not in `thead`, no `th`) would become a header row of its own, a box or a strip of
-/// boxes drawn as a table; and a GFM cell holds one line, so multi-line preformatted text (code beside its
-/// line numbers, as Pygments and Rouge lay it out) would lose its lines.
+/// Whether a table whose only row is `row` is page layout rather than data, and so is written as blocks. A GFM
+/// row is one line, so its cells' blocks would be flattened with `<br>`:
+/// - multi-line preformatted text (code beside its line numbers, as Pygments and Rouge lay it out) would lose
+///   its lines;
+/// - a row that is no header (not in `thead`, no `th`) and holds blocks with a page section's worth of text
+///   ([`LAYOUT_TEXT`] characters or more: an article, a navigation box) would become one header line.
+///
+/// A short headerless row stays a table, its first row the header.
 fn is_one_row_layout(table: &Node, row: &Node, in_thead: bool) -> bool {
     let header = in_thead || row.children().iter().any(|c| c.is("th"));
-    !header || holds_multiline_pre(table)
+    holds_multiline_pre(table) || (!header && holds_blocks(row) && holds_text(row, LAYOUT_TEXT))
+}
+
+/// The visible characters (white space aside) from which a headerless one-row table holding blocks is layout.
+const LAYOUT_TEXT: usize = 200;
+
+/// Whether some element in the cells of `row` is a block (a paragraph or other div-like element, a heading, a
+/// list, a quote, preformatted text or a rule).
+fn holds_blocks(row: &Node) -> bool {
+    let mut stack: Vec<Node> = row.children().iter().flat_map(Node::children).collect();
+    while let Some(n) = stack.pop() {
+        let tag = n.tag();
+        if is_div_like(tag)
+            || heading_level(tag).is_some()
+            || matches!(tag, "ul" | "ol" | "menu" | "dir" | "blockquote" | "pre" | "hr")
+        {
+            return true;
+        }
+        stack.extend(n.children());
+    }
+    false
+}
+
+/// Whether the visible text below `node` has at least `at_least` characters besides white space.
+fn holds_text(node: &Node, at_least: usize) -> bool {
+    subtree_text(node, " ")
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .nth(at_least.saturating_sub(1))
+        .is_some()
 }
 
 /// Whether some `pre` in `table` holds a line break between two lines of text.

@@ -463,7 +463,7 @@ fn handler_events_are_balanced_and_placed_for_their_context() {
     );
     assert_eq!(md("<h2>a<span>x</span>z</h2>", &o), "## a p1 q `let x;` z\n");
     assert_eq!(
-        md("<table><tr><th>a<span>x</span>z</th></tr></table>", &o),
+        md("<table><tr><td>a<span>x</span>z</td></tr></table>", &o),
         "| a<br>p1<br>q<br>`let x;`<br>z |\n| --- |\n"
     );
     assert_eq!(

@@ -601,7 +601,7 @@ fn table_with_header_alignment_and_padding() {
 
 #[test]
 fn table_cells_are_inline_only() {
-    let events = ev("<table><tr><th>a<p>b</p>c<br>d</th></tr></table>");
+    let events = ev("<table><tr><td>a<p>b</p>c<br>d</td></tr></table>");
     let br = Event::InlineHtml("<br>".into());
     let inner: Vec<_> = events
         .iter()
@@ -626,7 +626,7 @@ fn tables_off_nested_or_rowless_keep_cells_as_paragraphs() {
     );
     // The outer (layout) table is flattened; the inner one, holding no table, stays a table.
     assert_eq!(
-        render("<table><tr><td>x<table><tr><th>y</th></tr></table></td></tr></table>"),
+        render("<table><tr><td>x<table><tr><td>y</td></tr></table></td></tr></table>"),
         "<p>x</p><table><thead><tr><th>y</th></tr></thead><tbody></tbody></table>"
     );
     assert_eq!(render("<table><caption>c</caption></table>"), "<p>c</p>");
@@ -634,7 +634,7 @@ fn tables_off_nested_or_rowless_keep_cells_as_paragraphs() {
 
 #[test]
 fn table_caption_is_a_paragraph_before_the_table() {
-    assert!(render("<table><caption>Cap</caption><tr><th>a</th></tr></table>").starts_with("<p>Cap</p><table>"));
+    assert!(render("<table><caption>Cap</caption><tr><td>a</td></tr></table>").starts_with("<p>Cap</p><table>"));
 }
 
 // ---- depth ----
@@ -762,7 +762,7 @@ fn deeply_nested_tables_are_kept_as_paragraphs_in_linear_time() {
 
 #[test]
 fn a_break_next_to_a_block_boundary_in_a_cell_is_one_break() {
-    let events = ev("<table><tr><th>a<br><div>b</div><p>c</p><br><br>d</th></tr></table>");
+    let events = ev("<table><tr><td>a<br><div>b</div><p>c</p><br><br>d</td></tr></table>");
     let brs = events
         .iter()
         .filter(|e| **e == Event::InlineHtml("<br>".into()))
@@ -792,25 +792,35 @@ fn code_beside_line_numbers_keeps_its_lines() {
     assert!(render("<table><tr><th><pre>one line\n</pre></th><th>x</th></tr></table>").starts_with("<table>"));
 }
 
-/// A table of one row that is no header (no `th`, not in `thead`) is page layout: a box or a strip of boxes
-/// around content. It is written as that content, not as a table whose only row became its header. Rows of
-/// data, or a header row, stay a table.
+/// A table of one row that is no header (no `th`, not in `thead`) and holds blocks with a page section's worth
+/// of text (200 visible characters or more) is page layout: a box around an article or a navigation list. It
+/// is written as that content, not as one header line of `<br>`-joined blocks. A short row stays a table (its
+/// blocks flattened), and so do header rows and rows of data.
 #[test]
-fn one_row_tables_without_a_header_are_layout() {
+fn one_row_tables_without_a_header_holding_a_page_section_are_layout() {
+    let story = "A sentence of the story, long enough to count. ".repeat(8);
+    let layout =
+        format!("<table><tr><td><h2>Title</h2><p>{story}</p><ul><li>point</li></ul></td><td>Side</td></tr></table>");
     assert_eq!(
-        render("<table><tr><td><p>Story</p><ul><li>point</li></ul></td><td>Side</td></tr></table>"),
-        "<p>Story</p><ul><li>point</li></ul><p>Side</p>"
+        render(&layout),
+        format!(
+            "<h2>Title</h2><p>{}</p><ul><li>point</li></ul><p>Side</p>",
+            story.trim_end()
+        )
     );
+    // Short: still a table, its blocks flattened in the cell.
     assert_eq!(
-        render("<table><tbody><tr><td>Search</td></tr></tbody></table>"),
-        "<p>Search</p>"
+        render("<table><tr><td><p>a</p><p>b</p></td></tr></table>"),
+        "<table><thead><tr><th>a<br>b</th></tr></thead><tbody></tbody></table>"
     );
-    assert!(render("<table><tr><th>Name</th><th>Age</th></tr></table>").starts_with("<table><thead><tr><th>Name</th>"));
-    assert!(render("<table><thead><tr><td>Name</td></tr></thead></table>").starts_with("<table>"));
+    // Long text without blocks (one line of data) stays a table too.
+    let long_inline = format!("<table><tr><td>{story}</td></tr></table>");
+    assert!(render(&long_inline).starts_with("<table>"));
+    // A header row stays a table whatever it holds.
+    let header = format!("<table><tr><th><p>{story}</p><p>more</p></th></tr></table>");
+    assert!(render(&header).starts_with("<table>"));
     assert!(render("<table><tr><td>a</td></tr><tr><td>b</td></tr></table>").starts_with("<table>"));
     // In a list item the layout box's blocks are the item's blocks.
-    assert_eq!(
-        html2cmark::convert("<ul><li><table><tr><td><p>one</p><p>two</p></td></tr></table></li></ul>"),
-        "- one\n\n  two\n"
-    );
+    let item = format!("<ul><li><table><tr><td><p>{story}</p><p>two</p></td></tr></table></li></ul>");
+    assert_eq!(html2cmark::convert(&item), format!("- {}\n\n  two\n", story.trim_end()));
 }
