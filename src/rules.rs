@@ -684,13 +684,26 @@ fn holds_blocks(row: &Node) -> bool {
     false
 }
 
-/// Whether the visible text below `node` has at least `at_least` characters besides white space.
+/// Whether the visible text below `node` has at least `at_least` characters besides white space (it stops
+/// counting there).
 fn holds_text(node: &Node, at_least: usize) -> bool {
-    subtree_text(node, " ")
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .nth(at_least.saturating_sub(1))
-        .is_some()
+    let mut missing = at_least;
+    let mut stack = node.children();
+    while let Some(n) = stack.pop() {
+        match n.kind() {
+            Kind::Text => {
+                missing -= n.text().chars().filter(|c| !c.is_whitespace()).take(missing).count();
+                if missing == 0 {
+                    return true;
+                }
+            }
+            Kind::Element if !matches!(n.tag(), "script" | "style" | "template" | "noscript" | "head") => {
+                stack.extend(n.children());
+            }
+            _ => {}
+        }
+    }
+    missing == 0
 }
 
 /// Whether some `pre` in `table` holds a line break between two lines of text.
