@@ -423,7 +423,7 @@ fn inner_text(node: &Node) -> String {
             Kind::Element if leaving => boundary = true,
             Kind::Element => match n.tag() {
                 "br" => out.push('\n'),
-                "script" | "style" | "template" | "noscript" | "head" => {}
+                tag if crate::rules::is_unrendered(tag) => {}
                 tag => {
                     if crate::rules::is_div_like(tag) {
                         boundary = true;

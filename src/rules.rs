@@ -384,6 +384,11 @@ pub(crate) fn pre_lang(pre: &Node) -> String {
     String::new()
 }
 
+/// Elements whose text a page never shows: scripts, styles, templates, `noscript` (scripting is on) and `head`.
+pub(crate) fn is_unrendered(tag: &str) -> bool {
+    matches!(tag, "script" | "style" | "template" | "noscript" | "head")
+}
+
 /// The visible text of a subtree in document order, with `<br>` as `br` and dropped elements skipped.
 pub(crate) fn subtree_text(node: &Node, br: &str) -> String {
     let mut out = String::new();
@@ -394,7 +399,7 @@ pub(crate) fn subtree_text(node: &Node, br: &str) -> String {
             Kind::Element => {
                 if n.is("br") {
                     out.push_str(br);
-                } else if !matches!(n.tag(), "script" | "style" | "template" | "noscript" | "head") {
+                } else if !is_unrendered(n.tag()) {
                     stack.extend(n.children().into_iter().rev());
                 }
             }
@@ -667,16 +672,13 @@ fn is_one_row_layout(table: &Node, row: &Node, in_thead: bool) -> bool {
 /// The visible characters (white space aside) from which a headerless one-row table holding blocks is layout.
 const LAYOUT_TEXT: usize = 200;
 
-/// Whether some element in the cells of `row` is a block (a paragraph or other div-like element, a heading, a
-/// list, a quote, preformatted text or a rule).
+/// Whether some element in the cells of `row` is a block ([`is_div_like`]: paragraphs, headings, lists, quotes,
+/// preformatted text, …) or a rule.
 fn holds_blocks(row: &Node) -> bool {
     let mut stack: Vec<Node> = row.children().iter().flat_map(Node::children).collect();
     while let Some(n) = stack.pop() {
         let tag = n.tag();
-        if is_div_like(tag)
-            || heading_level(tag).is_some()
-            || matches!(tag, "ul" | "ol" | "menu" | "dir" | "blockquote" | "pre" | "hr")
-        {
+        if is_div_like(tag) || tag == "hr" {
             return true;
         }
         stack.extend(n.children());
@@ -697,7 +699,7 @@ fn holds_text(node: &Node, at_least: usize) -> bool {
                     return true;
                 }
             }
-            Kind::Element if !matches!(n.tag(), "script" | "style" | "template" | "noscript" | "head") => {
+            Kind::Element if !is_unrendered(n.tag()) => {
                 stack.extend(n.children());
             }
             _ => {}
