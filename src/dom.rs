@@ -5,6 +5,7 @@
 //! builds it through [`DepthSink`]; the walker reads it through [`Node`], a handle that also holds the arena.
 
 mod arena;
+mod skip;
 
 use std::borrow::Cow;
 use std::cell::{Cell, Ref, RefCell};
@@ -14,6 +15,7 @@ use std::rc::Rc;
 
 use html5ever::interface::Tracer;
 use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink};
 use html5ever::{Attribute, ExpandedName, LocalName, Namespace, QualName, TokenizerResult, ns};
@@ -256,7 +258,8 @@ fn escape(text: &str, attribute: bool) -> Cow<'_, str> {
 /// `html5ever::parse_document`, rebuilt so that the filter fits in).
 pub(crate) struct HtmlParser {
     tokenizer: Tokenizer<DepthFilter>,
-    input: BufferQueue,
+    /// The text not yet tokenized, shared with the [`DepthFilter`] (see [`skip`]).
+    input: Rc<BufferQueue>,
     document: Node,
 }
 
@@ -272,10 +275,11 @@ impl HtmlParser {
         };
         let sink = DepthSink::new(tree, silent.iter().map(|&tag| LocalName::from(tag)).collect());
         let builder = TreeBuilder::new(sink, TreeBuilderOpts::default());
-        let filter = DepthFilter::new(builder, max_depth);
+        let input = Rc::new(BufferQueue::default());
+        let filter = DepthFilter::new(builder, max_depth, Rc::clone(&input));
         HtmlParser {
             tokenizer: Tokenizer::new(filter, TokenizerOpts::default()),
-            input: BufferQueue::default(),
+            input,
             document,
         }
     }
@@ -290,6 +294,7 @@ impl HtmlParser {
         if !text.is_empty() {
             self.collect();
             self.input.push_back(StrTendril::from_slice(text));
+            self.tokenizer.sink.skip();
             self.run();
         }
     }
@@ -739,16 +744,53 @@ struct DepthFilter {
     counts: RefCell<HashMap<LocalName, usize>>,
     /// The depth of the element the virtual elements were inserted into.
     anchor: Cell<usize>,
+    /// The parser's input, so that the text of an element nobody reads can be passed over ([`skip`]).
+    input: Rc<BufferQueue>,
+    /// The element whose text is being passed over, when its text went on past the end of the input so far
+    /// (the tokenizer has read none of the input since).
+    skipping: RefCell<Option<skip::RawText>>,
 }
 
 impl DepthFilter {
-    fn new(builder: Builder, max_depth: usize) -> Self {
+    fn new(builder: Builder, max_depth: usize, input: Rc<BufferQueue>) -> Self {
         DepthFilter {
             builder,
             limit: max_depth.saturating_add(2),
             open: RefCell::new(Vec::new()),
             counts: RefCell::new(HashMap::new()),
             anchor: Cell::new(0),
+            input,
+            skipping: RefCell::new(None),
+        }
+    }
+
+    /// Starts passing over the text of the element `name` that the tree builder just inserted, if its text is
+    /// dropped anyway (the sink's `silent` list) and the tokenizer is to read it as script data or RAWTEXT.
+    fn start_skipping(&self, name: &LocalName, kind: RawKind) {
+        let script = match kind {
+            RawKind::ScriptData => true,
+            RawKind::Rawtext => false,
+            _ => return,
+        };
+        if self.sink().silent.contains(name) {
+            *self.skipping.borrow_mut() = Some(skip::RawText::new(name.clone(), script));
+            self.skip();
+        }
+    }
+
+    /// Drops the input up to where the tokenizer must read it again (see [`skip`]), or all of it if the
+    /// element's text goes on past it.
+    fn skip(&self) {
+        let mut skipping = self.skipping.borrow_mut();
+        let Some(raw) = skipping.as_ref() else { return };
+        while let Some(buf) = self.input.pop_front() {
+            if let Some(at) = raw.end(buf.as_bytes()) {
+                // ok: `at` is the offset of a `<` in `buf`, a tendril of at most u32::MAX bytes.
+                let (at, len) = (at as u32, buf.len32());
+                self.input.push_front(buf.subtendril(at, len - at));
+                *skipping = None;
+                return;
+            }
         }
     }
 
@@ -790,6 +832,9 @@ impl DepthFilter {
         let result = self.builder.process_token(Token::TagToken(tag), line);
         // Raw text, script data, plaintext: the tokenizer must switch state, so the element stays open.
         if !matches!(result, TokenSinkResult::Continue) {
+            if let TokenSinkResult::RawData(kind) = result {
+                self.start_skipping(&name, kind);
+            }
             return result;
         }
         let inserted = self.sink().inserted.borrow_mut().take();

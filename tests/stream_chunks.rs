@@ -26,6 +26,8 @@ const DOCS: &[&str] = &[
     "<p>unclosed <em>emphasis <strong>strong<p>next<div>div",
     "<p>a\r\nb\r</p><pre>x\r\ny\r\n</pre>\r\n<p>c</p>",
     "<b>a</b><b>b</b><i>c</i> <i>d</i><b><i>e</i></b><b><i>f</i></b>g<b>h</b>",
+    "<script>var s = '</scripts><p>x'; if (a<b) {}</SCRIPT ><p>one</p><style>p{content:'</p>'}</style/>two\
+     <script>x<!--<script>y</script><p>no</p>--></script>three<script>a<!--b</script>four<noscript>n</noscript>",
 ];
 
 /// A deterministic pseudo-random sequence (no RNG dependency needed).

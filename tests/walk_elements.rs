@@ -145,6 +145,19 @@ fn head_script_style_template_noscript_and_comments_are_dropped() {
     assert_eq!(ev(html), p(vec![text("kept")]));
 }
 
+/// Script and style text ends exactly where the HTML tokenizer ends it: at the element's own end tag in any
+/// case, not at other end tags or look-alikes, and not inside a script's `<!-- <script> … -->` escape.
+#[test]
+fn script_and_style_text_ends_at_their_own_end_tag() {
+    let html = "<script>var s = '<p>no1</p></scripts></scrip>' ; if (a<b) {}</SCRIPT ><p>one</p>\
+                <style>p::after { content: '</p><p>no2' }</style/><p>two</p>\
+                <script>x<!--<script>y</script><p>no3</p>--></script><p>three</p>\
+                <script><!-- z </script><p>four</p><noscript><p>no4</p></noscript><p>five</p>";
+    assert_eq!(render(html), "<p>one</p><p>two</p><p>three</p><p>four</p><p>five</p>");
+    // Unclosed at the end of the input: all of it is the script's.
+    assert_eq!(render("<p>a</p><script>b</p><p>c"), "<p>a</p>");
+}
+
 #[test]
 fn svg_keeps_only_its_title() {
     assert_eq!(
