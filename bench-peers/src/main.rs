@@ -131,6 +131,7 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("probe") => probe(&args[1], &args[2], args[3].parse().unwrap()),
         Some("once") => once(&args[1], &args[2]),
+        Some("pair") => pair(&args[1..]),
         _ => compare(&args),
     }
 }
@@ -145,6 +146,27 @@ fn probe(conv: &str, folder: &str, from: usize) {
         println!("start {i}");
         let r = catch_unwind(AssertUnwindSafe(|| (e.f)(&d.html)));
         println!("{} {i}", if r.is_ok() { "ok" } else { "panic" });
+    }
+}
+
+/// Steady-state timing of a few converters alone, interleaved in one process: `pair FOLDER RUNS CONV...`.
+fn pair(args: &[String]) {
+    let docs = load(&args[0]).expect("folder");
+    let runs: usize = args[1].parse().unwrap();
+    let convs: Vec<&Entry> = args[2..].iter().map(|c| entry(c).expect("converter")).collect();
+    let mut times = vec![Vec::new(); convs.len()];
+    for _ in 0..runs {
+        for (k, e) in convs.iter().enumerate() {
+            let start = Instant::now();
+            let n: usize = docs.iter().map(|d| (e.f)(std::hint::black_box(&d.html))).sum();
+            std::hint::black_box(n);
+            times[k].push(start.elapsed());
+        }
+    }
+    let bytes = support::total_bytes(&docs);
+    for (k, e) in convs.iter().enumerate() {
+        let m = median(times[k].clone());
+        println!("{:30} {:8.1} MB/s  median {:?}", e.name, mbps(bytes, m), m);
     }
 }
 
