@@ -72,7 +72,7 @@ fn clean_href(href: &str) -> Cow<'_, str> {
 /// The URL Standard's first cleaning step ("remove all ASCII tab or newline from input"): a browser follows the
 /// URL without them.
 pub(crate) fn remove_tab_newline(url: &str) -> Cow<'_, str> {
-    if url.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+    if memchr::memchr3(b'\t', b'\n', b'\r', url.as_bytes()).is_some() {
         Cow::Owned(url.replace(['\t', '\n', '\r'], ""))
     } else {
         Cow::Borrowed(url)
@@ -555,11 +555,10 @@ pub(crate) fn unwrap_share(href: &str) -> Option<Share> {
 /// link; a tab or line break, which cleaning removes, could split either and sends the URL on to the parse.
 fn could_be_share(href: &str) -> bool {
     let bytes = href.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| match b {
-        b'?' | b'\t' | b'\n' | b'\r' => true,
-        b'l' | b'L' => bytes[i..].get(..4).is_some_and(|w| w.eq_ignore_ascii_case(b"line")),
-        _ => false,
-    })
+    memchr::memchr3(b'?', b'\t', b'\n', bytes).is_some()
+        || memchr::memchr(b'\r', bytes).is_some()
+        || memchr::memchr2_iter(b'l', b'L', bytes)
+            .any(|i| bytes[i..].get(..4).is_some_and(|w| w.eq_ignore_ascii_case(b"line")))
 }
 
 /// Whether a [`path_key`] matches a rule's path: equal, or for a rule path ending in `/*`, below it
