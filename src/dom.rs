@@ -734,6 +734,9 @@ type Builder = TreeBuilder<Handle, DepthSink>;
 /// close the elements they belong to. Virtual elements left open (an unclosed `<p>` or `<li>` beyond the
 /// cap) are forgotten as soon as anything is inserted shallower than where they were, since an ancestor of
 /// theirs has then been closed.
+///
+/// Sitting where start tags pass, the filter also passes over the text of `script`, `style` and the other
+/// elements whose text is dropped, without tokenizing it (see [`skip`]).
 struct DepthFilter {
     builder: Builder,
     /// The deepest depth kept (see [`DepthSink`]: `body` is 2).
