@@ -529,12 +529,9 @@ pub(crate) fn link_tag(dest: String, title: String, image: bool) -> Tag<'static>
 }
 
 fn cell_alignment(cell: &Node) -> Alignment {
-    let from_style = cell.attr("style").and_then(|style| {
-        style.split(';').find_map(|decl| {
-            let (k, v) = decl.split_once(':')?;
-            (k.trim().eq_ignore_ascii_case("text-align")).then(|| v.trim().to_ascii_lowercase())
-        })
-    });
+    let from_style = cell
+        .attr("style")
+        .and_then(|style| style_value(&style, "text-align").map(str::to_ascii_lowercase));
     match from_style
         .or_else(|| cell.attr("align").map(|a| a.trim().to_ascii_lowercase()))
         .as_deref()
@@ -554,11 +551,7 @@ pub(crate) fn table(table: &Node, parent: &Walker) -> Option<Vec<Event<'static>>
     let options = parent.options();
     let dropped = |n: &Node| options.has_policy() && policy::is_dropped(n, options);
     let (mut rows, captions) = table_parts(table, dropped);
-    let layout = match rows.as_slice() {
-        [(in_thead, row)] => is_one_row_layout(table, row, *in_thead),
-        _ => false,
-    };
-    if rows.is_empty() || layout || contains_table(table) {
+    if rows.is_empty() || is_one_row_layout(table, &rows) || contains_table(table) {
         return None;
     }
     let header_index = rows.iter().position(|(thead, _)| *thead).unwrap_or(0);
@@ -649,14 +642,11 @@ fn table_parts(table: &Node, dropped: impl Fn(&Node) -> bool) -> (Vec<(bool, Nod
 /// Whether [`table`] writes `table` as a table (it has a row, holds no table, and is not a one-row layout).
 fn is_written_as_table(table: &Node) -> bool {
     let (rows, _) = table_parts(table, |_| false);
-    let layout = match rows.as_slice() {
-        [(in_thead, row)] => is_one_row_layout(table, row, *in_thead),
-        _ => false,
-    };
-    !rows.is_empty() && !layout && !contains_table(table)
+    !rows.is_empty() && !is_one_row_layout(table, &rows) && !contains_table(table)
 }
 
-/// Whether a table whose only row is `row` is page layout rather than data, and so is written as blocks. A GFM
+/// Whether a table with only one row (`rows` as [`table_parts`] finds them) is page layout rather than data, and
+/// so is written as blocks. A GFM
 /// row is one line, so its cells' blocks would be flattened with `<br>`:
 /// - multi-line preformatted text (code beside its line numbers, as Pygments and Rouge lay it out) would lose
 ///   its lines;
@@ -664,8 +654,9 @@ fn is_written_as_table(table: &Node) -> bool {
 ///   ([`LAYOUT_TEXT`] characters or more: an article, a navigation box) would become one header line.
 ///
 /// A short headerless row stays a table, its first row the header.
-fn is_one_row_layout(table: &Node, row: &Node, in_thead: bool) -> bool {
-    let header = in_thead || row.children().iter().any(|c| c.is("th"));
+fn is_one_row_layout(table: &Node, rows: &[(bool, Node)]) -> bool {
+    let [(in_thead, row)] = rows else { return false };
+    let header = *in_thead || row.children().iter().any(|c| c.is("th"));
     holds_multiline_pre(table) || (!header && holds_blocks(row) && holds_text(row, LAYOUT_TEXT))
 }
 
@@ -796,12 +787,10 @@ pub(crate) fn safe_url(dest: &str, kind: UrlKind, options: &Options) -> Option<S
 pub(crate) fn is_tracking_pixel(img: &Node) -> bool {
     let style = img.attr("style").unwrap_or_default();
     let size = |name: &str| -> Option<f64> {
-        let from_attr = img.attr(name);
-        let from_style = style.split(';').find_map(|decl| {
-            let (k, v) = decl.split_once(':')?;
-            k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
-        });
-        let value = from_attr.or(from_style)?;
+        // The CSS property overrides the attribute.
+        let value = style_value(&style, name)
+            .map(str::to_string)
+            .or_else(|| img.attr(name))?;
         let number = value.trim().trim_end_matches("px").trim();
         number.parse::<f64>().ok()
     };
@@ -816,19 +805,24 @@ fn is_invisible_frame(node: &Node) -> bool {
         return true;
     }
     let style = node.attr("style").unwrap_or_default();
-    style.split(';').any(|decl| {
-        let Some((property, value)) = decl.split_once(':') else {
-            return false;
-        };
-        let property = property.trim();
+    style_value(&style, "display").is_some_and(|v| v.eq_ignore_ascii_case("none"))
+        || style_value(&style, "visibility").is_some_and(|v| v.eq_ignore_ascii_case("hidden"))
+}
+
+/// The value of the CSS `property` in an inline `style` attribute, trimmed and without `!important`: the last
+/// declaration of it, as in CSS.
+fn style_value<'a>(style: &'a str, property: &str) -> Option<&'a str> {
+    style.split(';').rev().find_map(|decl| {
+        let (name, value) = decl.split_once(':')?;
+        if !name.trim().eq_ignore_ascii_case(property) {
+            return None;
+        }
         let value = value.trim();
         let cut = value.len().saturating_sub("!important".len());
-        let value = match (value.get(..cut), value.get(cut..)) {
+        Some(match (value.get(..cut), value.get(cut..)) {
             (Some(kept), Some(flag)) if flag.eq_ignore_ascii_case("!important") => kept.trim(),
             _ => value,
-        };
-        (property.eq_ignore_ascii_case("display") && value.eq_ignore_ascii_case("none"))
-            || (property.eq_ignore_ascii_case("visibility") && value.eq_ignore_ascii_case("hidden"))
+        })
     })
 }
 

@@ -203,6 +203,9 @@ fn invisible_frames_are_not_written() {
         "<iframe src='https://ads.example/b' hidden></iframe>",
         "<iframe src='https://ads.example/b' width='1' height='1'></iframe>",
         "<embed src='https://ads.example/b' style='display:none'>",
+        // The CSS size overrides the attributes, and `!important` is no part of the value.
+        "<iframe src='https://ads.example/b' width='1000' height='1000' style='width: 0px; height: 0px'></iframe>",
+        "<iframe src='https://ads.example/b' style='width: 1px !important; height: 0px !important'></iframe>",
         // Filled by scripts, empty in the page.
         "<iframe src='about:blank' width='300' height='250'></iframe>",
         "<iframe src=' About:Blank'></iframe>",
@@ -212,6 +215,11 @@ fn invisible_frames_are_not_written() {
     // A visible frame stays, sized or not; a hidden video is media, not a beacon.
     assert_eq!(
         render("<iframe src='https://e/x' width='560' height='315' style='border: 0'></iframe>"),
+        "<p><a href=\"https://e/x\">Embedded content</a></p>"
+    );
+    // The last declaration of a property is the one that counts.
+    assert_eq!(
+        render("<iframe src='https://e/x' style='display: none; display: block'></iframe>"),
         "<p><a href=\"https://e/x\">Embedded content</a></p>"
     );
     assert_eq!(
