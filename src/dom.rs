@@ -444,7 +444,8 @@ struct DepthSink {
     /// forgetting depends on the shallowest insertion; otherwise only elements need a depth).
     track_text: Cell<bool>,
     /// HTML elements whose text nobody reads (see [`SILENT_RAW_TEXT`]): text inserted into them is dropped
-    /// instead of stored. On web pages that is about two fifths of the input (inline scripts and styles).
+    /// instead of stored. On web pages that is about two fifths of the input (inline scripts and styles), and
+    /// the depth filter keeps most of it from the tokenizer in the first place ([`skip`]).
     silent: Vec<LocalName>,
 }
 

@@ -101,6 +101,13 @@ impl Pipeline {
         self.finished = true;
     }
 
+    /// Writes the Markdown of the events produced so far to `out`.
+    pub(crate) fn write_ready(&mut self, writer: &mut MarkdownWriter, out: &mut String) {
+        for event in self.take_events() {
+            writer.push(event, out);
+        }
+    }
+
     /// The events produced so far. With front matter on, nothing until the input has ended; then the front
     /// matter comes first.
     pub(crate) fn take_events(&mut self) -> Vec<Event<'static>> {
@@ -396,9 +403,7 @@ impl<W: Write> Converter<W> {
     }
 
     fn write_events(&mut self) -> Result<()> {
-        for event in self.pipeline.take_events() {
-            self.writer.push(event, &mut self.buf);
-        }
+        self.pipeline.write_ready(&mut self.writer, &mut self.buf);
         if !self.buf.is_empty() {
             self.out.write_all(self.buf.as_bytes()).map_err(Error::Write)?;
             self.buf.clear();
@@ -469,15 +474,11 @@ pub(crate) fn convert_str(html: &str, options: &Options) -> String {
             cut += 1;
         }
         pipe.feed(&rest[..cut]);
-        for event in pipe.take_events() {
-            writer.push(event, &mut out);
-        }
+        pipe.write_ready(&mut writer, &mut out);
         rest = &rest[cut..];
     }
     pipe.finish();
-    for event in pipe.take_events() {
-        writer.push(event, &mut out);
-    }
+    pipe.write_ready(&mut writer, &mut out);
     writer.finish(&mut out);
     out
 }

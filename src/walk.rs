@@ -1243,7 +1243,6 @@ pub(crate) fn is_enterable(node: &Node, options: &Options) -> bool {
     }
 }
 
-/// [`rules::is_html_space`] for one byte of UTF-8 (no byte of a multi-byte character is a space).
 /// The position of the first HTML space byte. Eight bytes at a time are skipped when none is below `!` (all
 /// five spaces are), which is most of a run of CJK text.
 fn next_space(bytes: &[u8]) -> Option<usize> {
@@ -1269,6 +1268,7 @@ fn next_space(bytes: &[u8]) -> Option<usize> {
         .map(|k| at + k)
 }
 
+/// [`rules::is_html_space`] for one byte of UTF-8 (no byte of a multi-byte character is a space).
 fn is_space_byte(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0C')
 }
