@@ -245,7 +245,7 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
                 // (A table that the walker keeps as paragraphs is a wrapper.)
                 let hard_block = (list && is_written_as_list(&c))
                     || tag == "blockquote"
-                    || (tag == "table" && is_written_as_table(&c));
+                    || (tag == "table" && is_written_as_table(&c, options));
                 match tag {
                     // Right after such a block a table or a heading (setext in some styles) would be taken in
                     // too, and so would a quote right after a quote.
@@ -551,7 +551,12 @@ pub(crate) fn table(table: &Node, parent: &Walker) -> Option<Vec<Event<'static>>
     let options = parent.options();
     let dropped = |n: &Node| options.has_policy() && policy::is_dropped(n, options);
     let (mut rows, captions) = table_parts(table, dropped);
-    if rows.is_empty() || is_one_row_layout(table, &rows) || contains_table(table) {
+    // A table that shows nothing (a form's layout around an input, spacer cells) would be an empty grid.
+    if rows.is_empty()
+        || is_one_row_layout(table, &rows)
+        || contains_table(table)
+        || !has_visible_content(table, options)
+    {
         return None;
     }
     let header_index = rows.iter().position(|(thead, _)| *thead).unwrap_or(0);
@@ -639,10 +644,14 @@ fn table_parts(table: &Node, dropped: impl Fn(&Node) -> bool) -> (Vec<(bool, Nod
     (rows, captions)
 }
 
-/// Whether [`table`] writes `table` as a table (it has a row, holds no table, and is not a one-row layout).
-fn is_written_as_table(table: &Node) -> bool {
+/// Whether [`table`] writes `table` as a table (it has a row, holds no table, is not a one-row layout, and
+/// shows something).
+fn is_written_as_table(table: &Node, options: &Options) -> bool {
     let (rows, _) = table_parts(table, |_| false);
-    !rows.is_empty() && !is_one_row_layout(table, &rows) && !contains_table(table)
+    !rows.is_empty()
+        && !is_one_row_layout(table, &rows)
+        && !contains_table(table)
+        && has_visible_content(table, options)
 }
 
 /// Whether a table with only one row (`rows` as [`table_parts`] finds them) is page layout rather than data, and

@@ -658,6 +658,17 @@ fn table_caption_is_a_paragraph_before_the_table() {
     assert!(render("<table><caption>Cap</caption><tr><td>a</td></tr></table>").starts_with("<p>Cap</p><table>"));
 }
 
+#[test]
+fn tables_that_show_nothing_are_not_written() {
+    // A search box laid out in a table, spacer cells: no empty grid between the paragraphs.
+    let html = "<p>a</p><table><tr><td><input name=q></td><td> </td></tr><tr><td>\n</td><td></td></tr></table>\
+                <p>b</p>";
+    assert_eq!(render(html), "<p>a</p><p>b</p>");
+    // An image or a caption is something to show.
+    assert!(render("<table><tr><td><img src=x.png alt=X></td></tr></table>").starts_with("<table>"));
+    assert!(render("<table><caption>Cap</caption><tr><td></td></tr></table>").starts_with("<p>Cap</p><table>"));
+}
+
 // ---- depth ----
 
 fn deep(open: &str, close: &str, n: usize) -> String {
