@@ -5,6 +5,7 @@
 //! builds it through [`DepthSink`]; the walker reads it through [`Node`], a handle that also holds the arena.
 
 mod arena;
+mod fast;
 mod skip;
 
 use std::borrow::Cow;
@@ -753,6 +754,9 @@ struct DepthFilter {
     /// The element whose text is being passed over, when its text went on past the end of the input so far
     /// (the tokenizer has read none of the input since).
     skipping: RefCell<Option<skip::RawText>>,
+    /// Whether plain tags and text after a tag are read here rather than by the tokenizer ([`fast`]); off
+    /// only in tests that compare both ways.
+    read_ahead: Cell<bool>,
 }
 
 impl DepthFilter {
@@ -765,6 +769,56 @@ impl DepthFilter {
             anchor: Cell::new(0),
             input,
             skipping: RefCell::new(None),
+            read_ahead: Cell::new(true),
+        }
+    }
+
+    /// Reads the plain tags and text that follow in the input, as the tokenizer would, and passes them on
+    /// (see [`fast`]). Called right after a tag from the tokenizer that left it in the data state.
+    ///
+    /// The tree builder answers these tokens with "go on", or with the encoding a `<meta>` names, which the
+    /// parser ignores anyway ([`HtmlParser::run`]). Were it ever to ask for another tokenizer state, the
+    /// reading stops and the answer is returned, for the tokenizer to act on as if the tag before had asked.
+    fn read_ahead(&self, line: u64) -> Option<TokenSinkResult<Handle>> {
+        let buf = self.input.pop_front()?;
+        let mut at = 0;
+        let mut switch = None;
+        while let Some((token, end)) = fast::next(&buf, at) {
+            at = end;
+            match self.dispatch(token, line) {
+                TokenSinkResult::Continue | TokenSinkResult::EncodingIndicator(_) => {}
+                other => {
+                    debug_assert!(false, "a token read ahead switched the tokenizer's state");
+                    switch = Some(other);
+                    break;
+                }
+            }
+        }
+        // ok: `at` is an offset in `buf`, at most its length.
+        let (at, len) = (at as u32, buf.len32());
+        if at < len {
+            self.input
+                .push_front(if at == 0 { buf } else { buf.subtendril(at, len - at) });
+        }
+        switch
+    }
+
+    /// Passes one token on through the depth cap.
+    fn dispatch(&self, token: Token, line_number: u64) -> TokenSinkResult<Handle> {
+        match token {
+            Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
+                self.forget_closed();
+                self.start_tag(tag, line_number)
+            }
+            Token::TagToken(tag) => {
+                self.forget_closed();
+                if self.end_tag(&tag.name) {
+                    TokenSinkResult::Continue
+                } else {
+                    self.builder.process_token(Token::TagToken(tag), line_number)
+                }
+            }
+            other => self.builder.process_token(other, line_number),
         }
     }
 
@@ -889,21 +943,18 @@ impl TokenSink for DepthFilter {
     type Handle = Handle;
 
     fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Handle> {
-        match token {
-            Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
-                self.forget_closed();
-                self.start_tag(tag, line_number)
-            }
-            Token::TagToken(tag) => {
-                self.forget_closed();
-                if self.end_tag(&tag.name) {
-                    TokenSinkResult::Continue
-                } else {
-                    self.builder.process_token(Token::TagToken(tag), line_number)
-                }
-            }
-            other => self.builder.process_token(other, line_number),
+        let tag = matches!(token, Token::TagToken(_));
+        let result = self.dispatch(token, line_number);
+        // After a tag the tokenizer is in the data state unless told otherwise: the plain tags and text that
+        // follow can be read here (see [`fast`]).
+        let data_state = matches!(
+            result,
+            TokenSinkResult::Continue | TokenSinkResult::EncodingIndicator(_)
+        );
+        if tag && data_state && self.read_ahead.get() {
+            return self.read_ahead(line_number).unwrap_or(result);
         }
+        result
     }
 
     fn end(&self) {

@@ -1,0 +1,514 @@
+//! Reading plain tags and text without html5ever's tokenizer, where doing so is exactly what it would do.
+//!
+//! html5ever's tokenizer reads a tag one character at a time: it decodes each character from UTF-8, runs it
+//! through the state machine and appends it to a growing name or value. On web pages tags are most of the
+//! bytes once scripts and styles are passed over ([`skip`](super::skip)), and that loop is most of the parse.
+//! Most tags are plain, though: an ASCII name and a few attributes with ASCII names and values with nothing to
+//! decode. Such a tag is read here with a few byte scans, its values shared with the input buffer rather than
+//! copied, and handed to the tree builder as the same token the tokenizer would have made.
+//!
+//! It is exact because it reads only in the data state (HTML § 13.2.5.1), only what it can read completely,
+//! and only tokens that leave the tokenizer in that state:
+//! - It starts right after the tokenizer has emitted a tag that the tree builder answered with "go on": the
+//!   tokenizer is then in the data state, has just read that tag's `>` (so it holds no character to read
+//!   again and no carriage return whose line feed it must drop), and reads on from the input queue that
+//!   [`next`] reads from too.
+//! - A text run must run up to a `<` in the same buffer and hold no `&` (a character reference), carriage
+//!   return (newline normalization) or NUL: the tokenizer would emit the same run as a character token.
+//! - A tag must fit in the buffer and use only the plain forms of § 13.2.5.6 to § 13.2.5.40: an ASCII letter
+//!   then ASCII letters, digits or `-` for the name, attribute names of ASCII letters, digits and `-_:.`,
+//!   values quoted or unquoted with no `&`, carriage return or NUL, and whitespace where the grammar asks for
+//!   it. Upper case in names is lowered and a repeated attribute is dropped, as there. Anything else (a
+//!   comment, a doctype, a stray `<`, an odd character, a parse error other than a repeated attribute) stops
+//!   the reading, and the tokenizer goes on from that point as if nothing had happened.
+//! - Tags that make the tree builder switch the tokenizer out of the data state ([`SWITCHES_STATE`]) are left
+//!   to the tokenizer, which must see them to know which end tag ends their text.
+//!
+//! Left out: the line numbers passed with these tokens are those of the tag before them (they only label
+//! parse errors, which nothing reads).
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::{Tag, TagKind, Token};
+use html5ever::{Attribute, LocalName, QualName, ns};
+
+/// Names whose start tag puts the tokenizer in another state than data (RCDATA, RAWTEXT, script data,
+/// PLAINTEXT: `noscript` only when scripting is on, which it is not here, but it costs nothing to leave it
+/// out), or whose end tag may end a script. Their tags are left to the tokenizer.
+const SWITCHES_STATE: [&str; 10] = [
+    "title",
+    "textarea",
+    "style",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "script",
+    "noscript",
+    "plaintext",
+];
+
+/// The longest tag or attribute name read here (longer ones are left to the tokenizer).
+const MAX_NAME: usize = 64;
+
+/// The token at byte `at` of `buf`, and the offset just past it, if it is one that the tokenizer in the data
+/// state would read from there exactly so and then be in the data state again.
+pub(super) fn next(buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
+    let bytes = buf.as_bytes();
+    match bytes.get(at)? {
+        b'<' => tag(buf, at),
+        _ => text(buf, at),
+    }
+}
+
+/// A text run from `at` up to the next `<`.
+fn text(buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
+    let rest = &buf.as_bytes()[at..];
+    let len = memchr::memchr(b'<', rest)?;
+    if memchr::memchr3(b'&', b'\r', 0, &rest[..len]).is_some() {
+        return None;
+    }
+    Some((Token::CharacterTokens(sub(buf, at, len)), at + len))
+}
+
+/// The tag starting at the `<` at `at`.
+fn tag(buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
+    let bytes = buf.as_bytes();
+    let mut i = at + 1;
+    let kind = if bytes.get(i) == Some(&b'/') {
+        i += 1;
+        TagKind::EndTag
+    } else {
+        TagKind::StartTag
+    };
+    if !bytes.get(i)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let start = i;
+    while bytes.get(i)?.is_ascii_alphanumeric() || bytes[i] == b'-' {
+        i += 1;
+    }
+    let name = local_name(&bytes[start..i])?;
+    if SWITCHES_STATE.contains(&&*name) {
+        return None;
+    }
+    let mut tag = Tag {
+        kind,
+        name,
+        self_closing: false,
+        attrs: Vec::new(),
+        had_duplicate_attributes: false,
+    };
+    if kind == TagKind::EndTag {
+        // An end tag with attributes or a `/` is a parse error: left to the tokenizer.
+        i = skip_space(bytes, i);
+        return (*bytes.get(i)? == b'>').then_some((Token::TagToken(tag), i + 1));
+    }
+    // Before attribute name (§ 13.2.5.32): whitespace is needed between the tag name or a quoted value and
+    // the next attribute; `spaced` says whether it was there.
+    loop {
+        let after = skip_space(bytes, i);
+        let spaced = after > i;
+        i = after;
+        match *bytes.get(i)? {
+            b'>' => return Some((Token::TagToken(tag), i + 1)),
+            b'/' => {
+                // Self-closing start tag (§ 13.2.5.40).
+                (*bytes.get(i + 1)? == b'>').then_some(())?;
+                tag.self_closing = true;
+                return Some((Token::TagToken(tag), i + 2));
+            }
+            _ if !spaced => return None,
+            _ => {}
+        }
+        // Attribute name (§ 13.2.5.33).
+        let start = i;
+        while is_attr_name_byte(*bytes.get(i)?) {
+            i += 1;
+        }
+        let name = local_name(&bytes[start..i])?;
+        // After attribute name (§ 13.2.5.34), before attribute value (§ 13.2.5.35).
+        let after = skip_space(bytes, i);
+        let value = if *bytes.get(after)? == b'=' {
+            i = skip_space(bytes, after + 1);
+            let (value, end) = attr_value(buf, i)?;
+            i = end;
+            value
+        } else {
+            // No value: what follows the name (after whitespace) starts the next attribute or ends the tag.
+            StrTendril::new()
+        };
+        if tag.attrs.iter().any(|a| a.name.local == name) {
+            // A repeated attribute is dropped (§ 13.2.5.33, "when the user agent leaves the attribute name
+            // state").
+            tag.had_duplicate_attributes = true;
+        } else {
+            tag.attrs.push(Attribute {
+                name: QualName::new(None, ns!(), name),
+                value,
+            });
+        }
+    }
+}
+
+/// An attribute value starting at `at`, and the offset just past it (§ 13.2.5.36 to § 13.2.5.38).
+fn attr_value(buf: &StrTendril, at: usize) -> Option<(StrTendril, usize)> {
+    let bytes = buf.as_bytes();
+    match *bytes.get(at)? {
+        quote @ (b'"' | b'\'') => {
+            let len = memchr::memchr(quote, &bytes[at + 1..])?;
+            let value = &bytes[at + 1..at + 1 + len];
+            if memchr::memchr3(b'&', b'\r', 0, value).is_some() {
+                return None;
+            }
+            Some((sub(buf, at + 1, len), at + 2 + len))
+        }
+        // A missing value is a parse error.
+        b'>' => None,
+        _ => {
+            let mut i = at;
+            loop {
+                match *bytes.get(i)? {
+                    b'\t' | b'\n' | b'\x0c' | b' ' | b'>' => break,
+                    // `&` starts a character reference; the rest are parse errors or need normalizing.
+                    b'&' | b'\r' | 0 | b'"' | b'\'' | b'<' | b'=' | b'`' => return None,
+                    _ => i += 1,
+                }
+            }
+            Some((sub(buf, at, i - at), i))
+        }
+    }
+}
+
+/// Bytes an attribute name is read from here: other characters are legal, but rare enough to leave to the
+/// tokenizer.
+fn is_attr_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.')
+}
+
+/// The offset of the first byte at or after `i` that is not HTML whitespace (a carriage return is not skipped:
+/// it needs normalizing, so the tokenizer gets it).
+fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+    while matches!(bytes.get(i), Some(b'\t' | b'\n' | b'\x0c' | b' ')) {
+        i += 1;
+    }
+    i
+}
+
+/// A tag or attribute name, lowered as the tokenizer lowers it (ASCII only); `None` if empty or too long.
+fn local_name(name: &[u8]) -> Option<LocalName> {
+    if name.is_empty() || name.len() > MAX_NAME {
+        return None;
+    }
+    let mut lower = [0u8; MAX_NAME];
+    let lower = &mut lower[..name.len()];
+    lower.copy_from_slice(name);
+    lower.make_ascii_lowercase();
+    // ok: the bytes are ASCII letters, digits and punctuation.
+    Some(LocalName::from(std::str::from_utf8(lower).ok()?))
+}
+
+/// `len` bytes of `buf` from `at`, sharing its storage.
+fn sub(buf: &StrTendril, at: usize, len: usize) -> StrTendril {
+    // ok: offsets within a tendril, which holds at most u32::MAX bytes; `at` and `at + len` fall on ASCII
+    // bytes or the ends of the buffer, so on character boundaries.
+    buf.subtendril(at as u32, len as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(html: &str) -> Option<(String, usize)> {
+        let buf = StrTendril::from_slice(html);
+        next(&buf, 0).map(|(token, end)| (format!("{token:?}"), end))
+    }
+
+    #[test]
+    fn plain_tags_are_read_whole() {
+        let html = "<DIV Class=a id='b' hidden data-x=\"1 2\">rest";
+        let (token, end) = read(html).unwrap();
+        assert_eq!(&html[end..], "rest");
+        for part in [
+            "name: Atom('div'",
+            "Atom('class'",
+            "Atom('hidden'",
+            "\"1 2\"",
+            "self_closing: false",
+        ] {
+            assert!(token.contains(part), "{part} in {token}");
+        }
+        let (token, end) = read("<br/>x").unwrap();
+        assert_eq!(end, 5);
+        assert!(token.contains("self_closing: true"), "{token}");
+        let (_, end) = read("</p \n>").unwrap();
+        assert_eq!(end, 6);
+    }
+
+    #[test]
+    fn a_repeated_attribute_is_dropped() {
+        let (token, _) = read("<a href=x HREF=y>").unwrap();
+        assert!(token.contains("\"x\"") && !token.contains("\"y\""), "{token}");
+        assert!(token.contains("had_duplicate_attributes: true"), "{token}");
+    }
+
+    #[test]
+    fn anything_unusual_is_left_to_the_tokenizer() {
+        for html in [
+            "<!-- c -->",
+            "<!doctype html>",
+            "< p>",
+            "<p",
+            "<p class=\"a",
+            "<a href=\"?a=1&amp;b=2\">",
+            "<a href=x&y>",
+            "<p class=\"a\"id=b>",
+            "<p =x>",
+            "<p a=>",
+            "</p class=x>",
+            "</p/>",
+            "<p / >",
+            "<p\r>",
+            "<p a\u{0}=1>",
+            "<p é=1>",
+            "<title>",
+            "<script>",
+            "</SCRIPT>",
+            "<TextArea>",
+            "a &amp; b<p>",
+            "a\r\nb<p>",
+            "text without a tag",
+        ] {
+            assert_eq!(read(html), None, "{html:?}");
+        }
+    }
+
+    /// The whole tree `html` parses to, fed in pieces of `chunk` bytes (0: at once), with or without reading
+    /// ahead: names with their namespaces, attributes with theirs, text, comments, template contents.
+    fn tree(html: &str, chunk: usize, read_ahead: bool) -> String {
+        use crate::dom::HtmlParser;
+        use crate::dom::arena::{Arena, Data, Key};
+        use std::fmt::Write as _;
+
+        fn dump(arena: &Arena, key: Key, depth: usize, out: &mut String) {
+            let pad = "  ".repeat(depth);
+            match arena.data(key) {
+                Some(Data::Element(e)) => {
+                    let _ = writeln!(out, "{pad}<{:?} {}>", e.name.ns, e.name.local);
+                    for a in &e.attrs {
+                        let _ = writeln!(
+                            out,
+                            "{pad}  @{:?}:{:?}:{}={:?}",
+                            a.name.prefix, a.name.ns, a.name.local, &*a.value
+                        );
+                    }
+                    if let Some(contents) = arena.template_contents(key) {
+                        let _ = writeln!(out, "{pad}  content");
+                        dump(arena, contents, depth + 2, out);
+                    }
+                }
+                Some(Data::Text(t)) => {
+                    let _ = writeln!(out, "{pad}{:?}", t.to_string());
+                }
+                Some(Data::Comment(c)) => {
+                    let _ = writeln!(out, "{pad}<!-- {c:?} -->");
+                }
+                Some(Data::Other) => {
+                    let _ = writeln!(out, "{pad}<!other>");
+                }
+                _ => {}
+            }
+            let mut at = arena.first_child(key);
+            while let Some(c) = at {
+                dump(arena, c, depth + 1, out);
+                at = arena.next_sibling(c);
+            }
+        }
+
+        let mut parser = HtmlParser::new(256, &[]);
+        parser.tokenizer.sink.read_ahead.set(read_ahead);
+        if chunk == 0 {
+            parser.process(html);
+        } else {
+            let mut from = 0;
+            while from < html.len() {
+                let mut to = (from + chunk).min(html.len());
+                while !html.is_char_boundary(to) {
+                    to += 1;
+                }
+                parser.process(&html[from..to]);
+                from = to;
+            }
+        }
+        let document = parser.document();
+        parser.finish();
+        let arena = document.tree.borrow();
+        let mut out = String::new();
+        dump(&arena, document.key, 0, &mut out);
+        out
+    }
+
+    /// A deterministic generator of tag soup: plain tags next to every form the fast path leaves alone.
+    struct Soup(u64);
+
+    impl Soup {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            // ok: the remainder is below `n`, a usize.
+            (self.0 % n as u64) as usize
+        }
+
+        fn document(&mut self, pieces: usize) -> String {
+            const PIECES: &[&str] = &[
+                "<div>",
+                "</div>",
+                "<p class=a>",
+                "</p>",
+                "<P CLASS=\"x y\" Id='z'>",
+                "<a href=\"/u?a=1\">",
+                "</a>",
+                "<a href=\"/u?a=1&amp;b=2\">",
+                "<b>",
+                "</b>",
+                "<i>",
+                "</I>",
+                "<br/>",
+                "<br>",
+                "<hr />",
+                "<img src=x.png alt=\"A <b> & c\">",
+                "<img src=y alt='\u{e9}t\u{e9}' alt=dup>",
+                "<input disabled value=1>",
+                "<table>",
+                "<tr>",
+                "<td>",
+                "</td>",
+                "</tr>",
+                "</table>",
+                "<ul>",
+                "<li>",
+                "</ul>",
+                "<ol start=3>",
+                "<pre>",
+                "</pre>",
+                "\n",
+                "\r\n",
+                "\r",
+                " ",
+                "text",
+                "\u{4e2d}\u{6587}",
+                "a &amp; b",
+                "&lt;p&gt;",
+                "&nbsp;",
+                "x\u{0}y",
+                "<!-- c -->",
+                "<!--<p>-->",
+                "<!doctype html>",
+                "< p>",
+                "<3",
+                "</ >",
+                "</p foo=1>",
+                "<p/x>",
+                "<p a=1b=2>",
+                "<p a='1'b=2>",
+                "<p\ta\n=\x0c'v'>",
+                "<p a =b>",
+                "<p a=b\n>",
+                "<p a=b\nc>",
+                "<p a= >",
+                "<title>t<b></title>",
+                "<textarea>\n<b>x</textarea>",
+                "<script>if (a<b) {}</script>",
+                "<style>p>a{}</style>",
+                "<noscript><p>n</noscript>",
+                "<xmp><b></xmp>",
+                "<iframe><p></iframe>",
+                "<svg>",
+                "</svg>",
+                "<svg><![CDATA[<b>c]]></svg>",
+                "<math><mi>x</mi></math>",
+                "<svg viewBox='0 0 1 1'><foreignObject>",
+                "<template><p>t</template>",
+                "<select><option>o",
+                "<frameset>",
+                "<body class=late>",
+                "<html lang=x>",
+                "<head>",
+                "<h1>",
+                "</h1>",
+                "<span data-x=\"1\" data-x=\"2\">",
+                "<a name=a></a>",
+                "<p a:b=1 c_d=2 e.f=3>",
+                "<meta charset=utf-8>",
+                "<meta http-equiv=content-type content='text/html; charset=koi8-r'>",
+                "<plaintext><p>",
+            ];
+            let mut html = String::new();
+            for _ in 0..pieces {
+                html.push_str(PIECES[self.below(PIECES.len())]);
+            }
+            html
+        }
+    }
+
+    #[test]
+    fn reading_ahead_builds_the_same_tree_as_the_tokenizer() {
+        let mut soup = Soup(0x9e37_79b9_7f4a_7c15);
+        for n in 0..600 {
+            let html = soup.document(5 + n % 60);
+            let expected = tree(&html, 0, false);
+            for chunk in [0, 1, 3, 64] {
+                assert_eq!(tree(&html, chunk, true), expected, "{html:?} in chunks of {chunk}");
+            }
+        }
+    }
+
+    /// The html5lib tree-construction inputs (from `../shared/conformance`, when present): every tree is the
+    /// same with and without reading ahead.
+    #[test]
+    fn html5lib_inputs_build_the_same_tree() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/html5lib-inputs.json");
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            println!("note: {} is absent; html5lib inputs not checked", path.display());
+            return;
+        };
+        let inputs: Vec<String> = serde_json::from_str(&text).expect("html5lib inputs are a JSON list of strings"); // ok: test
+        let mut checked = 0;
+        for html in &inputs {
+            let expected = tree(html, 0, false);
+            assert_eq!(tree(html, 0, true), expected, "{html:?}");
+            assert_eq!(tree(html, 7, true), expected, "{html:?} in chunks of 7");
+            checked += 1;
+        }
+        assert!(checked > 1000, "only {checked} inputs");
+    }
+
+    /// The real pages and articles of `../shared/corpus` (when present): every tree is the same with and
+    /// without reading ahead.
+    #[test]
+    fn corpus_documents_build_the_same_tree() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        let mut checked = 0;
+        for dir in ["articles", "articles-jekyll", "articles-recent", "pages"] {
+            let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+                continue;
+            };
+            for path in entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()) {
+                let bytes = std::fs::read(&path).expect("a corpus file is readable"); // ok: test
+                let html = String::from_utf8_lossy(&bytes);
+                assert!(tree(&html, 0, true) == tree(&html, 0, false), "{}", path.display());
+                checked += 1;
+            }
+        }
+        if checked == 0 {
+            println!("note: {} not found, skipping", root.display());
+        }
+    }
+
+    #[test]
+    fn text_runs_end_at_the_next_tag() {
+        let (token, end) = read("a b\nc<p>").unwrap();
+        assert_eq!(end, 5);
+        assert!(token.contains("a b\\nc"), "{token}");
+    }
+}
