@@ -64,10 +64,7 @@ pub(super) fn next(buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
 fn text(buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
     let rest = &buf.as_bytes()[at..];
     let len = memchr::memchr(b'<', rest)?;
-    if memchr::memchr3(b'&', b'\r', 0, &rest[..len]).is_some() {
-        return None;
-    }
-    Some((Token::CharacterTokens(sub(buf, at, len)), at + len))
+    Some((Token::CharacterTokens(content(buf, at, len)?), at + len))
 }
 
 /// The tag starting at the `<` at `at`.
@@ -156,11 +153,7 @@ fn attr_value(buf: &StrTendril, at: usize) -> Option<(StrTendril, usize)> {
     match *bytes.get(at)? {
         quote @ (b'"' | b'\'') => {
             let len = memchr::memchr(quote, &bytes[at + 1..])?;
-            let value = &bytes[at + 1..at + 1 + len];
-            if memchr::memchr3(b'&', b'\r', 0, value).is_some() {
-                return None;
-            }
-            Some((sub(buf, at + 1, len), at + 2 + len))
+            Some((content(buf, at + 1, len)?, at + 2 + len))
         }
         // A missing value is a parse error.
         b'>' => None,
@@ -169,14 +162,73 @@ fn attr_value(buf: &StrTendril, at: usize) -> Option<(StrTendril, usize)> {
             loop {
                 match *bytes.get(i)? {
                     b'\t' | b'\n' | b'\x0c' | b' ' | b'>' => break,
-                    // `&` starts a character reference; the rest are parse errors or need normalizing.
-                    b'&' | b'\r' | 0 | b'"' | b'\'' | b'<' | b'=' | b'`' => return None,
+                    // Parse errors.
+                    b'"' | b'\'' | b'<' | b'=' | b'`' => return None,
                     _ => i += 1,
                 }
             }
-            Some((sub(buf, at, i - at), i))
+            Some((content(buf, at, i - at)?, i))
         }
     }
+}
+
+/// The text or attribute value in the `len` bytes of `buf` from `at`, as the tokenizer reads it: shared with
+/// `buf`, or with its character references decoded. `None` if it holds a carriage return or NUL (which need
+/// normalizing) or a character reference other than the plain ones [`reference`] decodes.
+fn content(buf: &StrTendril, at: usize, len: usize) -> Option<StrTendril> {
+    let bytes = &buf.as_bytes()[at..at + len];
+    if memchr::memchr2(b'\r', 0, bytes).is_some() {
+        return None;
+    }
+    let Some(first) = memchr::memchr(b'&', bytes) else {
+        return Some(sub(buf, at, len));
+    };
+    let text = &buf[at..at + len];
+    let mut out = String::with_capacity(len);
+    out.push_str(&text[..first]);
+    let mut rest = &text[first..];
+    while !rest.is_empty() {
+        let (c, used) = reference(rest)?;
+        out.push(c);
+        rest = &rest[used..];
+        let next = rest.find('&').unwrap_or(rest.len());
+        out.push_str(&rest[..next]);
+        rest = &rest[next..];
+    }
+    Some(StrTendril::from(out))
+}
+
+/// The character that the reference at the start of `text` (an `&`) stands for, and its length: only the
+/// forms that mean the same in text and in attribute values and that the tokenizer reads without a parse
+/// error (§ 13.2.5.72 to § 13.2.5.80): `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;`, and decimal
+/// or hexadecimal references, ended by `;`, to a character that needs no replacing (no control, surrogate or
+/// noncharacter).
+fn reference(text: &str) -> Option<(char, usize)> {
+    // The longest form read here, `&#x10ffff;` with leading zeros, is cut at 11 bytes.
+    let window = &text.as_bytes()[1..text.len().min(12)];
+    let semicolon = memchr::memchr(b';', window)? + 1;
+    let c = match &text[1..semicolon] {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        name => {
+            let digits = name.strip_prefix('#')?;
+            let (digits, radix) = match digits.strip_prefix(['x', 'X']) {
+                Some(hex) => (hex, 16),
+                None => (digits, 10),
+            };
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
+            let code = u32::from_str_radix(digits, radix).ok()?;
+            let plain = matches!(code, 0x20..=0x7e | 0xa0..=0xfdcf | 0xfdf0..=0x10_ffff) && code & 0xfffe != 0xfffe;
+            char::from_u32(code).filter(|_| plain)?
+        }
+    };
+    Some((c, semicolon + 1))
 }
 
 /// Bytes an attribute name is read from here: other characters are legal, but rare enough to leave to the
@@ -259,8 +311,19 @@ mod tests {
             "< p>",
             "<p",
             "<p class=\"a",
-            "<a href=\"?a=1&amp;b=2\">",
             "<a href=x&y>",
+            "<a href=\"x&amp\">",
+            "<a title=\"&copy;\">",
+            "<a title=\"&AMP;\">",
+            "x &#0; y<p>",
+            "x &#128; y<p>",
+            "x &#xd800; y<p>",
+            "x &#xFFFE; y<p>",
+            "x &#13; y<p>",
+            "x &#x110000; y<p>",
+            "x &#; y<p>",
+            "x &#x; y<p>",
+            "x &#00000000065; y<p>",
             "<p class=\"a\"id=b>",
             "<p =x>",
             "<p a=>",
@@ -274,7 +337,6 @@ mod tests {
             "<script>",
             "</SCRIPT>",
             "<TextArea>",
-            "a &amp; b<p>",
             "a\r\nb<p>",
             "text without a tag",
         ] {
@@ -441,6 +503,19 @@ mod tests {
                 "<p a:b=1 c_d=2 e.f=3>",
                 "<meta charset=utf-8>",
                 "<meta http-equiv=content-type content='text/html; charset=koi8-r'>",
+                "&amp;",
+                "&#65;&#x4e2d;&#X1F600;",
+                "&#128;",
+                "&copy;",
+                "&copy",
+                "&amp",
+                "&#0;",
+                "&#xd800;",
+                "&#10;",
+                "<pre>&#10;x</pre>",
+                "<a title='&quot;q&quot;' href=\"?a=1&amp;b=2&#38;c\">",
+                "<p a=&lt;b c=&amp>",
+                "<p a=\"&notin;&notit;&not\">",
                 "<plaintext><p>",
             ];
             let mut html = String::new();
@@ -503,6 +578,21 @@ mod tests {
         if checked == 0 {
             println!("note: {} not found, skipping", root.display());
         }
+    }
+
+    #[test]
+    fn plain_references_are_decoded() {
+        let buf = StrTendril::from_slice("a &amp; b &lt;&#65;&#x4E2D;&nbsp;&quot;&apos;&gt;<p>");
+        let Some((Token::CharacterTokens(text), _)) = next(&buf, 0) else {
+            panic!("text not read")
+        };
+        assert_eq!(&*text, "a & b <A\u{4e2d}\u{a0}\"'>");
+        let buf = StrTendril::from_slice("<a href=\"?a=1&amp;b=2\" title=x&lt;y>");
+        let Some((Token::TagToken(tag), _)) = next(&buf, 0) else {
+            panic!("tag not read")
+        };
+        let values: Vec<&str> = tag.attrs.iter().map(|a| &*a.value).collect();
+        assert_eq!(values, ["?a=1&b=2", "x<y"]);
     }
 
     #[test]
