@@ -347,6 +347,11 @@ mod tests {
     /// The whole tree `html` parses to, fed in pieces of `chunk` bytes (0: at once), with or without reading
     /// ahead: names with their namespaces, attributes with theirs, text, comments, template contents.
     fn tree(html: &str, chunk: usize, read_ahead: bool) -> String {
+        tree_within(html, chunk, read_ahead, 256)
+    }
+
+    /// [`tree`] with the depth cap at `max_depth`.
+    fn tree_within(html: &str, chunk: usize, read_ahead: bool, max_depth: usize) -> String {
         use crate::dom::HtmlParser;
         use crate::dom::arena::{Arena, Data, Key};
         use std::fmt::Write as _;
@@ -386,7 +391,7 @@ mod tests {
             }
         }
 
-        let mut parser = HtmlParser::new(256, &[]);
+        let mut parser = HtmlParser::new(max_depth, &[]);
         parser.tokenizer.sink.read_ahead.set(read_ahead);
         if chunk == 0 {
             parser.process(html);
@@ -535,6 +540,9 @@ mod tests {
             for chunk in [0, 1, 3, 64] {
                 assert_eq!(tree(&html, chunk, true), expected, "{html:?} in chunks of {chunk}");
             }
+            // Under a tight depth cap, the filter drops and closes elements on the tokens read ahead too.
+            let capped = tree_within(&html, 0, false, 2);
+            assert_eq!(tree_within(&html, 0, true, 2), capped, "{html:?} at depth 2");
         }
     }
 
