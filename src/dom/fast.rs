@@ -13,14 +13,17 @@
 //!   tokenizer is then in the data state, has just read that tag's `>` (so it holds no character to read
 //!   again and no carriage return whose line feed it must drop), and reads on from the input queue that
 //!   [`next`] reads from too.
-//! - A text run must run up to a `<` in the same buffer and hold no `&` (a character reference), carriage
-//!   return (newline normalization) or NUL: the tokenizer would emit the same run as a character token.
+//! - A text run must run up to a `<` in the same buffer and hold no carriage return (newline normalization)
+//!   or NUL: the tokenizer would emit the same text as character tokens.
 //! - A tag must fit in the buffer and use only the plain forms of § 13.2.5.6 to § 13.2.5.40: an ASCII letter
 //!   then ASCII letters, digits or `-` for the name, attribute names of ASCII letters, digits and `-_:.`,
-//!   values quoted or unquoted with no `&`, carriage return or NUL, and whitespace where the grammar asks for
-//!   it. Upper case in names is lowered and a repeated attribute is dropped, as there. Anything else (a
-//!   comment, a doctype, a stray `<`, an odd character, a parse error other than a repeated attribute) stops
-//!   the reading, and the tokenizer goes on from that point as if nothing had happened.
+//!   values quoted or unquoted with no carriage return or NUL, and whitespace where the grammar asks for it.
+//!   Upper case in names is lowered and a repeated attribute is dropped, as there.
+//! - In text and values, only the character references that mean one thing everywhere are decoded
+//!   ([`reference`]: `&amp;`, `&lt;`, numeric ones to ordinary characters, …, all ended by `;`).
+//! - Anything else (a comment, a doctype, a stray `<`, another `&`, an odd character, a parse error other than
+//!   a repeated attribute) stops the reading, and the tokenizer goes on from that point as if nothing had
+//!   happened.
 //! - Tags that make the tree builder switch the tokenizer out of the data state ([`SWITCHES_STATE`]) are left
 //!   to the tokenizer, which must see them to know which end tag ends their text.
 //!
