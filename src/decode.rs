@@ -276,12 +276,13 @@ fn prescan(bytes: &[u8]) -> Option<&'static Encoding> {
             while !is_space(*bytes.get(i)?) && bytes[i] != b'>' {
                 i += 1;
             }
-            while let Attr::Pair(..) = attribute(bytes, &mut i)? {}
+            while let Attr::Pair(..) = attribute(bytes, &mut i, false)? {}
             i += 1;
         } else if rest[0] == b'<' && matches!(rest.get(1)?, b'!' | b'/' | b'?') {
-            i += 1 + rest[1..].iter().position(|&b| b == b'>')? + 1;
+            i += 1 + memchr::memchr(b'>', &rest[1..])? + 1;
         } else {
-            i += 1;
+            // Text (or a `<` that starts none of the above): nothing happens before the next `<`.
+            i += 1 + memchr::memchr(b'<', &rest[1..]).unwrap_or(rest.len() - 1);
         }
     }
 }
@@ -298,7 +299,7 @@ fn meta(bytes: &[u8], i: &mut usize) -> Option<Option<&'static Encoding>> {
     let mut got_pragma = false;
     let mut need_pragma: Option<bool> = None;
     let mut charset: Option<&'static Encoding> = None;
-    while let Attr::Pair(name, value) = attribute(bytes, i)? {
+    while let Attr::Pair(name, value) = attribute(bytes, i, true)? {
         if names.contains(&name) {
             continue;
         }
@@ -331,9 +332,9 @@ enum Attr {
     End,
 }
 
-/// HTML standard, "get an attribute". Names and unquoted or quoted values are lower-cased (ASCII only).
-/// `None` when the bytes end first.
-fn attribute(bytes: &[u8], i: &mut usize) -> Option<Attr> {
+/// HTML standard, "get an attribute". Names and unquoted or quoted values are lower-cased (ASCII only), and
+/// kept only with `keep` (a tag other than `<meta>` is only passed over). `None` when the bytes end first.
+fn attribute(bytes: &[u8], i: &mut usize, keep: bool) -> Option<Attr> {
     while is_space(*bytes.get(*i)?) || bytes[*i] == b'/' {
         *i += 1;
     }
@@ -341,10 +342,11 @@ fn attribute(bytes: &[u8], i: &mut usize) -> Option<Attr> {
         return Some(Attr::End);
     }
     let mut name = Vec::new();
+    let mut named = false;
     loop {
         let byte = *bytes.get(*i)?;
         match byte {
-            b'=' if !name.is_empty() => {
+            b'=' if named => {
                 *i += 1;
                 break;
             }
@@ -359,7 +361,12 @@ fn attribute(bytes: &[u8], i: &mut usize) -> Option<Attr> {
                 *i += 1;
                 break;
             }
-            _ => name.push(byte.to_ascii_lowercase()),
+            _ => {
+                named = true;
+                if keep {
+                    name.push(byte.to_ascii_lowercase());
+                }
+            }
         }
         *i += 1;
     }
@@ -370,16 +377,18 @@ fn attribute(bytes: &[u8], i: &mut usize) -> Option<Attr> {
     match bytes[*i] {
         quote @ (b'"' | b'\'') => {
             *i += 1;
-            while *bytes.get(*i)? != quote {
-                value.push(bytes[*i].to_ascii_lowercase());
-                *i += 1;
+            let len = memchr::memchr(quote, bytes.get(*i..)?)?;
+            if keep {
+                value.extend(bytes[*i..*i + len].iter().map(u8::to_ascii_lowercase));
             }
-            *i += 1;
+            *i += len + 1;
         }
         b'>' => {}
         _ => {
             while !is_space(*bytes.get(*i)?) && bytes[*i] != b'>' {
-                value.push(bytes[*i].to_ascii_lowercase());
+                if keep {
+                    value.push(bytes[*i].to_ascii_lowercase());
+                }
                 *i += 1;
             }
         }
