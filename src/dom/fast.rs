@@ -180,12 +180,19 @@ fn attr_value(buf: &StrTendril, at: usize) -> Option<(StrTendril, usize)> {
 /// normalizing) or a character reference other than the plain ones [`reference`] decodes.
 fn content(buf: &StrTendril, at: usize, len: usize) -> Option<StrTendril> {
     let bytes = &buf.as_bytes()[at..at + len];
-    if memchr::memchr2(b'\r', 0, bytes).is_some() {
-        return None;
-    }
-    let Some(first) = memchr::memchr(b'&', bytes) else {
+    // Most values and many text runs are short: a plain loop beats setting up a vectorised search there.
+    let special = |b: &u8| matches!(b, b'&' | b'\r' | 0);
+    let found = if len < 32 {
+        bytes.iter().position(special)
+    } else {
+        memchr::memchr3(b'&', b'\r', 0, bytes)
+    };
+    let Some(first) = found else {
         return Some(sub(buf, at, len));
     };
+    if memchr::memchr2(b'\r', 0, &bytes[first..]).is_some() {
+        return None;
+    }
     let text = &buf[at..at + len];
     let mut out = String::with_capacity(len);
     out.push_str(&text[..first]);
