@@ -757,6 +757,7 @@ struct DepthFilter {
     /// Whether plain tags and text after a tag are read here rather than by the tokenizer ([`fast`]); off
     /// only in tests that compare both ways.
     read_ahead: Cell<bool>,
+    reader: RefCell<fast::Reader>,
 }
 
 impl DepthFilter {
@@ -770,6 +771,7 @@ impl DepthFilter {
             input,
             skipping: RefCell::new(None),
             read_ahead: Cell::new(true),
+            reader: RefCell::new(fast::Reader::default()),
         }
     }
 
@@ -783,7 +785,7 @@ impl DepthFilter {
         let buf = self.input.pop_front()?;
         let mut at = 0;
         let mut switch = None;
-        while let Some((token, end)) = fast::next(&buf, at) {
+        while let Some((token, end)) = self.reader.borrow_mut().next(&buf, at) {
             at = end;
             match self.dispatch(token, line) {
                 TokenSinkResult::Continue | TokenSinkResult::EncodingIndicator(_) => {}

@@ -53,14 +53,68 @@ const SWITCHES_STATE: [&str; 10] = [
 /// The longest tag or attribute name read here (longer ones are left to the tokenizer).
 const MAX_NAME: usize = 64;
 
-/// The token at byte `at` of `buf`, and the offset just past it, if it is one that the tokenizer in the data
-/// state would read from there exactly so and then be in the data state again.
-pub(super) fn next(buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
-    let bytes = buf.as_bytes();
-    match bytes.get(at)? {
-        b'<' => tag(buf, at),
-        _ => text(buf, at),
+/// Reads tokens (see the module documentation), remembering the names it has met.
+#[derive(Default)]
+pub(super) struct Reader {
+    names: Names,
+}
+
+impl Reader {
+    /// The token at byte `at` of `buf`, and the offset just past it, if it is one that the tokenizer in the
+    /// data state would read from there exactly so and then be in the data state again.
+    pub(super) fn next(&mut self, buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
+        let bytes = buf.as_bytes();
+        match bytes.get(at)? {
+            b'<' => tag(buf, at, &mut self.names),
+            _ => text(buf, at),
+        }
     }
+}
+
+/// The names met lately, so that a name met again (most are) costs a compare rather than a lookup in the
+/// atom tables, which hashes the whole name: a small cache indexed by length and end bytes.
+struct Names {
+    slots: Vec<Option<(Short, LocalName)>>,
+}
+
+/// A lower-case name of at most [`SHORT`] bytes, zero-padded.
+type Short = [u8; SHORT];
+
+/// The longest name cached.
+const SHORT: usize = 16;
+
+impl Default for Names {
+    fn default() -> Self {
+        Names { slots: vec![None; 64] }
+    }
+}
+
+impl Names {
+    /// The atom for `lower`, an ASCII lower-case name.
+    fn get(&mut self, lower: &[u8]) -> LocalName {
+        if lower.len() > SHORT {
+            return atom(lower);
+        }
+        let mut key = [0u8; SHORT];
+        key[..lower.len()].copy_from_slice(lower);
+        let last = lower.last().copied().unwrap_or(0) as usize;
+        let first = lower.first().copied().unwrap_or(0) as usize;
+        let slot = &mut self.slots[(lower.len() * 7 + first * 3 + last) % 64];
+        match slot {
+            Some((k, name)) if *k == key => name.clone(),
+            _ => {
+                let name = atom(lower);
+                *slot = Some((key, name.clone()));
+                name
+            }
+        }
+    }
+}
+
+/// The atom for `lower`, an ASCII name.
+fn atom(lower: &[u8]) -> LocalName {
+    // ok: the bytes are ASCII letters, digits and punctuation, so valid UTF-8.
+    LocalName::from(std::str::from_utf8(lower).unwrap_or_default())
 }
 
 /// A text run from `at` up to the next `<`.
@@ -71,7 +125,7 @@ fn text(buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
 }
 
 /// The tag starting at the `<` at `at`.
-fn tag(buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
+fn tag(buf: &StrTendril, at: usize, names: &mut Names) -> Option<(Token, usize)> {
     let bytes = buf.as_bytes();
     let mut i = at + 1;
     let kind = if bytes.get(i) == Some(&b'/') {
@@ -87,7 +141,7 @@ fn tag(buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
     while bytes.get(i)?.is_ascii_alphanumeric() || bytes[i] == b'-' {
         i += 1;
     }
-    let name = local_name(&bytes[start..i])?;
+    let name = local_name(&bytes[start..i], names)?;
     if SWITCHES_STATE.contains(&&*name) {
         return None;
     }
@@ -125,7 +179,7 @@ fn tag(buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
         while is_attr_name_byte(*bytes.get(i)?) {
             i += 1;
         }
-        let name = local_name(&bytes[start..i])?;
+        let name = local_name(&bytes[start..i], names)?;
         // After attribute name (§ 13.2.5.34), before attribute value (§ 13.2.5.35).
         let after = skip_space(bytes, i);
         let value = if *bytes.get(after)? == b'=' {
@@ -257,7 +311,7 @@ fn skip_space(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// A tag or attribute name, lowered as the tokenizer lowers it (ASCII only); `None` if empty or too long.
-fn local_name(name: &[u8]) -> Option<LocalName> {
+fn local_name(name: &[u8], names: &mut Names) -> Option<LocalName> {
     if name.is_empty() || name.len() > MAX_NAME {
         return None;
     }
@@ -265,8 +319,7 @@ fn local_name(name: &[u8]) -> Option<LocalName> {
     let lower = &mut lower[..name.len()];
     lower.copy_from_slice(name);
     lower.make_ascii_lowercase();
-    // ok: the bytes are ASCII letters, digits and punctuation.
-    Some(LocalName::from(std::str::from_utf8(lower).ok()?))
+    Some(names.get(lower))
 }
 
 /// `len` bytes of `buf` from `at`, sharing its storage.
@@ -282,7 +335,9 @@ mod tests {
 
     fn read(html: &str) -> Option<(String, usize)> {
         let buf = StrTendril::from_slice(html);
-        next(&buf, 0).map(|(token, end)| (format!("{token:?}"), end))
+        Reader::default()
+            .next(&buf, 0)
+            .map(|(token, end)| (format!("{token:?}"), end))
     }
 
     #[test]
@@ -304,6 +359,17 @@ mod tests {
         assert!(token.contains("self_closing: true"), "{token}");
         let (_, end) = read("</p \n>").unwrap();
         assert_eq!(end, 6);
+    }
+
+    #[test]
+    fn remembered_names_are_the_names_read() {
+        let mut names = Names::default();
+        let words: Vec<String> = (0..500).map(|i| format!("n{}x{}", i % 37, i % 11)).collect();
+        for _ in 0..2 {
+            for w in words.iter().chain([&"a-very-long-attribute-name".to_string()]) {
+                assert_eq!(&*names.get(w.as_bytes()), w.as_str());
+            }
+        }
     }
 
     #[test]
@@ -601,12 +667,12 @@ mod tests {
     #[test]
     fn plain_references_are_decoded() {
         let buf = StrTendril::from_slice("a &amp; b &lt;&#65;&#x4E2D;&nbsp;&quot;&apos;&gt;<p>");
-        let Some((Token::CharacterTokens(text), _)) = next(&buf, 0) else {
+        let Some((Token::CharacterTokens(text), _)) = Reader::default().next(&buf, 0) else {
             panic!("text not read")
         };
         assert_eq!(&*text, "a & b <A\u{4e2d}\u{a0}\"'>");
         let buf = StrTendril::from_slice("<a href=\"?a=1&amp;b=2\" title=x&lt;y>");
-        let Some((Token::TagToken(tag), _)) = next(&buf, 0) else {
+        let Some((Token::TagToken(tag), _)) = Reader::default().next(&buf, 0) else {
             panic!("tag not read")
         };
         let values: Vec<&str> = tag.attrs.iter().map(|a| &*a.value).collect();
