@@ -757,6 +757,7 @@ struct DepthFilter {
     /// Whether plain tags and text after a tag are read here rather than by the tokenizer ([`fast`]); off
     /// only in tests that compare both ways.
     read_ahead: Cell<bool>,
+    /// What reads ahead (it remembers the names it has met).
     reader: RefCell<fast::Reader>,
 }
 
@@ -785,7 +786,9 @@ impl DepthFilter {
         let buf = self.input.pop_front()?;
         let mut at = 0;
         let mut switch = None;
-        while let Some((token, end)) = self.reader.borrow_mut().next(&buf, at) {
+        loop {
+            let next = self.reader.borrow_mut().next(&buf, at);
+            let Some((token, end)) = next else { break };
             at = end;
             match self.dispatch(token, line) {
                 TokenSinkResult::Continue | TokenSinkResult::EncodingIndicator(_) => {}
