@@ -343,7 +343,7 @@ mod tests {
     #[test]
     fn plain_tags_are_read_whole() {
         let html = "<DIV Class=a id='b' hidden data-x=\"1 2\">rest";
-        let (token, end) = read(html).unwrap();
+        let (token, end) = read(html).unwrap(); // ok: test
         assert_eq!(&html[end..], "rest");
         for part in [
             "name: Atom('div'",
@@ -354,10 +354,10 @@ mod tests {
         ] {
             assert!(token.contains(part), "{part} in {token}");
         }
-        let (token, end) = read("<br/>x").unwrap();
+        let (token, end) = read("<br/>x").unwrap(); // ok: test
         assert_eq!(end, 5);
         assert!(token.contains("self_closing: true"), "{token}");
-        let (_, end) = read("</p \n>").unwrap();
+        let (_, end) = read("</p \n>").unwrap(); // ok: test
         assert_eq!(end, 6);
     }
 
@@ -374,7 +374,7 @@ mod tests {
 
     #[test]
     fn a_repeated_attribute_is_dropped() {
-        let (token, _) = read("<a href=x HREF=y>").unwrap();
+        let (token, _) = read("<a href=x HREF=y>").unwrap(); // ok: test
         assert!(token.contains("\"x\"") && !token.contains("\"y\""), "{token}");
         assert!(token.contains("had_duplicate_attributes: true"), "{token}");
     }
@@ -681,7 +681,7 @@ mod tests {
 
     #[test]
     fn text_runs_end_at_the_next_tag() {
-        let (token, end) = read("a b\nc<p>").unwrap();
+        let (token, end) = read("a b\nc<p>").unwrap(); // ok: test
         assert_eq!(end, 5);
         assert!(token.contains("a b\\nc"), "{token}");
     }
