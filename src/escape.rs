@@ -382,15 +382,25 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
 /// escape planned block-wide, no trailing space or tab (which a line or cell end would strip), and none of the
 /// characters the rules look at.
 fn is_plain(text: &str, env: &TextEnv, planned: &[bool]) -> bool {
-    // (No block starts with a letter or a non-ASCII character: every block marker is ASCII.)
-    (!env.line_start
-        || text
-            .chars()
-            .next()
-            .is_some_and(|c| !c.is_ascii() || c.is_ascii_alphabetic()))
+    (!env.line_start || starts_no_block(text))
         && !planned.contains(&true)
         && !text.ends_with(is_edge_space)
         && !env.ascii.has_any(b"*_~`\\[]!<&|#\0\r\n")
+}
+
+/// Whether `text` at the start of a line cannot start a block, whatever follows it: it starts with a letter, a
+/// non-ASCII character, `(`, `"` or `'` (every block marker is other ASCII), or with up to nine digits and then
+/// something other than `.` and `)` (so no ordered list marker, §5.2).
+fn starts_no_block(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    match bytes.first() {
+        Some(b) if !b.is_ascii() || b.is_ascii_alphabetic() || matches!(b, b'(' | b'"' | b'\'') => true,
+        Some(b) if b.is_ascii_digit() => {
+            let k = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            k > 9 || bytes.get(k).is_some_and(|b| !matches!(b, b'.' | b')'))
+        }
+        _ => false,
+    }
 }
 
 /// White space that pulldown-cmark strips at the start and end of a line (and that makes a line blank): space,

@@ -77,6 +77,19 @@ fn line_starts_that_would_open_blocks_are_escaped() {
     assert_eq!(md(para(vec![text("a"), Event::SoftBreak, text("---")])), "a\n\\---\n");
     // Mid-line, the same characters are plain.
     assert_eq!(md(para(vec![text("a # b > c - d 1. e")])), "a # b > c - d 1. e\n");
+    // Digits that are no list marker, and openers that start no block, stay as they are at a line start.
+    for plain in [
+        "2020年",
+        "3 ways",
+        "1,000 km",
+        "(1) a",
+        "\"a\" b",
+        "1234567890. ten digits",
+    ] {
+        assert_eq!(md(para(vec![text(plain)])), format!("{plain}\n"));
+    }
+    // A list marker split from its text still counts.
+    assert_eq!(md(para(vec![text("1"), text(". a")])), "1\\. a\n");
 }
 
 #[test]
