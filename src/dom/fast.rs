@@ -4,8 +4,8 @@
 //! through the state machine and appends it to a growing name or value. On web pages tags are most of the
 //! bytes once scripts and styles are passed over ([`skip`](super::skip)), and that loop is most of the parse.
 //! Most tags are plain, though: an ASCII name and a few attributes with ASCII names and values with nothing to
-//! decode. Such a tag is read here with a few byte scans, its values shared with the input buffer rather than
-//! copied, and handed to the tree builder as the same token the tokenizer would have made.
+//! decode. Such a tag is read here with a few byte scans (and its values copied whole rather than a character
+//! at a time), and handed to the tree builder as the same token the tokenizer would have made.
 //!
 //! It is exact because it reads only in the data state (HTML § 13.2.5.1), only what it can read completely,
 //! and only tokens that leave the tokenizer in that state:
@@ -121,7 +121,7 @@ fn atom(lower: &[u8]) -> LocalName {
 fn text(buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
     let rest = &buf.as_bytes()[at..];
     let len = memchr::memchr(b'<', rest)?;
-    Some((Token::CharacterTokens(content(buf, at, len)?), at + len))
+    Some((Token::CharacterTokens(content(buf, at, len, true)?), at + len))
 }
 
 /// The tag starting at the `<` at `at`.
@@ -210,7 +210,7 @@ fn attr_value(buf: &StrTendril, at: usize) -> Option<(StrTendril, usize)> {
     match *bytes.get(at)? {
         quote @ (b'"' | b'\'') => {
             let len = memchr::memchr(quote, &bytes[at + 1..])?;
-            Some((content(buf, at + 1, len)?, at + 2 + len))
+            Some((content(buf, at + 1, len, false)?, at + 2 + len))
         }
         // A missing value is a parse error.
         b'>' => None,
@@ -224,15 +224,20 @@ fn attr_value(buf: &StrTendril, at: usize) -> Option<(StrTendril, usize)> {
                     _ => i += 1,
                 }
             }
-            Some((content(buf, at, i - at)?, i))
+            Some((content(buf, at, i - at, false)?, i))
         }
     }
 }
 
-/// The text or attribute value in the `len` bytes of `buf` from `at`, as the tokenizer reads it: shared with
-/// `buf`, or with its character references decoded. `None` if it holds a carriage return or NUL (which need
-/// normalizing) or a character reference other than the plain ones [`reference`] decodes.
-fn content(buf: &StrTendril, at: usize, len: usize) -> Option<StrTendril> {
+/// The text or attribute value in the `len` bytes of `buf` from `at`, as the tokenizer reads it, with its
+/// character references decoded. `None` if it holds a carriage return or NUL (which need normalizing) or a
+/// character reference other than the plain ones [`reference`] decodes.
+///
+/// With `share` and nothing to decode, it shares `buf`'s storage, as the tokenizer's text does: text nodes are
+/// converted and freed soon. Attribute values are copied, as the tokenizer copies them: an element stays open
+/// (with its attributes) for as long as its content streams in, and a shared value would keep the whole input
+/// buffer it came from alive with it (on a page of nested sections, a buffer per open section).
+fn content(buf: &StrTendril, at: usize, len: usize, share: bool) -> Option<StrTendril> {
     let bytes = &buf.as_bytes()[at..at + len];
     // Most values and many text runs are short: a plain loop beats setting up a vectorised search there.
     let special = |b: &u8| matches!(b, b'&' | b'\r' | 0);
@@ -242,7 +247,11 @@ fn content(buf: &StrTendril, at: usize, len: usize) -> Option<StrTendril> {
         memchr::memchr3(b'&', b'\r', 0, bytes)
     };
     let Some(first) = found else {
-        return Some(sub(buf, at, len));
+        return Some(if share {
+            sub(buf, at, len)
+        } else {
+            StrTendril::from_slice(&buf[at..at + len])
+        });
     };
     if memchr::memchr2(b'\r', 0, &bytes[first..]).is_some() {
         return None;
@@ -370,6 +379,26 @@ mod tests {
                 assert_eq!(&*names.get(w.as_bytes()), w.as_str());
             }
         }
+    }
+
+    /// An open element keeps its attributes: a value sharing the input buffer would keep all of it alive
+    /// (the streaming memory bound would grow by a buffer per open element).
+    #[test]
+    fn attribute_values_do_not_hold_the_input_buffer() {
+        let buf = StrTendril::from_slice("<div class=\"a-long-class-name\" id=another-long-id>text that is long<p>");
+        let Some((Token::TagToken(tag), end)) = Reader::default().next(&buf, 0) else {
+            panic!("tag not read")
+        };
+        for a in &tag.attrs {
+            assert!(!format!("{:?}", a.value).contains("shared"), "{:?}", a.value);
+        }
+        let Some((Token::CharacterTokens(text), _)) = Reader::default().next(&buf, end) else {
+            panic!("text not read")
+        };
+        assert!(
+            format!("{text:?}").contains("shared"),
+            "text is shared as the tokenizer shares it: {text:?}"
+        );
     }
 
     #[test]
