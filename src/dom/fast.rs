@@ -72,7 +72,7 @@ impl Reader {
 }
 
 /// The names met lately, so that a name met again (most are) costs a compare rather than a lookup in the
-/// atom tables, which hashes the whole name: a small cache indexed by length and end bytes.
+/// atom tables, which hashes the whole name: a small cache indexed by length and a few bytes.
 struct Names {
     slots: Vec<Option<(Short, LocalName)>>,
 }
@@ -83,27 +83,34 @@ type Short = [u8; SHORT];
 /// The longest name cached.
 const SHORT: usize = 16;
 
+/// How many names are remembered (a power of two).
+const SLOTS: usize = 128;
+
 impl Default for Names {
     fn default() -> Self {
-        Names { slots: vec![None; 64] }
+        Names {
+            slots: vec![None; SLOTS],
+        }
     }
 }
 
 impl Names {
-    /// The atom for `lower`, an ASCII lower-case name.
-    fn get(&mut self, lower: &[u8]) -> LocalName {
-        if lower.len() > SHORT {
-            return atom(lower);
+    /// The atom for the name `name` (ASCII letters, digits and `-_:.`), lowered as the tokenizer lowers it.
+    fn get(&mut self, name: &[u8]) -> LocalName {
+        let len = name.len();
+        if len > SHORT {
+            return atom(&name.to_ascii_lowercase());
         }
         let mut key = [0u8; SHORT];
-        key[..lower.len()].copy_from_slice(lower);
-        let last = lower.last().copied().unwrap_or(0) as usize;
-        let first = lower.first().copied().unwrap_or(0) as usize;
-        let slot = &mut self.slots[(lower.len() * 7 + first * 3 + last) % 64];
+        for (k, b) in key.iter_mut().zip(name) {
+            *k = b.to_ascii_lowercase();
+        }
+        let hash = len * 13 + usize::from(key[0]) * 31 + usize::from(key[1]) * 7 + usize::from(key[len.max(1) - 1]);
+        let slot = &mut self.slots[hash % SLOTS];
         match slot {
-            Some((k, name)) if *k == key => name.clone(),
+            Some((k, atom)) if *k == key => atom.clone(),
             _ => {
-                let name = atom(lower);
+                let name = atom(&key[..len]);
                 *slot = Some((key, name.clone()));
                 name
             }
@@ -324,11 +331,7 @@ fn local_name(name: &[u8], names: &mut Names) -> Option<LocalName> {
     if name.is_empty() || name.len() > MAX_NAME {
         return None;
     }
-    let mut lower = [0u8; MAX_NAME];
-    let lower = &mut lower[..name.len()];
-    lower.copy_from_slice(name);
-    lower.make_ascii_lowercase();
-    Some(names.get(lower))
+    Some(names.get(name))
 }
 
 /// `len` bytes of `buf` from `at`, sharing its storage.
@@ -377,6 +380,7 @@ mod tests {
         for _ in 0..2 {
             for w in words.iter().chain([&"a-very-long-attribute-name".to_string()]) {
                 assert_eq!(&*names.get(w.as_bytes()), w.as_str());
+                assert_eq!(&*names.get(w.to_ascii_uppercase().as_bytes()), w.as_str());
             }
         }
     }
