@@ -12,7 +12,7 @@
 //! - It starts right after the tokenizer has emitted a tag that the tree builder answered with "go on": the
 //!   tokenizer is then in the data state, has just read that tag's `>` (so it holds no character to read
 //!   again and no carriage return whose line feed it must drop), and reads on from the input queue that
-//!   [`next`] reads from too.
+//!   [`Reader::next`] reads from too.
 //! - A text run must run up to a `<` in the same buffer and hold no carriage return (newline normalization)
 //!   or NUL: the tokenizer would emit the same text as character tokens.
 //! - A tag must fit in the buffer and use only the plain forms of § 13.2.5.6 to § 13.2.5.40: an ASCII letter
@@ -20,7 +20,7 @@
 //!   values quoted or unquoted with no carriage return or NUL, and whitespace where the grammar asks for it.
 //!   Upper case in names is lowered and a repeated attribute is dropped, as there.
 //! - In text and values, only the character references that mean one thing everywhere are decoded
-//!   ([`reference`]: `&amp;`, `&lt;`, numeric ones to ordinary characters, …, all ended by `;`).
+//!   ([`reference()`]: `&amp;`, `&lt;`, numeric ones to ordinary characters, …, all ended by `;`).
 //! - Anything else (a comment, a doctype, a stray `<`, another `&`, an odd character, a parse error other than
 //!   a repeated attribute) stops the reading, and the tokenizer goes on from that point as if nothing had
 //!   happened.
@@ -108,7 +108,7 @@ impl Names {
         let hash = len * 13 + usize::from(key[0]) * 31 + usize::from(key[1]) * 7 + usize::from(key[len.max(1) - 1]);
         let slot = &mut self.slots[hash % SLOTS];
         match slot {
-            Some((k, atom)) if *k == key => atom.clone(),
+            Some((k, cached)) if *k == key => cached.clone(),
             _ => {
                 let name = atom(&key[..len]);
                 *slot = Some((key, name.clone()));
@@ -238,7 +238,7 @@ fn attr_value(buf: &StrTendril, at: usize) -> Option<(StrTendril, usize)> {
 
 /// The text or attribute value in the `len` bytes of `buf` from `at`, as the tokenizer reads it, with its
 /// character references decoded. `None` if it holds a carriage return or NUL (which need normalizing) or a
-/// character reference other than the plain ones [`reference`] decodes.
+/// character reference other than the plain ones [`reference()`] decodes.
 ///
 /// With `share` and nothing to decode, it shares `buf`'s storage, as the tokenizer's text does: text nodes are
 /// converted and freed soon. Attribute values are copied, as the tokenizer copies them: an element stays open
