@@ -632,9 +632,17 @@ mod tests {
                 "<p a=\"&notin;&notit;&not\">",
                 "<plaintext><p>",
             ];
+            // A third of the pieces are short runs of the bytes that tags are made of, in any order.
+            const NOISE: &[u8] = b"<>/=\"' &;#xaAbB1\n\t-_:.!?p";
             let mut html = String::new();
             for _ in 0..pieces {
-                html.push_str(PIECES[self.below(PIECES.len())]);
+                if self.below(3) == 0 {
+                    for _ in 0..self.below(12) {
+                        html.push(char::from(NOISE[self.below(NOISE.len())]));
+                    }
+                } else {
+                    html.push_str(PIECES[self.below(PIECES.len())]);
+                }
             }
             html
         }
