@@ -24,8 +24,10 @@
 //! - Anything else (a comment, a doctype, a stray `<`, another `&`, an odd character, a parse error other than
 //!   a repeated attribute) stops the reading, and the tokenizer goes on from that point as if nothing had
 //!   happened.
-//! - Tags that make the tree builder switch the tokenizer out of the data state ([`SWITCHES_STATE`]) are left
-//!   to the tokenizer, which must see them to know which end tag ends their text.
+//! - Tags that make the tree builder switch the tokenizer out of the data state (the names of
+//!   [`is_raw_text`](super::is_raw_text), which the depth filter keeps for the same reason; `noscript` does so
+//!   only while scripting is on, which it is not here) are left to the tokenizer, which must see them to know
+//!   which end tag ends their text, start and end tags alike.
 //!
 //! Left out: the line numbers passed with these tokens are those of the tag before them (they only label
 //! parse errors, which nothing reads).
@@ -33,22 +35,6 @@
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{Tag, TagKind, Token};
 use html5ever::{Attribute, LocalName, QualName, ns};
-
-/// Names whose start tag puts the tokenizer in another state than data (RCDATA, RAWTEXT, script data,
-/// PLAINTEXT: `noscript` only when scripting is on, which it is not here, but it costs nothing to leave it
-/// out), or whose end tag may end a script. Their tags are left to the tokenizer.
-const SWITCHES_STATE: [&str; 10] = [
-    "title",
-    "textarea",
-    "style",
-    "xmp",
-    "iframe",
-    "noembed",
-    "noframes",
-    "script",
-    "noscript",
-    "plaintext",
-];
 
 /// The longest tag or attribute name read here (longer ones are left to the tokenizer).
 const MAX_NAME: usize = 64;
@@ -149,7 +135,8 @@ fn tag(buf: &StrTendril, at: usize, names: &mut Names) -> Option<(Token, usize)>
         i += 1;
     }
     let name = local_name(&bytes[start..i], names)?;
-    if SWITCHES_STATE.contains(&&*name) {
+    // Their end tags too: `</script>` may end a script.
+    if super::is_raw_text(&name) {
         return None;
     }
     let mut tag = Tag {
