@@ -12,9 +12,17 @@
 //!   with the Markdown between them, is rendered to HTML and converted, and replaces the run. The paragraph is
 //!   then parsed again; if the result is not exactly the old events with each run replaced by its conversion
 //!   (emphasis delimiters can interact with their new neighbours), the whole paragraph or heading is converted
-//!   instead (a tight item's text is then left as it was). Inline comments are kept; so is raw HTML in table
-//!   cells.
+//!   instead (a tight item's text is then converted whole in its place). Inline comments are kept when a
+//!   browser reads them as CommonMark does (not one holding `--!>`, which a browser ends early).
+//! - A Markdown **link or image** whose destination the URL policy refuses (`[x](javascript:…)`, an autolink
+//!   `<javascript:…>`, a reference to such a definition) is treated like an HTML run: it becomes its text,
+//!   unless [`Options::allow_unsafe_urls`].
+//! - A **table** holding raw HTML or such a link in a cell is rendered to an HTML table and converted whole.
 //! - Everything else (front matter, headings, links, ordinary Markdown, blank lines) is copied unchanged.
+//!
+//! Last, the whole output is parsed again and anything still live (raw HTML that is not
+//! [inert](is_inert_html), a refused URL) gets a backslash before its opening character, so that it reads as
+//! text: a guarantee that does not rest on the rules above having seen every case.
 
 use std::ops::Range;
 
@@ -23,6 +31,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 use crate::Options;
 use crate::meta::{self, Metadata};
 use crate::stream::events_and_meta;
+use crate::url::UrlKind;
 
 type Spanned = (Event<'static>, Range<usize>);
 
@@ -77,7 +86,7 @@ pub(crate) fn convert_markdown(markdown: &str, options: &Options) -> String {
             Event::Start(Tag::Paragraph) | Event::Start(Tag::Heading { .. }) => {
                 let end = find_end(&events, i);
                 let inner = &events[i + 1..end];
-                if inner.iter().any(|(e, _)| is_tag_html(e)) {
+                if inner.iter().any(|(e, _)| needs_conversion(e, &ed.options)) {
                     let whole = range.start..events[end].1.end;
                     ed.inline_block(inner, Some((event, whole)), containers > 0);
                 } else if let Event::Start(Tag::Heading { .. }) = event {
@@ -90,9 +99,16 @@ pub(crate) fn convert_markdown(markdown: &str, options: &Options) -> String {
             Event::End(TagEnd::BlockQuote(_)) | Event::End(TagEnd::Item) => {
                 containers = containers.saturating_sub(1);
             }
-            // Raw HTML in table cells is left alone (a converted `|` would split the cell).
+            // A table with raw HTML or a refused link in a cell is converted whole: a cell cannot take the
+            // converted Markdown of one run in place (a `|` or a line break in it would reshape the table).
             Event::Start(Tag::Table(_)) => {
-                i = find_end(&events, i) + 1;
+                let end = find_end(&events, i);
+                if events[i..end].iter().any(|(e, _)| needs_conversion(e, &ed.options)) {
+                    let html = render_table(&events[i..=end]);
+                    let converted = ed.convert(&html);
+                    ed.splice_block(range.start..events[end].1.end, &converted, containers > 0);
+                }
+                i = end + 1;
                 continue;
             }
             _ => {}
@@ -103,7 +119,7 @@ pub(crate) fn convert_markdown(markdown: &str, options: &Options) -> String {
                 .find(|&k| !is_inline(&events[k].0))
                 .unwrap_or(events.len());
             let inner = &events[i..stretch_end];
-            if inner.iter().any(|(e, _)| is_tag_html(e)) {
+            if inner.iter().any(|(e, _)| needs_conversion(e, &ed.options)) {
                 ed.inline_block(inner, None, true);
             }
             i = stretch_end.max(i + 1);
@@ -112,6 +128,8 @@ pub(crate) fn convert_markdown(markdown: &str, options: &Options) -> String {
         i += 1;
     }
     ed.out.push_str(&markdown[ed.pos.min(markdown.len())..]);
+    let out = neutralize(std::mem::take(&mut ed.out), parser_options, &ed.options);
+    ed.out = out;
     let mut meta = ed.header;
     meta.fill_from(&ed.found);
     if options.front_matter && !has_front_matter {
@@ -164,13 +182,28 @@ fn is_inline(e: &Event<'_>) -> bool {
     }
 }
 
-/// Inline HTML that is a tag (not a comment, processing instruction or declaration).
-fn is_tag_html(e: &Event<'_>) -> bool {
-    matches!(e, Event::InlineHtml(h) if tag_effect(h) != TagEffect::Other)
+/// Whether an inline event must go through the converter: a tag, a comment or other `<!`/`<?` construct that a
+/// browser would read differently from CommonMark (so that markup after it would be live), or the start of a
+/// Markdown link or image whose destination the URL policy refuses.
+fn needs_conversion(e: &Event<'_>, options: &Options) -> bool {
+    match e {
+        Event::InlineHtml(h) => tag_effect(h) != TagEffect::Other || !is_inert_html(h),
+        Event::Start(Tag::Link { dest_url, .. }) => !url_allowed(dest_url, UrlKind::Link, options),
+        Event::Start(Tag::Image { dest_url, .. }) => !url_allowed(dest_url, UrlKind::Image, options),
+        _ => false,
+    }
 }
 
-/// Whether `html` is only comments and white space.
+fn url_allowed(url: &str, kind: UrlKind, options: &Options) -> bool {
+    options.allow_unsafe_urls || crate::url::is_allowed(url, kind, options.allow_data_images)
+}
+
+/// Whether `html` is only comments and white space, read the same way by CommonMark and by a browser (a browser
+/// also ends a comment at `--!>`, and anything after it would be live markup).
 fn only_comments(html: &str) -> bool {
+    if html.contains("--!>") {
+        return false;
+    }
     let mut rest = html.trim();
     while !rest.is_empty() {
         let Some(after) = rest.strip_prefix("<!--") else {
@@ -245,14 +278,14 @@ fn tag_effect(tag: &str) -> TagEffect {
 
 /// Index ranges (inclusive start, exclusive end) into `inner` of the inline HTML runs: from a tag to where its
 /// element closes, widened so that Markdown inline elements are never cut.
-fn html_runs(inner: &[Spanned]) -> Vec<Range<usize>> {
+fn html_runs(inner: &[Spanned], options: &Options) -> Vec<Range<usize>> {
     let mut runs = Vec::new();
     let mut level = 0usize;
     let mut outer_start = 0usize;
     let mut k = 0;
     while k < inner.len() {
         let e = &inner[k].0;
-        if is_tag_html(e) {
+        if needs_conversion(e, options) {
             let start = if level > 0 { outer_start } else { k };
             let mut html_depth = 0usize;
             let mut md_level = 0usize;
@@ -415,6 +448,177 @@ fn normalize(events: impl IntoIterator<Item = Event<'static>>) -> Vec<Event<'sta
     out
 }
 
+/// Whether raw HTML is inert as a browser reads it: text, comments, declarations, processing instructions and
+/// tags without attributes of elements that only format text (those [`keep_html`](Options::keep_html) may keep,
+/// and `br`, `wbr`, `hr`). A browser ends a comment at `-->` or `--!>` and any other `<!` or `<?` construct at
+/// the first `>`, whatever CommonMark thought the construct spanned, so what follows is read as markup again.
+pub(crate) fn is_inert_html(html: &str) -> bool {
+    let b = html.as_bytes();
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let at = i + off;
+        let rest = &html[at..];
+        let after = &b[at + 1..];
+        if let Some(body) = rest.strip_prefix("<!--") {
+            // HTML § 13.2.5.43ff: `<!-->` and `<!--->` are empty comments; otherwise the first `-->` or `--!>`.
+            let end = if body.starts_with('>') {
+                1
+            } else if body.starts_with("->") {
+                2
+            } else {
+                match (body.find("-->"), body.find("--!>")) {
+                    (Some(a), Some(b)) if b < a => b + 4,
+                    (Some(a), _) => a + 3,
+                    (None, Some(b)) => b + 4,
+                    (None, None) => return true, // the rest of the fragment is comment
+                }
+            };
+            i = at + 4 + end;
+        } else if matches!(after.first(), Some(b'!' | b'?'))
+            || (after.first() == Some(&b'/') && !after.get(1).is_some_and(u8::is_ascii_alphabetic))
+        {
+            // A bogus comment up to the first `>`.
+            match memchr::memchr(b'>', after) {
+                Some(k) => i = at + 1 + k + 1,
+                None => return true,
+            }
+        } else if after.first().is_some_and(u8::is_ascii_alphabetic)
+            || (after.first() == Some(&b'/') && after.get(1).is_some_and(u8::is_ascii_alphabetic))
+        {
+            let close = after[0] == b'/';
+            let name_start = at + 1 + usize::from(close);
+            let name_len = b[name_start..]
+                .iter()
+                .take_while(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r' | b'/' | b'>'))
+                .count();
+            let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+            if !(crate::policy::is_keepable(&name) || matches!(name.as_str(), "br" | "wbr" | "hr")) {
+                return false;
+            }
+            // Nothing but white space and a self-closing slash before the `>`: no attribute.
+            let mut k = name_start + name_len;
+            while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\x0c' | b'\r' | b'/') {
+                k += 1;
+            }
+            if k < b.len() && b[k] != b'>' {
+                return false;
+            }
+            i = k + 1;
+        } else {
+            i = at + 1; // `<` as text
+        }
+        if i >= b.len() {
+            break;
+        }
+    }
+    true
+}
+
+/// Renders a table's events as an HTML table (cells as [`render_inline`] renders inline content).
+fn render_table(events: &[Spanned]) -> String {
+    let mut out = String::from("<table>");
+    let mut aligns: &[pulldown_cmark::Alignment] = &[];
+    let mut in_head = false;
+    let mut column = 0;
+    let mut k = 0;
+    while k < events.len() {
+        match &events[k].0 {
+            Event::Start(Tag::Table(a)) => aligns = a,
+            Event::Start(Tag::TableHead) => {
+                in_head = true;
+                out.push_str("<thead><tr>");
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                out.push_str("</tr></thead><tbody>");
+            }
+            Event::Start(Tag::TableRow) => {
+                column = 0;
+                out.push_str("<tr>");
+            }
+            Event::End(TagEnd::TableRow) => out.push_str("</tr>"),
+            Event::Start(Tag::TableCell) => {
+                let end = find_end(events, k);
+                let cell = if in_head { "th" } else { "td" };
+                let align = match aligns.get(column) {
+                    Some(pulldown_cmark::Alignment::Left) => " align=\"left\"",
+                    Some(pulldown_cmark::Alignment::Center) => " align=\"center\"",
+                    Some(pulldown_cmark::Alignment::Right) => " align=\"right\"",
+                    _ => "",
+                };
+                out.push_str(&format!(
+                    "<{cell}{align}>{}</{cell}>",
+                    render_inline(&events[k + 1..end])
+                ));
+                column += 1;
+                k = end;
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+/// Makes every piece of markup in `md` that a reader with `parser_options` would find live inert, by escaping
+/// its first character: raw HTML that is not [inert](is_inert_html), and links and images whose destination
+/// the URL policy refuses. The conversion above already leaves none; this is the guarantee, checked on the
+/// whole output, so that a case it missed comes out as visible text rather than as live markup.
+fn neutralize(mut md: String, parser_options: pulldown_cmark::Options, options: &Options) -> String {
+    for _ in 0..64 {
+        let spots = live_spots(&md, parser_options, options);
+        if spots.is_empty() {
+            return md;
+        }
+        for at in spots.into_iter().rev() {
+            md.insert(at, '\\');
+        }
+    }
+    // Not reached in practice: every pass escapes at least one more opener. Make the rest text by brute force.
+    md.replace('<', "&lt;").replace('[', "&#91;")
+}
+
+/// The byte offsets of the opening `<` or `[` of each live construct [`neutralize`] escapes, in order.
+fn live_spots(md: &str, parser_options: pulldown_cmark::Options, options: &Options) -> Vec<usize> {
+    let mut spots = Vec::new();
+    let mut block: Option<(usize, String)> = None;
+    let opener = |from: usize, set: &[u8]| -> Option<usize> {
+        md.as_bytes()[from..]
+            .iter()
+            .position(|c| set.contains(c))
+            .map(|k| from + k)
+    };
+    for (event, range) in Parser::new_ext(md, parser_options).into_offset_iter() {
+        match &event {
+            Event::Start(Tag::HtmlBlock) => block = Some((range.start, String::new())),
+            Event::Html(h) => {
+                if let Some((_, text)) = &mut block {
+                    text.push_str(h);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((start, text)) = block.take()
+                    && !is_inert_html(&text)
+                {
+                    spots.extend(opener(start, b"<"));
+                }
+            }
+            Event::InlineHtml(h) if !is_inert_html(h) => spots.extend(opener(range.start, b"<")),
+            Event::Start(Tag::Link { dest_url, .. }) if !url_allowed(dest_url, UrlKind::Link, options) => {
+                spots.extend(opener(range.start, b"<["));
+            }
+            Event::Start(Tag::Image { dest_url, .. }) if !url_allowed(dest_url, UrlKind::Image, options) => {
+                spots.extend(opener(range.start, b"<["));
+            }
+            _ => {}
+        }
+    }
+    spots.sort_unstable();
+    spots.dedup();
+    spots
+}
+
 /// The output being built, and where in the input copying has reached.
 struct Editor<'a> {
     md: &'a str,
@@ -513,6 +717,12 @@ impl Editor<'_> {
         if blank_after {
             self.out.push_str(&blank);
         }
+        // A document without a final line end does not gain one (so that a second pass changes nothing).
+        if range.end >= self.md.len() && !self.md.ends_with('\n') {
+            while self.out.ends_with('\n') {
+                self.out.pop();
+            }
+        }
     }
 
     fn push_lines(&mut self, text: &str, first: &str, cont: &str) {
@@ -539,7 +749,10 @@ impl Editor<'_> {
             }
             return;
         }
-        let Some((start, whole)) = block else { return };
+        let Some((start, whole)) = block else {
+            self.replace_item_text(inner, in_container);
+            return;
+        };
         let body = render_inline(inner);
         let html = match start {
             Event::Start(Tag::Heading { level, .. }) => format!("<{level}>{body}</{level}>"),
@@ -547,6 +760,36 @@ impl Editor<'_> {
         };
         let converted = self.convert(&html);
         self.splice_block(whole, &converted, in_container);
+    }
+
+    /// Converts a tight item's text whole (its runs could not be converted one by one) and puts the result in its
+    /// place, continuation lines under the item's prefix. A task marker at its start is kept as it is.
+    fn replace_item_text(&mut self, inner: &[Spanned], in_container: bool) {
+        // Continuation lines line up with the item's content, which starts where its text (or task marker) does.
+        let Some(item_start) = inner.first().map(|(_, r)| r.start) else {
+            return;
+        };
+        let (_, _, cont) = self.prefixes(item_start, in_container);
+        let inner = match inner.first() {
+            Some((Event::TaskListMarker(_), _)) => &inner[1..],
+            _ => inner,
+        };
+        let (Some(first), Some(end)) = (inner.first(), inner.iter().map(|(_, r)| r.end).max()) else {
+            return;
+        };
+        let start = first.1.start;
+        let converted = self.convert(&format!("<p>{}</p>", render_inline(inner)));
+        let mut text = String::new();
+        for (k, line) in converted.trim_end_matches('\n').split('\n').enumerate() {
+            if k > 0 {
+                text.push('\n');
+                text.push_str(if line.is_empty() { cont.trim_end() } else { &cont });
+            }
+            text.push_str(line);
+        }
+        self.copy_to(start);
+        self.out.push_str(&text);
+        self.pos = end.max(self.pos);
     }
 
     /// The runs' replacements, when splicing them gives exactly the intended events; `None` otherwise.
@@ -559,7 +802,7 @@ impl Editor<'_> {
         let mut copied = first_start;
         let mut spliced = Vec::new();
         let mut done = 0;
-        for run in html_runs(inner) {
+        for run in html_runs(inner, &self.options) {
             expected.extend(inner[done..run.start].iter().map(|(e, _)| e.clone()));
             done = run.end;
             let events = &inner[run.clone()];

@@ -207,6 +207,9 @@ pub(crate) struct TextEnv {
     pub(crate) gt_follows: bool,
     /// A later text run of the block contains `](` (so `[` here could open an inline link).
     pub(crate) link_close_follows: bool,
+    /// A later text run of the block could make `]]` (holding it, or a `]` at its start or end, next to which
+    /// link syntax or another run could write a `]`), so that a `[[` here could be closed as a wikilink.
+    pub(crate) close_follows: bool,
     /// A later text run of the block contains `]:` (so `[` at the start of the block could open a link
     /// reference definition).
     pub(crate) bracket_follows: bool,
@@ -282,6 +285,14 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
         }
     }
 
+    let link_text_doubled = env.in_link_text && env.ascii.has(b'[') && has_doubled_bracket(&chars, env);
+    // Where this run could make `]]`: its last `]]`, or a final `]` doubled by what follows.
+    let (last_close, ends_close) = if env.ascii.has(b']') {
+        let last = chars.windows(2).rposition(|w| w[0] == ']' && w[1] == ']');
+        (last, chars.last() == Some(&']') && env.next.ch == Some(']'))
+    } else {
+        (None, false)
+    };
     let mut i = 0;
     while i < n {
         let c = chars[i];
@@ -321,6 +332,18 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
                 }
             }
             '[' | ']' => {
+                // `[[` opens a wikilink under pulldown-cmark's `ENABLE_WIKILINKS` (`[[javascript:x]]` would be a
+                // live link there): the first bracket is escaped, whatever follows.
+                let before = if i == 0 { env.prev.ch } else { Some(chars[i - 1]) };
+                let after_open = before == Some('[') && !(i > 0 && escape_at[i - 1]);
+                let doubled = c == '[' && (chars.get(i + 1).copied().or(env.next.ch) == Some('[') || after_open);
+                if doubled && (env.close_follows || last_close.is_some_and(|k| k > i) || ends_close) {
+                    escape_at[i] = true;
+                }
+                // In link text the brackets must stay balanced: once one is escaped, all of the run's are.
+                if link_text_doubled {
+                    escape_at[i] = true;
+                }
                 let link_follows = c == '[' && (env.link_close_follows || scan.link_close_after(i));
                 // With reference links, `[` never opens (`[1]` or `[Rust]` would be a shortcut reference), and
                 // in link text no bracket pairs, so that the text ends at our `]`.
@@ -375,6 +398,28 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
         }
     }
     out.push_str(&text[from..]);
+}
+
+/// Whether a `[` of `chars` stands next to another `[` in the output (a wikilink opener).
+fn has_doubled_bracket(chars: &[char], env: &TextEnv) -> bool {
+    // (In link text the link's own `]` always follows.)
+    chars.iter().enumerate().any(|(i, &c)| {
+        c == '['
+            && (chars.get(i + 1).copied().or(env.next.ch) == Some('[')
+                || (if i == 0 { env.prev.ch } else { Some(chars[i - 1]) }) == Some('['))
+    })
+}
+
+/// Escapes the `}` that ends a heading's written text, unless a backslash already stands before it: under
+/// pulldown-cmark's `ENABLE_HEADING_ATTRIBUTES`, a trailing `{…}` is an attribute block, and `{onclick=x}` would
+/// become an attribute of the heading. The scan for that block stops at any backslash, so `\}` ends none.
+/// The last character of a heading's Markdown can only be text when it is `}`: code spans, raw HTML, links,
+/// autolinks and references end in other characters.
+pub(crate) fn guard_heading_attributes(heading: &mut String) {
+    let end = heading.trim_end_matches([' ', '\t']).len();
+    if heading[..end].ends_with('}') && !heading[..end - 1].ends_with('\\') {
+        heading.insert(end - 1, '\\');
+    }
 }
 
 /// Fast path: text that no rule below could escape. Not at a line start (where block syntax is checked) unless

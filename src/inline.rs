@@ -139,17 +139,20 @@ pub(crate) fn render(
     }));
     let ascii = &ascii[..];
     // For each position, what some item from there on holds: bit 0 `>` (or something written as-is), bit 1
-    // `]:`, bit 2 `](`.
+    // `]:`, bit 2 `](`, bit 3 text that could make `]]` (a wikilink's end).
     const GT: u8 = 1;
     const BRACKET: u8 = 2;
     const LINK_CLOSE: u8 = 4;
+    const CLOSE: u8 = 8;
     after.clear();
     after.resize(n + 1, 0);
     for i in (0..n).rev() {
         let here = match &items[i] {
             Inline::Text(t) => {
                 let closes = ascii[i].has(b']');
-                let mut f = 0;
+                // A `]]` (a wikilink's end) here, or a `]` at an edge that a neighbour's `]` could double.
+                let doubles = closes && (t.starts_with(']') || t.ends_with(']') || t.contains("]]"));
+                let mut f = if doubles { CLOSE } else { 0 };
                 if ascii[i].has(b'>') {
                     f |= GT;
                 }
@@ -211,6 +214,7 @@ pub(crate) fn render(
                     in_link_text: link_depth > 0,
                     gt_follows: after[i + 1] & GT != 0,
                     link_close_follows: after[i + 1] & LINK_CLOSE != 0,
+                    close_follows: after[i + 1] & CLOSE != 0,
                     bracket_follows: after[i + 1] & BRACKET != 0,
                     strikethrough: style.strikethrough,
                     tables: style.tables,

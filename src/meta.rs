@@ -147,6 +147,10 @@ impl Metadata {
 
 /// A YAML 1.2 double-quoted scalar (YAML spec §7.3.1): `\` and `"` escaped, C0/C1 controls, DEL, the YAML line
 /// breaks U+2028/U+2029 and the BOM written as escapes, so the value stays on one line and reads back exactly.
+///
+/// `<`, `>`, `[`, `]` and `&` are written as `\u` escapes too, so that front matter read as Markdown (by a
+/// renderer that does not know front matter, it is a thematic break and a setext heading) is only text: no raw
+/// HTML, autolink, link, wikilink or character reference can start in it. YAML reads the value back unchanged.
 pub(crate) fn yaml_quote(value: &str) -> String {
     let mut out = String::with_capacity(value.len() + 2);
     out.push('"');
@@ -157,7 +161,7 @@ pub(crate) fn yaml_quote(value: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}') => {
+            c if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '<' | '>' | '[' | ']' | '&') => {
                 out.push_str(&format!("\\u{:04X}", u32::from(c)));
             }
             c => out.push(c),
@@ -344,5 +348,10 @@ mod tests {
         assert_eq!(yaml_quote("a \"b\" \\ c"), r#""a \"b\" \\ c""#);
         assert_eq!(yaml_quote("x: #y\nz"), r#""x: #y\nz""#);
         assert_eq!(yaml_quote("\u{0}\u{7F}\u{85}\u{2028}"), r#""\u0000\u007F\u0085\u2028""#);
+        // Read as Markdown, front matter holds no markup.
+        assert_eq!(
+            yaml_quote("<img src=x onerror=alert(1)> [x](javascript:y) &lt;"),
+            r#""\u003Cimg src=x onerror=alert(1)\u003E \u005Bx\u005D(javascript:y) \u0026lt;""#
+        );
     }
 }

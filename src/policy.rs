@@ -89,12 +89,12 @@ fn holds_content(form: &Node) -> bool {
 
 /// Whether `node` is kept as raw HTML ([`Options::keep_html`]).
 pub(crate) fn is_kept_html(node: &Node, options: &Options) -> bool {
-    !options.keep_html.is_empty() && keepable(node.tag()) && options.keep_html.iter().any(|s| s.matches(node))
+    !options.keep_html.is_empty() && is_keepable(node.tag()) && options.keep_html.iter().any(|s| s.matches(node))
 }
 
 /// Elements that can be kept as raw HTML: not Markdown structure (lists, tables, code blocks), not elements
 /// whose content is not shown or not text, not void elements.
-fn keepable(tag: &str) -> bool {
+pub(crate) fn is_keepable(tag: &str) -> bool {
     !matches!(
         tag,
         "html"

@@ -716,12 +716,14 @@ impl MarkdownWriter {
             while matches!(items.last(), Some(Inline::HardBreak | Inline::SoftBreak)) {
                 items.pop();
             }
-            let text = self.render(&items, Context::Paragraph);
+            let mut text = self.render(&items, Context::Paragraph);
+            escape::guard_heading_attributes(&mut text);
             self.write_text_lines(&text, false, out);
             self.write_line(if lvl == 1 { "===" } else { "---" }, out);
             return;
         }
-        let text = self.render(items, Context::AtxHeading);
+        let mut text = self.render(items, Context::AtxHeading);
+        escape::guard_heading_attributes(&mut text);
         let mut line = "#".repeat(lvl);
         if !text.is_empty() {
             line.push(' ');

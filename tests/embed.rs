@@ -104,6 +104,134 @@ fn inline_runs_that_would_misread_fall_back_to_the_whole_paragraph() {
 
 #[test]
 fn ordinary_markdown_is_untouched() {
-    let input = "# H\n\nSome *text* with `code <b>` and a [link](u).\n\n```html\n<div>code</div>\n```\n\n| a | b |\n|---|---|\n| <b>x</b> | y |\n";
+    let input = "# H\n\nSome *text* with `code <b>` and a [link](u).\n\n```html\n<div>code</div>\n```\n\n| a | b |\n|---|---|\n| *x* | y |\n";
     assert_eq!(md(input), input);
+}
+
+#[test]
+fn a_table_with_raw_html_in_a_cell_is_converted_whole() {
+    let out = md("| a | b |\n|:--|---|\n| <b>x</b> | y |\n");
+    assert_eq!(out, "| a | b |\n| :-- | --- |\n| **x** | y |\n");
+}
+
+// ---- safety: no raw HTML of the document stays live (issue 21) ----
+
+/// The parser options a reader of `convert_markdown`'s output is promised safety under.
+fn archive_parser_options() -> html2cmark::pulldown_cmark::Options {
+    Options::default().parser_options() | html2cmark::pulldown_cmark::Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+}
+
+/// Hostile Markdown documents: raw HTML and unsafe links in every place pulldown-cmark finds them.
+const HOSTILE_ARCHIVES: &[&str] = &[
+    "- x<br><img src=x onerror=alert(1)>\n",
+    "- one<BR/>two <script>alert(1)</script>\n- <a href=\"javascript:alert(1)\">y</a><br>\n",
+    "1. a<br><xmp><img src=x onerror=alert(1)></xmp>\n2. b<listing>c</listing>\n",
+    "- [ ] task<br><plaintext><b onclick=alert(1)>x\n",
+    "* tight\n* item<br><iframe src=\"https://evil.example/\"></iframe>\n",
+    "| a | b |\n|---|:-:|\n| <img src=x onerror=alert(1)> | <svg onload=alert(1)> |\n| [c](javascript:alert(1)) | d |\n",
+    "> quoted <img src=x onerror=alert(1)> text\n>\n> - deeper<br><video src=x onerror=alert(1)>\n",
+    "[<img src=x onerror=alert(1)> link text](https://example.com/)\n",
+    "# heading <a href=javascript:alert(1)>x</a>\n\nSetext <b onmouseover=alert(1)>y</b>\n---\n",
+    "[x](javascript:alert(1)) and <javascript:alert(2)> and ![i](vbscript:msgbox) and [y](JaVaScRiPt&#58;alert(3))\n",
+    "[ref]\n\n[ref]: javascript:alert(1)\n",
+    "a <!-- x --!> <img src=x onerror=alert(1)> --> b\n",
+    "<? > <img src=x onerror=alert(1)> ?>\n\ntext <![CDATA[ > <img src=x onerror=alert(2)> ]]> more\n",
+    "<!-- ok --> <!-- x --!> <script>alert(1)</script> -->\n",
+    "- a\n\n  <div onclick=alert(1)>block in an item</div>\n",
+    "Footnote[^1].\n\n[^1]: note <img src=x onerror=alert(1)>\n",
+    "p<p><strong>.</strong>我<img src=x onerror=alert(1)>",
+    "<style>body{display:none}</style>\n\n<details open ontoggle=alert(1)>x</details>\n",
+];
+
+#[test]
+fn raw_html_and_unsafe_links_in_archives_never_stay_live() {
+    for input in HOSTILE_ARCHIVES {
+        let out = md(input);
+        let live = common::live_markup(&out, archive_parser_options());
+        assert!(live.is_empty(), "{input:?} -> {out:?} keeps {live:?}");
+        // The same under the strictest reading: plain CommonMark.
+        let live = common::live_markup(&out, html2cmark::pulldown_cmark::Options::empty());
+        assert!(
+            live.is_empty(),
+            "{input:?} -> {out:?} keeps {live:?} in plain CommonMark"
+        );
+    }
+}
+
+#[test]
+fn the_words_around_hostile_html_are_kept() {
+    let out = md("- x<br><img src=pic.png onerror=alert(1)> after\n- [ ] task<br>two\n");
+    assert_eq!(out, "- x\\\n  ![](pic.png) after\n- [ ] task\\\n  two\n");
+    let out = md("| a | b |\n|---|---|\n| <b onclick=alert(1)>bold</b> | [c](javascript:alert(1)) |\n");
+    assert_eq!(out, "| a | b |\n| --- | --- |\n| **bold** | c |\n");
+    let out = md("See [the docs](javascript:alert(1)) or [home](https://example.com/).\n");
+    assert_eq!(out, "See the docs or [home](https://example.com/).\n");
+}
+
+#[test]
+fn unsafe_markdown_links_are_kept_when_allowed() {
+    let mut options = Options::default();
+    options.allow_unsafe_urls = true;
+    let input = "Run [this](javascript:void(0)) now.\n";
+    assert_eq!(convert_markdown(input, &options), input);
+}
+
+// ---- idempotence: a second pass changes nothing (issue 21) ----
+
+fn assert_idempotent(input: &str, options: &Options) {
+    let once = convert_markdown(input, options);
+    let twice = convert_markdown(&once, options);
+    assert_eq!(once, twice, "a second pass changed the output of {input:?}");
+}
+
+#[test]
+fn a_second_pass_changes_nothing() {
+    let options = Options::default();
+    for input in HOSTILE_ARCHIVES {
+        assert_idempotent(input, &options);
+    }
+    for input in [
+        "p<p><strong>.</strong>我",
+        "p<p><strong>.</strong>我\n",
+        "a <em>b</em>",
+        "<div>x</div>",
+        "- a<br>b",
+        "<!--1594693423000-->\n[T](https://e.com/1)\n------\n\n<p>关于<b>「测试」</b>的说明</p>",
+    ] {
+        assert_idempotent(input, &options);
+    }
+}
+
+#[test]
+fn archives_in_the_shared_corpus_convert_in_one_pass() {
+    let Some(dir) = common::shared_dir() else {
+        eprintln!("note: ../shared is absent; skipping the idempotence check on the archive corpus");
+        return;
+    };
+    let mut checked = 0;
+    for folder in ["corpus/articles", "corpus/articles-jekyll", "corpus/articles-recent"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(folder)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            let mut with_front_matter = Options::default();
+            with_front_matter.front_matter = true;
+            for options in [Options::default(), with_front_matter] {
+                let once = convert_markdown(&text, &options);
+                let twice = convert_markdown(&once, &options);
+                assert!(
+                    once == twice,
+                    "{}: a second pass changed the output",
+                    entry.path().display()
+                );
+                let live = common::live_markup(&once, archive_parser_options());
+                assert!(live.is_empty(), "{}: {live:?}", entry.path().display());
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} archive files found");
 }

@@ -381,3 +381,59 @@ fn html5lib_inputs_convert_without_panic_and_parse_back() {
         faithful_events(input, &options);
     }
 }
+
+// ---- the safety promise under every pulldown-cmark option (issue 21) ----
+
+/// HTML that tries to reach a reader of the Markdown as live markup, through the converter's text: wikilinks,
+/// heading attributes, definition lists, front matter, plus the classic payloads.
+const HOSTILE_PAGES: &[&str] = &[
+    "<p>[[javascript:alert(1)]]</p>",
+    "<p>see [[javascript:alert(1)|click]] and ![[javascript:alert(2)]]</p>",
+    "<p><a href=\"/x\">[</a>[javascript:alert(1)]]</p>",
+    "<h1>Title {onclick=alert(1)}</h1>",
+    "<h2>Two<br>lines {onmouseover=alert(1) .c #i}</h2>",
+    "<h3>T {#id onclick=alert(1)}   </h3>",
+    "<p>term<br>: [x](javascript:alert(1))</p>",
+    "<p>a <img src=x onerror=alert(1)> <a href=\"javascript:alert(1)\">b</a> <a href=\"java&#x09;script:alert(1)\">c</a></p>",
+    "<p>&lt;img src=x onerror=alert(1)&gt; &lt;script&gt;alert(1)&lt;/script&gt; &lt;javascript:alert(1)&gt;</p>",
+    "<p>[x](javascript:alert(1)) ![y](javascript:alert(2)) [[z]](javascript:alert(3))</p>",
+    "<title>&lt;img src=x onerror=alert(1)&gt; [t](javascript:alert(1)) [[javascript:alert(2)]]</title><p>body</p>",
+    "<p>$x$ ^sup^ ~sub~ [^note] {attr=1}</p>",
+];
+
+#[test]
+fn converted_pages_hold_no_live_markup_under_any_parser_option() {
+    // The oracle sees what the extensions make live.
+    use html2cmark::pulldown_cmark::Options as P;
+    for (md, parser_options) in [
+        ("[[javascript:alert(1)]]", P::ENABLE_WIKILINKS),
+        ("# T {onclick=alert(1)}", P::ENABLE_HEADING_ATTRIBUTES),
+        ("x <img src=x onerror=alert(1)>", P::empty()),
+        ("[x](JavaScript:alert(1))", P::empty()),
+    ] {
+        assert!(!common::live_markup(md, parser_options).is_empty(), "{md:?}");
+    }
+    let mut options = Options::default();
+    for front_matter in [false, true] {
+        options.front_matter = front_matter;
+        for html in HOSTILE_PAGES {
+            let md = convert_with(html, &options);
+            for parser_options in common::every_parser_option() {
+                let live = common::live_markup(&md, parser_options);
+                assert!(live.is_empty(), "{html:?} -> {md:?} under {parser_options:?}: {live:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn text_that_looks_like_extension_syntax_stays_text() {
+    // Wikilinks and heading attributes are escaped (a definition list only changes structure), and read back as the same text.
+    let md = convert("<p>[[javascript:alert(1)]]</p><h1>T {onclick=alert(1)}</h1><p>a<br>: b</p>");
+    assert_eq!(
+        md,
+        "\\[[javascript:alert(1)]]\n\n# T {onclick=alert(1)\\}\n\na\\\n: b\n"
+    );
+    let events = faithful_events("<p>[[x]]</p><h2>{y}</h2>", &Options::default());
+    assert!(text_of(&events).contains("[[x]]{y}"), "{events:?}");
+}

@@ -89,14 +89,17 @@ fn check(file: &str, only_extensions: bool, ratchet: usize, backslash_ceiling: u
     );
 }
 
+// The ceilings are the sources' own counts (119 and 122) plus the backslashes that keep `[[` from opening a
+// wikilink under pulldown-cmark's ENABLE_WIKILINKS (`[[foo]]` text, examples 520, 548, 559 and 590 and their GFM
+// twins): the safety promise covers every parser option, and the sources do not guard against that extension.
 #[test]
 fn commonmark_spec_round_trip() {
-    check("spec.json", false, 652, 0);
+    check("spec.json", false, 652, 122);
 }
 
 #[test]
 fn gfm_spec_round_trip() {
-    check("gfm-spec.json", false, 673, 0);
+    check("gfm-spec.json", false, 673, 125);
 }
 
 /// Prints the examples where we write more backslashes than the source (run with `--ignored --nocapture`;
