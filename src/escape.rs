@@ -326,7 +326,8 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
                 });
                 let before_markup = i + 1 == n && next.is_none() && env.next.class == Class::Punct;
                 // A following character written as a reference starts with `&`.
-                let before_entity = entity_at.get(i + 1) == Some(&true);
+                // (A CR or line feed in text is written as a reference too.)
+                let before_entity = entity_at.get(i + 1) == Some(&true) || matches!(chars.get(i + 1), Some('\r'));
                 if before_markup || before_entity || next.is_some_and(|d| d.is_ascii_punctuation() || d == '\n') {
                     escape_at[i] = true;
                 }

@@ -371,3 +371,10 @@ fn a_delimiter_run_escaped_at_a_line_start_is_escaped_whole() {
     let md = md(events);
     assert!(md.contains("\\*\\*\\*"), "{md}");
 }
+
+#[test]
+fn a_backslash_before_a_carriage_return_is_escaped() {
+    // Found by fuzzing (issue 21): a CR is written as `&#13;`, so a backslash before it would escape the `&`.
+    assert_eq!(md(para(vec![text("\r\\\ra")])), "&#13;\\\\&#13;a\n");
+    assert_eq!(md(para(vec![text("x\\\r")])), "x\\\\&#13;\n");
+}
