@@ -140,6 +140,8 @@ pub struct OneShot {
     /// `None`: stdin (or the sample when stdin is a terminal); `Some("-")`: stdin.
     pub input: Option<PathBuf>,
     pub output: Option<PathBuf>,
+    /// `--output` is synced to the disk before it replaces the old file (not `--no-fsync`).
+    pub sync: bool,
     pub from: Option<Kind>,
     pub events: bool,
     pub options: Options,
@@ -156,6 +158,8 @@ pub struct Batch {
     pub jobs: Option<usize>,
     pub shard: Option<(usize, usize)>,
     pub quiet: bool,
+    /// Outputs are synced to the disk before they replace the old ones (not `--no-fsync`).
+    pub sync: bool,
     pub from: Option<Kind>,
     pub options: Options,
 }
@@ -175,6 +179,7 @@ struct Raw {
     in_place: bool,
     events: bool,
     quiet: bool,
+    no_fsync: bool,
     options: Options,
 }
 
@@ -217,6 +222,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             "--in-place" => raw.in_place = no_value()?,
             "--events" => raw.events = no_value()?,
             "-q" | "--quiet" => raw.quiet = no_value()?,
+            "--no-fsync" => raw.no_fsync = no_value()?,
             "--no-tables" | "--tables" => o.tables = no_value()? && name == "--tables",
             "--no-strikethrough" | "--strikethrough" => o.strikethrough = no_value()? && name == "--strikethrough",
             "--no-task-lists" | "--task-lists" => o.task_lists = no_value()? && name == "--task-lists",
@@ -474,6 +480,7 @@ impl Raw {
                 jobs: self.jobs,
                 shard: self.shard,
                 quiet: self.quiet,
+                sync: !self.no_fsync,
                 from: self.from,
                 options: self.options,
             }));
@@ -496,6 +503,7 @@ impl Raw {
         Ok(Command::OneShot(OneShot {
             input: self.inputs.into_iter().next(),
             output: self.output,
+            sync: !self.no_fsync,
             from: self.from,
             events: self.events,
             options: self.options,
