@@ -941,3 +941,27 @@ fn paths_in_messages_are_quoted() {
         )
     );
 }
+
+/// An output that is a link to its own input (a symbolic link, or a hard link as `cp -al` makes) is refused:
+/// writing through it would overwrite the input.
+#[cfg(unix)]
+#[test]
+fn out_dir_never_writes_through_to_its_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+    write(&src.join("hard.md"), ARCHIVE);
+    write(&src.join("soft.md"), ARCHIVE);
+    fs::create_dir_all(&out).unwrap();
+    fs::hard_link(src.join("hard.md"), out.join("hard.md")).unwrap();
+    std::os::unix::fs::symlink(src.join("soft.md"), out.join("soft.md")).unwrap();
+    let o = run(&["--out-dir", out.to_str().unwrap(), src.to_str().unwrap()]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    for name in ["hard.md", "soft.md"] {
+        assert!(
+            stderr(&o).contains(&format!("{} would overwrite its own input", out.join(name).display())),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(fs::read_to_string(src.join(name)).unwrap(), ARCHIVE, "{name}");
+    }
+}

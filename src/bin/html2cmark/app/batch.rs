@@ -14,7 +14,7 @@ use html2cmark::Options;
 use super::args::{Batch, Target};
 use super::diff::short_diff;
 use super::files::{self, Input, Kind, kind_of};
-use super::output::{decode, lossy_warning, write_file};
+use super::output::{decode, lossy_warning, same_file, write_file};
 use super::{PROGRESS, STDERR, quote, report};
 
 /// The stack of each worker: deep documents recurse in the parser and the walker.
@@ -222,9 +222,12 @@ fn plan(inputs: Vec<Input>, target: &Target) -> Vec<Task> {
                 Target::OutDir(dir) => {
                     let rel = input.rel.with_extension("md");
                     let dest = dir.join(&rel);
+                    // The output would be the input itself: by its path, or by a link at the output's path (a
+                    // symbolic link, or a hard link as `cp -al` makes), which the write would go through.
                     let own = out_canonical
                         .as_ref()
-                        .is_some_and(|out| fs::canonicalize(&input.path).is_ok_and(|p| p == out.join(&rel)));
+                        .is_some_and(|out| fs::canonicalize(&input.path).is_ok_and(|p| p == out.join(&rel)))
+                        || same_file(&input.path, &dest);
                     let refused = if own {
                         Some(format!(
                             "{} would overwrite its own input (use --in-place to rewrite inputs)",

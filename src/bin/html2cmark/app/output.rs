@@ -91,6 +91,23 @@ pub fn write_file(dest: &Path, data: &[u8], sync: bool) -> io::Result<()> {
     out.commit()
 }
 
+/// Whether `a` and `b` both exist and are one file (links followed): the same device and inode on Unix, the
+/// same canonical path elsewhere.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (fs::metadata(a), fs::metadata(b)) {
+            (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
+    }
+}
+
 /// `dest` with the symbolic links at its end followed, so that the file a link points to is replaced and the
 /// link stays. Links in the folders above need no care: the temporary file goes in the same folder either way.
 fn resolve(dest: &Path) -> io::Result<PathBuf> {
