@@ -965,3 +965,29 @@ fn out_dir_never_writes_through_to_its_input() {
         assert_eq!(fs::read_to_string(src.join(name)).unwrap(), ARCHIVE, "{name}");
     }
 }
+
+/// `--in-place` on a folder where one file has several names (a hard link and a symbolic link beside it)
+/// converts it once, by its first path, instead of two workers rewriting one file at the same time.
+#[cfg(unix)]
+#[test]
+fn in_place_converts_a_linked_file_once() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("x");
+    write(&x.join("a.md"), ARCHIVE);
+    fs::hard_link(x.join("a.md"), x.join("b.md")).unwrap();
+    std::os::unix::fs::symlink("a.md", x.join("c.md")).unwrap();
+    let o = run(&["--in-place", x.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 files") && stderr(&o).contains("1 written"),
+        "{}",
+        stderr(&o)
+    );
+    let converted = html2cmark::convert_markdown(ARCHIVE, &Options::default());
+    for name in ["a.md", "b.md", "c.md"] {
+        assert_eq!(fs::read_to_string(x.join(name)).unwrap(), converted, "{name}");
+    }
+    assert_eq!(fs::metadata(x.join("a.md")).unwrap().nlink(), 2);
+    assert!(fs::symlink_metadata(x.join("c.md")).unwrap().file_type().is_symlink());
+}

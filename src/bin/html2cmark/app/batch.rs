@@ -1,6 +1,6 @@
 //! Many inputs to many outputs, on all cores: `--out-dir`, `--in-place`, `--check`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, IsTerminal, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -14,7 +14,7 @@ use html2cmark::Options;
 use super::args::{Batch, Target};
 use super::diff::short_diff;
 use super::files::{self, Input, Kind, kind_of};
-use super::output::{decode, lossy_warning, same_file, write_file};
+use super::output::{FileId, decode, file_id, lossy_warning, same_file, write_file};
 use super::{PROGRESS, STDERR, quote, report};
 
 /// The stack of each worker: deep documents recurse in the parser and the walker.
@@ -207,15 +207,21 @@ pub fn run(cmd: Batch) -> u8 {
 }
 
 /// The destination of each input, refusing those that would write where another input writes or over
-/// themselves.
+/// themselves. With `--in-place`, a file reached by several paths (links) is converted once, by its first path:
+/// two workers rewriting one file would race, one reading what the other is writing.
 fn plan(inputs: Vec<Input>, target: &Target) -> Vec<Task> {
     let out_canonical = match target {
         Target::OutDir(dir) => fs::canonicalize(dir).ok(),
         Target::InPlace => None,
     };
     let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut rewritten: HashSet<FileId> = HashSet::new();
     inputs
         .into_iter()
+        .filter(|input| match target {
+            Target::InPlace => file_id(&input.path).is_none_or(|id| rewritten.insert(id)),
+            Target::OutDir(_) => true,
+        })
         .map(|input| {
             let (dest, refused) = match target {
                 Target::InPlace => (input.path.clone(), None),

@@ -91,21 +91,29 @@ pub fn write_file(dest: &Path, data: &[u8], sync: bool) -> io::Result<()> {
     out.commit()
 }
 
-/// Whether `a` and `b` both exist and are one file (links followed): the same device and inode on Unix, the
-/// same canonical path elsewhere.
-pub fn same_file(a: &Path, b: &Path) -> bool {
+/// What tells one file from another, links followed: the device and inode on Unix, the canonical path elsewhere.
+#[cfg(unix)]
+pub type FileId = (u64, u64);
+/// What tells one file from another, links followed: the device and inode on Unix, the canonical path elsewhere.
+#[cfg(not(unix))]
+pub type FileId = PathBuf;
+
+/// The identity of the file at `path`, if it exists.
+pub fn file_id(path: &Path) -> Option<FileId> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        match (fs::metadata(a), fs::metadata(b)) {
-            (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
-            _ => false,
-        }
+        fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
     }
     #[cfg(not(unix))]
     {
-        matches!((fs::canonicalize(a), fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
+        fs::canonicalize(path).ok()
     }
+}
+
+/// Whether `a` and `b` both exist and are one file (see [`FileId`]).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    file_id(a).is_some_and(|id| Some(id) == file_id(b))
 }
 
 /// `dest` with the symbolic links at its end followed, so that the file a link points to is replaced and the
