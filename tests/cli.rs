@@ -942,11 +942,14 @@ fn paths_in_messages_are_quoted() {
     );
 }
 
-/// An output that is a link to its own input (a symbolic link, or a hard link as `cp -al` makes) is refused:
-/// writing through it would overwrite the input.
+/// An output that is a symbolic link to its own input is refused: writing through it would overwrite the
+/// input. An output hard-linked to its input (as `cp -al` makes) is replaced by a new file, as every `-o` and
+/// `--out-dir` output with other links is (only `--in-place` edits a file through its links), so the input
+/// keeps its text.
 #[cfg(unix)]
 #[test]
 fn out_dir_never_writes_through_to_its_input() {
+    use std::os::unix::fs::MetadataExt;
     let dir = tempfile::tempdir().unwrap();
     let (src, out) = (dir.path().join("src"), dir.path().join("out"));
     write(&src.join("hard.md"), ARCHIVE);
@@ -956,14 +959,27 @@ fn out_dir_never_writes_through_to_its_input() {
     std::os::unix::fs::symlink(src.join("soft.md"), out.join("soft.md")).unwrap();
     let o = run(&["--out-dir", out.to_str().unwrap(), src.to_str().unwrap()]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "{} would overwrite its own input",
+            out.join("soft.md").display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("1 written, 0 unchanged, 1 failed"),
+        "{}",
+        stderr(&o)
+    );
     for name in ["hard.md", "soft.md"] {
-        assert!(
-            stderr(&o).contains(&format!("{} would overwrite its own input", out.join(name).display())),
-            "{}",
-            stderr(&o)
-        );
         assert_eq!(fs::read_to_string(src.join(name)).unwrap(), ARCHIVE, "{name}");
     }
+    assert_eq!(
+        fs::read_to_string(out.join("hard.md")).unwrap(),
+        html2cmark::convert_markdown(ARCHIVE, &Options::default())
+    );
+    assert_eq!(fs::metadata(src.join("hard.md")).unwrap().nlink(), 1);
 }
 
 /// `--in-place` on a folder where one file has several names (a hard link and a symbolic link beside it)
@@ -990,4 +1006,58 @@ fn in_place_converts_a_linked_file_once() {
     }
     assert_eq!(fs::metadata(x.join("a.md")).unwrap().nlink(), 2);
     assert!(fs::symlink_metadata(x.join("c.md")).unwrap().file_type().is_symlink());
+}
+
+/// `--in-place` run by a user who may not give a file back to its owner (only root may `chown` to another user):
+/// a file the user can write is rewritten through its inode, so that it keeps its owner; one the user cannot
+/// write fails with the reason rather than changing hands (as a rename in a writable folder would make it).
+/// Needs root to set up the files and `setpriv` to run the command as another user; skipped otherwise.
+#[cfg(target_os = "linux")]
+#[test]
+fn in_place_by_another_user_keeps_the_owner() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("x");
+    write(&x.join("shared.md"), ARCHIVE);
+    write(&x.join("theirs.md"), ARCHIVE);
+    let can_chown = std::os::unix::fs::chown(x.join("shared.md"), Some(5678), Some(5678)).is_ok()
+        && std::os::unix::fs::chown(x.join("theirs.md"), Some(5678), Some(5678)).is_ok();
+    let setpriv = Command::new("setpriv")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !can_chown || !setpriv {
+        eprintln!("not root or no setpriv: the owner fallback cannot be set up, so it is skipped");
+        return;
+    }
+    set_mode(dir.path(), 0o755);
+    set_mode(&x, 0o777);
+    set_mode(&x.join("shared.md"), 0o666);
+    set_mode(&x.join("theirs.md"), 0o644);
+    let o = Command::new("setpriv")
+        .args(["--reuid=1234", "--regid=1234", "--clear-groups", BIN, "--in-place"])
+        .arg(&x)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "html2cmark: {}: cannot write: Permission denied",
+            x.join("theirs.md").display()
+        )) && err.contains("the owner cannot be kept"),
+        "{err}"
+    );
+    assert!(err.contains("1 written, 0 unchanged, 1 failed"), "{err}");
+    let meta = |name: &str| fs::metadata(x.join(name)).unwrap();
+    assert_eq!(
+        fs::read_to_string(x.join("shared.md")).unwrap(),
+        html2cmark::convert_markdown(ARCHIVE, &Options::default())
+    );
+    assert_eq!(fs::read_to_string(x.join("theirs.md")).unwrap(), ARCHIVE);
+    for name in ["shared.md", "theirs.md"] {
+        assert_eq!((meta(name).uid(), meta(name).gid()), (5678, 5678), "{name}");
+    }
+    assert_eq!(tree(&x), ["shared.md", "theirs.md"]);
 }

@@ -14,7 +14,7 @@ use html2cmark::Options;
 use super::args::{Batch, Target};
 use super::diff::short_diff;
 use super::files::{self, Input, Kind, kind_of};
-use super::output::{FileId, decode, file_id, lossy_warning, same_file, write_file};
+use super::output::{FileId, Policy, decode, file_id, lossy_warning, write_file};
 use super::{PROGRESS, STDERR, quote, report};
 
 /// The stack of each worker: deep documents recurse in the parser and the walker.
@@ -42,8 +42,8 @@ struct Config {
     target: Target,
     check: bool,
     diff: bool,
-    /// Outputs are synced to the disk before they replace the old ones.
-    sync: bool,
+    /// How outputs are written.
+    policy: Policy,
     from: Option<Kind>,
     options: Options,
 }
@@ -78,11 +78,12 @@ pub fn run(cmd: Batch) -> u8 {
         .map(|(i, t)| (fs::metadata(&t.input.path).map_or(0, |m| m.len()), i))
         .collect();
     order.sort_by_key(|&(size, i)| (std::cmp::Reverse(size), i));
+    let edit = cmd.target == Target::InPlace;
     let config = Config {
         target: cmd.target,
         check: cmd.check,
         diff: cmd.diff,
-        sync: cmd.sync,
+        policy: Policy { sync: cmd.sync, edit },
         from: cmd.from,
         options: cmd.options,
     };
@@ -228,12 +229,12 @@ fn plan(inputs: Vec<Input>, target: &Target) -> Vec<Task> {
                 Target::OutDir(dir) => {
                     let rel = input.rel.with_extension("md");
                     let dest = dir.join(&rel);
-                    // The output would be the input itself: by its path, or by a link at the output's path (a
-                    // symbolic link, or a hard link as `cp -al` makes), which the write would go through.
-                    let own = out_canonical
-                        .as_ref()
-                        .is_some_and(|out| fs::canonicalize(&input.path).is_ok_and(|p| p == out.join(&rel)))
-                        || same_file(&input.path, &dest);
+                    // The output would be the input itself: by its path, or through a symbolic link at the
+                    // output's path, which the write would follow.
+                    let own = fs::canonicalize(&input.path).is_ok_and(|input| {
+                        out_canonical.as_ref().is_some_and(|out| input == out.join(&rel))
+                            || fs::canonicalize(&dest).is_ok_and(|dest| dest == input)
+                    });
                     let refused = if own {
                         Some(format!(
                             "{} would overwrite its own input (use --in-place to rewrite inputs)",
@@ -353,7 +354,7 @@ fn process(task: &Task, config: &Config, counters: &Counters) -> Outcome {
             return Outcome::Failed;
         }
     }
-    match write_file(&task.dest, md.as_bytes(), config.sync) {
+    match write_file(&task.dest, md.as_bytes(), config.policy) {
         Ok(()) => Outcome::Written,
         Err(e) => {
             report(dest_shown, &format!("cannot write: {e}"));

@@ -11,7 +11,7 @@ use html2cmark::{Converter, Error, Options};
 
 use super::args::OneShot;
 use super::files::{Kind, kind_of, size_change};
-use super::output::{OutFile, Utf8Watch, decode, lossy_warning};
+use super::output::{OutFile, Policy, Utf8Watch, decode, lossy_warning};
 use super::{Failed, report};
 
 /// The article converted when no input is given and stdin is a terminal.
@@ -294,7 +294,7 @@ impl Output {
         match path {
             None => Ok(Output::Stdout(io::stdout().lock())),
             Some(p) if p.as_os_str() == "-" => Ok(Output::Stdout(io::stdout().lock())),
-            Some(p) => match OutFile::create(p, sync) {
+            Some(p) => match OutFile::create(p, Policy { sync, edit: false }) {
                 Ok(file) => Ok(Output::File(file, p.to_path_buf())),
                 Err(e) => Err(fail(p, "cannot write", &e)),
             },

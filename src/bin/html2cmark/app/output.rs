@@ -2,9 +2,10 @@
 //!
 //! An output replaces a regular file atomically (a temporary file next to it, synced, then renamed over it) but
 //! never changes what is at the path: a symbolic link stays a link and the file it points to is replaced; a
-//! device, a FIFO or a socket is opened and written as it is; a replaced file keeps its mode, owner and group,
-//! and a file with other hard links is rewritten through its inode so that every name sees the new text.
-//! Temporaries that a killed run left next to a destination are removed before it is written.
+//! device, a FIFO or a socket is opened and written as it is. A replaced file keeps its mode, and its owner and
+//! group where allowed; a file rewritten in place (`--in-place`, see [`Policy::edit`]) stays the same file to
+//! its other hard links. Temporaries that a killed run left next to a destination are removed before it is
+//! written.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -18,6 +19,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Symbolic links followed at most when resolving a destination (Linux's limit for one path).
 const MAX_LINKS: usize = 40;
 
+/// How outputs are written.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    /// A staged file is flushed to the disk (`fsync`) before it replaces the old one, so that a crash leaves
+    /// the old file or the new one, never an empty one. `--no-fsync` turns it off.
+    pub sync: bool,
+    /// The output is the input rewritten (`--in-place`): the file is edited, so it stays the same file to
+    /// everyone, with its hard links, owner and group (see [`Staged::commit`]). Otherwise (`-o`, `--out-dir`)
+    /// a new file takes the name, as a fresh output would: it keeps the old file's mode, and its owner and
+    /// group where allowed, and other hard links to the old file keep the old text.
+    pub edit: bool,
+}
+
 /// An output being written: [`OutFile::commit`] puts it in place; dropped uncommitted, a staged output leaves the
 /// destination as it was.
 pub struct OutFile(Sink);
@@ -30,13 +44,11 @@ enum Sink {
 }
 
 impl OutFile {
-    /// Opens the output for `dest`, following symbolic links (a dangling link gets its target created). `sync`:
-    /// the staged file is flushed to the disk (`fsync`) before it replaces the destination, so that a crash
-    /// leaves the old file or the new one, never an empty one.
+    /// Opens the output for `dest`, following symbolic links (a dangling link gets its target created).
     ///
     /// # Errors
     /// `dest` is a folder (`IsADirectory`), has too many links, or cannot be opened or staged.
-    pub fn create(dest: &Path, sync: bool) -> io::Result<OutFile> {
+    pub fn create(dest: &Path, policy: Policy) -> io::Result<OutFile> {
         match fs::metadata(dest) {
             Ok(m) if m.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "is a directory")),
             // Opened by its own path, so that the kernel follows links it alone can (`/dev/stdout` to a pipe).
@@ -44,9 +56,9 @@ impl OutFile {
                 let file = OpenOptions::new().write(true).open(dest)?;
                 Ok(OutFile(Sink::Direct(io::BufWriter::new(file))))
             }
-            Ok(_) => Ok(OutFile(Sink::Staged(Staged::new(&resolve(dest)?, sync)?))),
+            Ok(_) => Ok(OutFile(Sink::Staged(Staged::new(&resolve(dest)?, policy)?))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                Ok(OutFile(Sink::Staged(Staged::new(&resolve(dest)?, sync)?)))
+                Ok(OutFile(Sink::Staged(Staged::new(&resolve(dest)?, policy)?)))
             }
             Err(e) => Err(e),
         }
@@ -85,8 +97,8 @@ impl Write for OutFile {
 ///
 /// # Errors
 /// As [`OutFile::create`] and [`OutFile::commit`].
-pub fn write_file(dest: &Path, data: &[u8], sync: bool) -> io::Result<()> {
-    let mut out = OutFile::create(dest, sync)?;
+pub fn write_file(dest: &Path, data: &[u8], policy: Policy) -> io::Result<()> {
+    let mut out = OutFile::create(dest, policy)?;
     out.write_all(data)?;
     out.commit()
 }
@@ -109,11 +121,6 @@ pub fn file_id(path: &Path) -> Option<FileId> {
     {
         fs::canonicalize(path).ok()
     }
-}
-
-/// Whether `a` and `b` both exist and are one file (see [`FileId`]).
-pub fn same_file(a: &Path, b: &Path) -> bool {
-    file_id(a).is_some_and(|id| Some(id) == file_id(b))
 }
 
 /// `dest` with the symbolic links at its end followed, so that the file a link points to is replaced and the
@@ -144,7 +151,7 @@ pub struct Staged {
     temp: PathBuf,
     /// The regular file it replaces (or the name it creates): the destination with its links followed.
     target: PathBuf,
-    sync: bool,
+    policy: Policy,
 }
 
 impl Staged {
@@ -153,7 +160,7 @@ impl Staged {
     ///
     /// # Errors
     /// `target` is a folder, or the temporary file cannot be created.
-    pub fn new(target: &Path, sync: bool) -> io::Result<Staged> {
+    pub fn new(target: &Path, policy: Policy) -> io::Result<Staged> {
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         if fs::metadata(target).is_ok_and(|m| m.is_dir()) {
             return Err(io::Error::new(io::ErrorKind::IsADirectory, "is a directory"));
@@ -174,7 +181,7 @@ impl Staged {
                         file: Some(io::BufWriter::new(file)),
                         temp,
                         target: target.to_path_buf(),
-                        sync,
+                        policy,
                     });
                 }
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
@@ -183,20 +190,20 @@ impl Staged {
         }
     }
 
-    /// Flushes (and syncs) the file and puts it in place of the target, keeping what the target is.
+    /// Flushes (and syncs) the file and puts it in place of the target.
     ///
-    /// A new file is renamed over the target only when it can be made the same file to everyone else: the
-    /// target has no other hard link, and the new file gets its owner, group and mode. Otherwise the target is
-    /// rewritten in place, through its own inode, from the finished temporary file:
+    /// A new file is renamed over the target, with the target's mode, owner and group (`fchown` where allowed:
+    /// only root may give a file away, and a user only to a group of theirs). When the output edits its input
+    /// ([`Policy::edit`]), that is done only when the new file is the same file to everyone else; otherwise the
+    /// target is rewritten in place, through its own inode, from the finished temporary file:
     ///
     /// - A target with other hard links (link count above 1): a rename would give this name a new inode and
     ///   leave the other names with the old text, silently splitting what the user linked. Rewriting the
     ///   inode keeps the link and updates every name; the price is atomicity (a reader may see a partial file,
     ///   and a failure midway, such as a full disk, leaves one), which the conversion itself does not risk:
     ///   it is finished before the target is touched.
-    /// - A target whose owner or group cannot be given to the new file (`fchown` refused: only root may give
-    ///   a file away, and a user only to a group of theirs): rewriting in place keeps them, and fails plainly
-    ///   when the file itself is not writable rather than handing the file to a new owner.
+    /// - A target whose owner or group cannot be given to the new file: rewriting in place keeps them, and
+    ///   fails plainly when the file itself is not writable rather than handing the file to a new owner.
     ///
     /// # Errors
     /// Writing, syncing, renaming or rewriting failed.
@@ -205,17 +212,24 @@ impl Staged {
             return Err(io::Error::other("already committed"));
         };
         let mut file = file.into_inner().map_err(|e| e.into_error())?;
-        let old = fs::symlink_metadata(&self.target).ok().filter(|m| m.is_file());
-        if let Some(old) = old {
-            if links(&old) > 1 {
-                return rewrite(&mut file, &self.target, self.sync);
+        let Policy { sync, edit } = self.policy;
+        if let Some(old) = fs::symlink_metadata(&self.target).ok().filter(|m| m.is_file()) {
+            if edit && links(&old) > 1 {
+                return rewrite(&mut file, &self.target, sync);
             }
-            if let Err(e) = adopt(&file, &old) {
-                return rewrite(&mut file, &self.target, self.sync)
-                    .map_err(|e2| io::Error::new(e2.kind(), format!("{e2} (and cannot keep the owner: {e})")));
+            let owned = give_owner(&file, &old);
+            // After the owner: changing it clears the set-user-ID and set-group-ID bits.
+            file.set_permissions(old.permissions())?;
+            match owned {
+                Err(e) if edit => {
+                    return rewrite(&mut file, &self.target, sync)
+                        .map_err(|e2| io::Error::new(e2.kind(), format!("{e2} (and the owner cannot be kept: {e})")));
+                }
+                // A new output of ours in place of another's: ours, with its mode.
+                _ => {}
             }
         }
-        if self.sync {
+        if sync {
             file.sync_all()?;
         }
         drop(file);
@@ -260,9 +274,8 @@ fn links(meta: &fs::Metadata) -> u64 {
     }
 }
 
-/// Gives `file` the owner, group and mode of `old`. The mode comes last: changing the owner clears the
-/// set-user-ID and set-group-ID bits.
-fn adopt(file: &File, old: &fs::Metadata) -> io::Result<()> {
+/// Gives `file` the owner and group of `old` (where the platform has them).
+fn give_owner(file: &File, old: &fs::Metadata) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -271,7 +284,9 @@ fn adopt(file: &File, old: &fs::Metadata) -> io::Result<()> {
             std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()))?;
         }
     }
-    file.set_permissions(old.permissions())
+    #[cfg(not(unix))]
+    let _ = (file, old);
+    Ok(())
 }
 
 /// Copies the finished temporary `file` into `target`'s own inode (see [`Staged::commit`]): written from the
@@ -442,11 +457,15 @@ mod tests {
     fn atomic_write_replaces_and_leaves_no_temp() {
         let dir = tempfile::tempdir().unwrap(); // ok: test code
         let dest = dir.path().join("a.md");
-        write_file(&dest, b"one", true).unwrap(); // ok: test code
-        write_file(&dest, b"two", false).unwrap(); // ok: test code
+        let policy = Policy {
+            sync: true,
+            edit: false,
+        };
+        write_file(&dest, b"one", policy).unwrap(); // ok: test code
+        write_file(&dest, b"two", Policy { sync: false, ..policy }).unwrap(); // ok: test code
         assert_eq!(fs::read(&dest).unwrap(), b"two"); // ok: test code
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1); // ok: test code
-        let err = write_file(dir.path(), b"x", true).unwrap_err();
+        let err = write_file(dir.path(), b"x", policy).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::IsADirectory);
     }
 
