@@ -87,8 +87,8 @@ pub fn run(cmd: OneShot) -> Result<(), Failed> {
         Some(p) if p.as_os_str() == "-" => Source::Stdin,
         Some(path) => open(path)?,
     };
-    let name = source.name();
-    let name = name.as_path();
+    let shown = source.name();
+    let name = shown.as_path();
     let mut sample_pos = 0;
 
     // The first chunk decides the kind of a `.txt` file.

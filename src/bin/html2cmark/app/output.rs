@@ -49,18 +49,19 @@ impl OutFile {
     /// # Errors
     /// `dest` is a folder (`IsADirectory`), has too many links, or cannot be opened or staged.
     pub fn create(dest: &Path, policy: Policy) -> io::Result<OutFile> {
-        match fs::metadata(dest) {
-            Ok(m) if m.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "is a directory")),
+        let existing = match fs::metadata(dest) {
+            Ok(m) => Some(m),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e),
+        };
+        match existing {
+            Some(m) if m.is_dir() => Err(io::Error::new(io::ErrorKind::IsADirectory, "is a directory")),
             // Opened by its own path, so that the kernel follows links it alone can (`/dev/stdout` to a pipe).
-            Ok(m) if !m.is_file() => {
+            Some(m) if !m.is_file() => {
                 let file = OpenOptions::new().write(true).open(dest)?;
                 Ok(OutFile(Sink::Direct(io::BufWriter::new(file))))
             }
-            Ok(_) => Ok(OutFile(Sink::Staged(Staged::new(&resolve(dest)?, policy)?))),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                Ok(OutFile(Sink::Staged(Staged::new(&resolve(dest)?, policy)?)))
-            }
-            Err(e) => Err(e),
+            _ => Ok(OutFile(Sink::Staged(Staged::new(&resolve(dest)?, policy)?))),
         }
     }
 
@@ -214,8 +215,14 @@ impl Staged {
         let mut file = file.into_inner().map_err(|e| e.into_error())?;
         let Policy { sync, edit } = self.policy;
         if let Some(old) = fs::symlink_metadata(&self.target).ok().filter(|m| m.is_file()) {
-            if edit && links(&old) > 1 {
-                return rewrite(&mut file, &self.target, sync);
+            let links = links(&old);
+            if edit && links > 1 {
+                return rewrite(&mut file, &self.target, sync).map_err(|e| {
+                    io::Error::new(
+                        e.kind(),
+                        format!("{e} (it has {links} hard links, so it is rewritten in place)"),
+                    )
+                });
             }
             let owned = give_owner(&file, &old);
             // After the owner: changing it clears the set-user-ID and set-group-ID bits.
