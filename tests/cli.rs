@@ -691,3 +691,372 @@ fn element_policy_and_base_url_flags() {
         assert!(help.contains(flag), "{flag} in --help");
     }
 }
+
+/// Issue 21 item 6: `-o` writes through what is at the path instead of replacing it. A symbolic link stays a
+/// link and its target gets the output (also a dangling one: the target is created); a character device and a
+/// FIFO are opened and written, not renamed over (as root the old behaviour replaced device nodes).
+#[cfg(unix)]
+#[test]
+fn output_writes_through_links_devices_and_fifos() {
+    use std::os::unix::fs::{FileTypeExt, symlink};
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.html");
+    write(&page, PAGE);
+    let page = page.to_str().unwrap();
+    let expected = html2cmark::convert(PAGE);
+
+    write(&dir.path().join("real/target.md"), "old");
+    symlink("real/target.md", dir.path().join("link.md")).unwrap();
+    symlink("real/new.md", dir.path().join("dangling.md")).unwrap();
+    for link in ["link.md", "dangling.md"] {
+        let o = run_in(Some(dir.path()), &["-o", link, page]);
+        assert_eq!(code(&o), 0, "{link}: {}", stderr(&o));
+        assert!(
+            fs::symlink_metadata(dir.path().join(link))
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "{link}"
+        );
+    }
+    assert_eq!(fs::read_to_string(dir.path().join("real/target.md")).unwrap(), expected);
+    assert_eq!(fs::read_to_string(dir.path().join("real/new.md")).unwrap(), expected);
+    assert_eq!(
+        tree(dir.path()),
+        ["dangling.md", "link.md", "page.html", "real/new.md", "real/target.md"]
+    );
+
+    // A character device: a node of our own where we may make one (root), else /dev/null (which a user who is
+    // not root cannot replace anyway, so the test never puts the machine's /dev/null at risk).
+    let node = dir.path().join("null");
+    let made = Command::new("mknod")
+        .args([node.to_str().unwrap(), "c", "1", "3"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let device = if made { node.as_path() } else { Path::new("/dev/null") };
+    let o = run(&["-o", device.to_str().unwrap(), page]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(fs::symlink_metadata(device).unwrap().file_type().is_char_device());
+
+    // A FIFO read by a thread gets the whole output and stays a FIFO.
+    let fifo = dir.path().join("fifo");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let (tx, rx) = mpsc::channel();
+    let reader_path = fifo.clone();
+    std::thread::spawn(move || {
+        let text = fs::read_to_string(reader_path);
+        let _ = tx.send(text.map_err(|e| e.to_string()));
+    });
+    let o = run(&["-o", fifo.to_str().unwrap(), page]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced"
+    );
+    let got = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the FIFO reader got nothing");
+    assert_eq!(got.unwrap(), expected);
+}
+
+/// Issue 21 item 6: `--in-place` keeps what each file is. A symbolic link stays a link (its target is
+/// rewritten), a hard-linked file keeps its link count (the other name sees the new text), and the mode and, as
+/// root, the owner and group are kept.
+#[cfg(unix)]
+#[test]
+fn in_place_keeps_links_owner_and_mode() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let converted = html2cmark::convert_markdown(ARCHIVE, &Options::default());
+    assert_ne!(converted, ARCHIVE);
+
+    write(&root.join("x/hard.md"), ARCHIVE);
+    fs::create_dir_all(root.join("elsewhere")).unwrap();
+    fs::hard_link(root.join("x/hard.md"), root.join("elsewhere/hard.md")).unwrap();
+    write(&root.join("store/s.md"), ARCHIVE);
+    symlink("../store/s.md", root.join("x/link.md")).unwrap();
+    write(&root.join("x/mode.md"), ARCHIVE);
+    set_mode(&root.join("x/mode.md"), 0o640);
+    write(&root.join("x/owned.md"), ARCHIVE);
+    set_mode(&root.join("x/owned.md"), 0o604);
+    let is_root = std::os::unix::fs::chown(root.join("x/owned.md"), Some(1234), Some(5678)).is_ok();
+
+    let o = run(&["--in-place", root.join("x").to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("4 written"), "{}", stderr(&o));
+    for path in [
+        "x/hard.md",
+        "elsewhere/hard.md",
+        "store/s.md",
+        "x/mode.md",
+        "x/owned.md",
+    ] {
+        assert_eq!(fs::read_to_string(root.join(path)).unwrap(), converted, "{path}");
+    }
+    let meta = |p: &str| fs::symlink_metadata(root.join(p)).unwrap();
+    assert_eq!(meta("x/hard.md").nlink(), 2, "the hard link was broken");
+    assert_eq!(meta("x/hard.md").ino(), meta("elsewhere/hard.md").ino());
+    assert!(
+        meta("x/link.md").file_type().is_symlink(),
+        "the symbolic link was replaced"
+    );
+    assert_eq!(meta("x/mode.md").permissions().mode() & 0o7777, 0o640);
+    assert_eq!(meta("x/owned.md").permissions().mode() & 0o7777, 0o604);
+    if is_root {
+        assert_eq!((meta("x/owned.md").uid(), meta("x/owned.md").gid()), (1234, 5678));
+    } else {
+        eprintln!("not root: files of another owner cannot be made, so the owner part is skipped");
+    }
+    assert_eq!(
+        tree(root),
+        [
+            "elsewhere/hard.md",
+            "store/s.md",
+            "x/hard.md",
+            "x/link.md",
+            "x/mode.md",
+            "x/owned.md"
+        ]
+    );
+}
+
+/// Issue 21 item 7: a killed run leaves `.NAME.PID.N.tmp`; the next run that writes NAME removes those whose
+/// process is gone, and keeps those of a live process (this test's own) and files that only look similar.
+#[cfg(target_os = "linux")]
+#[test]
+fn stale_temporaries_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+    write(&src.join("a.html"), "<p>a</p>");
+    let mut child = Command::new("true").spawn().unwrap();
+    let dead = child.id();
+    child.wait().unwrap();
+    assert!(!Path::new(&format!("/proc/{dead}")).exists());
+    let live = std::process::id();
+    let names = [
+        format!(".a.md.{dead}.0.tmp"),
+        format!(".a.md.{dead}.17.tmp"),
+        format!(".a.md.{live}.0.tmp"),
+        format!(".b.md.{dead}.0.tmp"),
+        format!(".a.md.{dead}.x.tmp"),
+        format!("a.md.{dead}.0.tmp"),
+    ];
+    for name in &names {
+        write(&out.join(name), "partial");
+    }
+    let o = run(&["--out-dir", out.to_str().unwrap(), src.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut kept: Vec<String> = names[2..].to_vec();
+    kept.push("a.md".into());
+    kept.sort();
+    assert_eq!(tree(&out), kept);
+
+    // The one-shot `-o` cleans up the same way.
+    write(&out.join(&names[0]), "partial");
+    let o = run(&[
+        "-o",
+        out.join("a.md").to_str().unwrap(),
+        src.join("a.html").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(tree(&out), kept);
+}
+
+/// Issue 21 item 7: an input that grows while it is read is an error, not a silent success. The converter
+/// blocks on a full stdout pipe long before the end of a 6 MB input; the test appends to the file meanwhile.
+#[test]
+fn input_changing_size_while_read_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("big.html");
+    let body: String = (0..200_000).map(|i| format!("<p>paragraph {i}</p>\n")).collect();
+    write(&page, &body);
+    let mut child = Command::new(BIN)
+        .arg(&page)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut output = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    output.read_exact(&mut first).unwrap();
+    fs::OpenOptions::new()
+        .append(true)
+        .open(&page)
+        .unwrap()
+        .write_all(b"<p>late</p>\n")
+        .unwrap();
+    let mut rest = Vec::new();
+    output.read_to_end(&mut rest).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "html2cmark: {}: changed size while being read",
+            page.display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Issue 21 item 7: a path with a newline, an escape sequence or a byte that is not UTF-8 is printed quoted
+/// and escaped, on one line, in messages on stderr and in the `--check` listing on stdout.
+#[cfg(unix)]
+#[test]
+fn paths_in_messages_are_quoted() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("a\nb\x1b[31m.html");
+    let o = run(&[missing.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    let err = stderr(&o);
+    let shown = format!("\"{}/a\\nb\\u{{1b}}[31m.html\"", dir.path().display());
+    assert!(err.starts_with(&format!("html2cmark: {shown}: cannot read:")), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(!err.contains('\x1b'), "{err}");
+
+    let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+    write(&src.join("x\ny.html"), "<p>x</p>");
+    write(&src.join(OsStr::from_bytes(b"bad\xff.html")), "<p>x</p>");
+    let o = Command::new(BIN)
+        .args([
+            OsStr::new("--check"),
+            OsStr::new("--out-dir"),
+            out.as_os_str(),
+            src.as_os_str(),
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "\"{0}/bad\\xff.md\" (missing)\n\"{0}/x\\ny.md\" (missing)\n",
+            out.display()
+        )
+    );
+}
+
+/// An output that is a symbolic link to its own input is refused: writing through it would overwrite the
+/// input. An output hard-linked to its input (as `cp -al` makes) is replaced by a new file, as every `-o` and
+/// `--out-dir` output with other links is (only `--in-place` edits a file through its links), so the input
+/// keeps its text.
+#[cfg(unix)]
+#[test]
+fn out_dir_never_writes_through_to_its_input() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+    write(&src.join("hard.md"), ARCHIVE);
+    write(&src.join("soft.md"), ARCHIVE);
+    fs::create_dir_all(&out).unwrap();
+    fs::hard_link(src.join("hard.md"), out.join("hard.md")).unwrap();
+    std::os::unix::fs::symlink(src.join("soft.md"), out.join("soft.md")).unwrap();
+    let o = run(&["--out-dir", out.to_str().unwrap(), src.to_str().unwrap()]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!(
+            "{} would overwrite its own input",
+            out.join("soft.md").display()
+        )),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("1 written, 0 unchanged, 1 failed"),
+        "{}",
+        stderr(&o)
+    );
+    for name in ["hard.md", "soft.md"] {
+        assert_eq!(fs::read_to_string(src.join(name)).unwrap(), ARCHIVE, "{name}");
+    }
+    assert_eq!(
+        fs::read_to_string(out.join("hard.md")).unwrap(),
+        html2cmark::convert_markdown(ARCHIVE, &Options::default())
+    );
+    assert_eq!(fs::metadata(src.join("hard.md")).unwrap().nlink(), 1);
+}
+
+/// `--in-place` on a folder where one file has several names (a hard link and a symbolic link beside it)
+/// converts it once, by its first path, instead of two workers rewriting one file at the same time.
+#[cfg(unix)]
+#[test]
+fn in_place_converts_a_linked_file_once() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("x");
+    write(&x.join("a.md"), ARCHIVE);
+    fs::hard_link(x.join("a.md"), x.join("b.md")).unwrap();
+    std::os::unix::fs::symlink("a.md", x.join("c.md")).unwrap();
+    let o = run(&["--in-place", x.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 files") && stderr(&o).contains("1 written"),
+        "{}",
+        stderr(&o)
+    );
+    let converted = html2cmark::convert_markdown(ARCHIVE, &Options::default());
+    for name in ["a.md", "b.md", "c.md"] {
+        assert_eq!(fs::read_to_string(x.join(name)).unwrap(), converted, "{name}");
+    }
+    assert_eq!(fs::metadata(x.join("a.md")).unwrap().nlink(), 2);
+    assert!(fs::symlink_metadata(x.join("c.md")).unwrap().file_type().is_symlink());
+}
+
+/// `--in-place` run by a user who may not give a file back to its owner (only root may `chown` to another user):
+/// a file the user can write is rewritten through its inode, so that it keeps its owner; one the user cannot
+/// write fails with the reason rather than changing hands (as a rename in a writable folder would make it).
+/// Needs root to set up the files and `setpriv` to run the command as another user; skipped otherwise.
+#[cfg(target_os = "linux")]
+#[test]
+fn in_place_by_another_user_keeps_the_owner() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let x = dir.path().join("x");
+    write(&x.join("shared.md"), ARCHIVE);
+    write(&x.join("theirs.md"), ARCHIVE);
+    let can_chown = std::os::unix::fs::chown(x.join("shared.md"), Some(5678), Some(5678)).is_ok()
+        && std::os::unix::fs::chown(x.join("theirs.md"), Some(5678), Some(5678)).is_ok();
+    let as_user = || {
+        let mut cmd = Command::new("setpriv");
+        cmd.args(["--reuid=1234", "--regid=1234", "--clear-groups", BIN])
+            .stdin(Stdio::null());
+        cmd
+    };
+    // The command must be reachable by that user (no private folder on the way to the build).
+    let runs = as_user().arg("--version").output().is_ok_and(|o| o.status.success());
+    if !can_chown || !runs {
+        eprintln!("not root, no setpriv, or uid 1234 cannot run the build: the owner fallback is skipped");
+        return;
+    }
+    set_mode(dir.path(), 0o755);
+    set_mode(&x, 0o777);
+    set_mode(&x.join("shared.md"), 0o666);
+    set_mode(&x.join("theirs.md"), 0o644);
+    let o = as_user().arg("--in-place").arg(&x).output().unwrap();
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "html2cmark: {}: cannot write: Permission denied",
+            x.join("theirs.md").display()
+        )) && err.contains("the owner cannot be kept"),
+        "{err}"
+    );
+    assert!(err.contains("1 written, 0 unchanged, 1 failed"), "{err}");
+    let meta = |name: &str| fs::metadata(x.join(name)).unwrap();
+    assert_eq!(
+        fs::read_to_string(x.join("shared.md")).unwrap(),
+        html2cmark::convert_markdown(ARCHIVE, &Options::default())
+    );
+    assert_eq!(fs::read_to_string(x.join("theirs.md")).unwrap(), ARCHIVE);
+    for name in ["shared.md", "theirs.md"] {
+        assert_eq!((meta(name).uid(), meta(name).gid()), (5678, 5678), "{name}");
+    }
+    assert_eq!(tree(&x), ["shared.md", "theirs.md"]);
+}

@@ -31,8 +31,8 @@ INPUT KINDS
 BATCH (--out-dir OUT, --in-place)
     Each PATH is a file or a folder; folders are searched recursively (hidden entries and OUT itself are
     skipped). A file found in folder DIR at DIR/a/b.html is written to OUT/a/b.md; a file named on the
-    command line is written to OUT/<its name>.md. Outputs are written atomically (a temporary file in the
-    same folder, then a rename) and only when their content changes.
+    command line is written to OUT/<its name>.md. Outputs are written only when their content changes (see
+    OUTPUT FILES).
     --glob PATTERN              select the files found in folders by PATTERN (repeatable; a file is taken when
                                 it matches any pattern, and `!PATTERN` excludes). `*` and `?` stay within one
                                 path segment, `**` crosses segments; a pattern without `/` is matched against
@@ -50,8 +50,20 @@ BATCH (--out-dir OUT, --in-place)
     -q, --quiet                 no summary line on stderr (the progress line shows only on a terminal anyway)
 
 ONE-SHOT
-    -o, --output FILE           write to FILE (atomically) instead of stdout
+    -o, --output FILE           write to FILE (see OUTPUT FILES) instead of stdout
     --events                    print the event stream instead of Markdown (HTML input only), for debugging
+
+OUTPUT FILES (-o, --out-dir, --in-place)
+    A regular file is replaced atomically: a temporary .NAME.PID.N.tmp in its folder, synced to the disk, then
+    renamed over it, with the old file's mode (and its owner and group where allowed). A symbolic link stays a
+    link: the file it points to is replaced. A device or a FIFO (-o /dev/null) is written, not replaced.
+    --in-place edits each file: one with other hard links, or whose owner the new file cannot be given, is
+    rewritten through its own inode (links and owner stay; that write is not atomic), and a file reached by
+    several paths is converted once. Temporaries a killed run left are removed when their file is next
+    written, if their process is gone (Linux). An input that changes size while it is read fails.
+    --no-fsync                  do not sync outputs to the disk before the rename: faster for many small files
+                                (1.7x on a 287-file batch), but a crash of the machine may leave empty or
+                                partial outputs
 
 CONVERSION OPTIONS (named after the fields of html2cmark::Options, with the same defaults)
     --no-tables                 tables become one paragraph per cell
@@ -103,7 +115,8 @@ STYLE OPTIONS (the fields of Options::style; none changes what the Markdown mean
 EXIT STATUS
     0 success; 1 --check found files that differ; 2 a file failed (or a usage error). A failing file gets one
     line on stderr, `html2cmark: PATH: cause`, and the batch goes on. Input that is not valid UTF-8 is
-    converted with U+FFFD replacement characters and a warning.
+    converted with U+FFFD replacement characters and a warning. A path holding control characters, invisible
+    formatting characters or bytes that are not UTF-8 is shown quoted and escaped, as \"a\\nb\\u{1b}\".
 
 EXAMPLES
     html2cmark                                    convert the bundled sample article
@@ -140,6 +153,8 @@ pub struct OneShot {
     /// `None`: stdin (or the sample when stdin is a terminal); `Some("-")`: stdin.
     pub input: Option<PathBuf>,
     pub output: Option<PathBuf>,
+    /// `--output` is synced to the disk before it replaces the old file (not `--no-fsync`).
+    pub sync: bool,
     pub from: Option<Kind>,
     pub events: bool,
     pub options: Options,
@@ -156,6 +171,8 @@ pub struct Batch {
     pub jobs: Option<usize>,
     pub shard: Option<(usize, usize)>,
     pub quiet: bool,
+    /// Outputs are synced to the disk before they replace the old ones (not `--no-fsync`).
+    pub sync: bool,
     pub from: Option<Kind>,
     pub options: Options,
 }
@@ -175,6 +192,7 @@ struct Raw {
     in_place: bool,
     events: bool,
     quiet: bool,
+    no_fsync: bool,
     options: Options,
 }
 
@@ -217,6 +235,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             "--in-place" => raw.in_place = no_value()?,
             "--events" => raw.events = no_value()?,
             "-q" | "--quiet" => raw.quiet = no_value()?,
+            "--no-fsync" => raw.no_fsync = no_value()?,
             "--no-tables" | "--tables" => o.tables = no_value()? && name == "--tables",
             "--no-strikethrough" | "--strikethrough" => o.strikethrough = no_value()? && name == "--strikethrough",
             "--no-task-lists" | "--task-lists" => o.task_lists = no_value()? && name == "--task-lists",
@@ -474,6 +493,7 @@ impl Raw {
                 jobs: self.jobs,
                 shard: self.shard,
                 quiet: self.quiet,
+                sync: !self.no_fsync,
                 from: self.from,
                 options: self.options,
             }));
@@ -496,6 +516,7 @@ impl Raw {
         Ok(Command::OneShot(OneShot {
             input: self.inputs.into_iter().next(),
             output: self.output,
+            sync: !self.no_fsync,
             from: self.from,
             events: self.events,
             options: self.options,
@@ -640,5 +661,13 @@ mod tests {
             assert!(parse_str(bad).is_err(), "{bad:?} accepted");
         }
         assert!(matches!(parse_str(&["--", "--in-place"]), Ok(Command::OneShot(_))));
+        let Ok(Command::Batch(b)) = parse_str(&["--in-place", "--no-fsync", "d"]) else {
+            panic!("not batch");
+        };
+        assert!(!b.sync);
+        let Ok(Command::OneShot(o)) = parse_str(&["-o", "x.md"]) else {
+            panic!("not one-shot");
+        };
+        assert!(o.sync);
     }
 }

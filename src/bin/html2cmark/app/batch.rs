@@ -1,10 +1,10 @@
 //! Many inputs to many outputs, on all cores: `--out-dir`, `--in-place`, `--check`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::{self, IsTerminal, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -14,8 +14,8 @@ use html2cmark::Options;
 use super::args::{Batch, Target};
 use super::diff::short_diff;
 use super::files::{self, Input, Kind, kind_of};
-use super::output::{decode, lossy_warning, write_atomic};
-use super::{PROGRESS, STDERR, report};
+use super::output::{FileId, Policy, decode, file_id, lossy_warning, write_file};
+use super::{PROGRESS, STDERR, quote, report};
 
 /// The stack of each worker: deep documents recurse in the parser and the walker.
 const STACK: usize = 16 << 20;
@@ -42,6 +42,8 @@ struct Config {
     target: Target,
     check: bool,
     diff: bool,
+    /// How outputs are written.
+    policy: Policy,
     from: Option<Kind>,
     options: Options,
 }
@@ -62,7 +64,7 @@ pub fn run(cmd: Batch) -> u8 {
     };
     let (inputs, problems) = files::collect(&cmd.inputs, &cmd.globs, out_dir);
     for (path, cause) in &problems {
-        report(Some(&path.display().to_string()), cause);
+        report(Some(path), cause);
     }
     let inputs = match cmd.shard {
         Some(shard) => files::shard(inputs, shard),
@@ -76,10 +78,12 @@ pub fn run(cmd: Batch) -> u8 {
         .map(|(i, t)| (fs::metadata(&t.input.path).map_or(0, |m| m.len()), i))
         .collect();
     order.sort_by_key(|&(size, i)| (std::cmp::Reverse(size), i));
+    let edit = cmd.target == Target::InPlace;
     let config = Config {
         target: cmd.target,
         check: cmd.check,
         diff: cmd.diff,
+        policy: Policy { sync: cmd.sync, edit },
         from: cmd.from,
         options: cmd.options,
     };
@@ -149,13 +153,13 @@ pub fn run(cmd: Batch) -> u8 {
             Outcome::Differs { missing, diff } => {
                 differ += 1;
                 let task = &tasks[*i];
-                let dest = task.dest.display();
+                let dest = quote(&task.dest);
                 let _ = writeln!(stdout, "{dest}{}", if *missing { " (missing)" } else { "" });
                 if let Some(diff) = diff {
                     let _ = write!(
                         stdout,
                         "--- {dest} (on disk)\n+++ {} (converted)\n{diff}",
-                        task.input.path.display()
+                        quote(&task.input.path)
                     );
                 }
             }
@@ -204,35 +208,44 @@ pub fn run(cmd: Batch) -> u8 {
 }
 
 /// The destination of each input, refusing those that would write where another input writes or over
-/// themselves.
+/// themselves. With `--in-place`, a file reached by several paths (links) is converted once, by its first path:
+/// two workers rewriting one file would race, one reading what the other is writing.
 fn plan(inputs: Vec<Input>, target: &Target) -> Vec<Task> {
     let out_canonical = match target {
         Target::OutDir(dir) => fs::canonicalize(dir).ok(),
         Target::InPlace => None,
     };
     let mut seen: HashMap<PathBuf, PathBuf> = HashMap::new();
+    let mut rewritten: HashSet<FileId> = HashSet::new();
     inputs
         .into_iter()
+        .filter(|input| match target {
+            Target::InPlace => file_id(&input.path).is_none_or(|id| rewritten.insert(id)),
+            Target::OutDir(_) => true,
+        })
         .map(|input| {
             let (dest, refused) = match target {
                 Target::InPlace => (input.path.clone(), None),
                 Target::OutDir(dir) => {
                     let rel = input.rel.with_extension("md");
                     let dest = dir.join(&rel);
-                    let own = out_canonical
-                        .as_ref()
-                        .is_some_and(|out| fs::canonicalize(&input.path).is_ok_and(|p| p == out.join(&rel)));
+                    // The output would be the input itself: by its path, or through a symbolic link at the
+                    // output's path, which the write would follow.
+                    let own = fs::canonicalize(&input.path).is_ok_and(|input| {
+                        out_canonical.as_ref().is_some_and(|out| input == out.join(&rel))
+                            || fs::canonicalize(&dest).is_ok_and(|dest| dest == input)
+                    });
                     let refused = if own {
                         Some(format!(
                             "{} would overwrite its own input (use --in-place to rewrite inputs)",
-                            dest.display()
+                            quote(&dest)
                         ))
                     } else {
                         seen.get(&dest).map(|first| {
                             format!(
                                 "not converted: {} is already written from {}",
-                                dest.display(),
-                                first.display()
+                                quote(&dest),
+                                quote(first)
                             )
                         })
                     };
@@ -248,24 +261,21 @@ fn plan(inputs: Vec<Input>, target: &Target) -> Vec<Task> {
 /// Converts one file and writes or compares its output; failures are reported here.
 fn process(task: &Task, config: &Config, counters: &Counters) -> Outcome {
     let path = &task.input.path;
-    let shown = path.display().to_string();
+    let shown = Some(path.as_path());
     if let Some(why) = &task.refused {
-        report(Some(&shown), why);
+        report(shown, why);
         return Outcome::Failed;
     }
-    let bytes = match fs::read(path) {
+    let bytes = match files::read_input(path) {
         Ok(bytes) => bytes,
-        Err(e) => {
-            report(Some(&shown), &format!("cannot read: {e}"));
+        Err(why) => {
+            report(shown, &why);
             return Outcome::Failed;
         }
     };
     counters.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
     if let Some(limit) = config.options.max_input_bytes.filter(|&l| bytes.len() as u64 > l) {
-        report(
-            Some(&shown),
-            &format!("the input is larger than the limit of {limit} bytes"),
-        );
+        report(shown, &format!("the input is larger than the limit of {limit} bytes"));
         return Outcome::Failed;
     }
     let kind = config
@@ -274,7 +284,7 @@ fn process(task: &Task, config: &Config, counters: &Counters) -> Outcome {
     if config.target == Target::InPlace && kind == Kind::Html {
         if task.input.explicit {
             report(
-                Some(&shown),
+                shown,
                 "is HTML: --in-place rewrites Markdown archives only (use --out-dir, or --from markdown)",
             );
             return Outcome::Failed;
@@ -293,14 +303,14 @@ fn process(task: &Task, config: &Config, counters: &Counters) -> Outcome {
         Kind::Markdown => {
             let (text, bad) = decode(&bytes);
             if let Some(at) = bad {
-                report(Some(&shown), &lossy_warning(at));
+                report(shown, &lossy_warning(at));
             }
             Ok(html2cmark::convert_markdown(&text, &config.options))
         }
     }));
     let converted = match converted {
         Ok(Err(why)) => {
-            report(Some(&shown), &why);
+            report(shown, &why);
             return Outcome::Failed;
         }
         Ok(Ok(md)) => Ok(md),
@@ -308,16 +318,16 @@ fn process(task: &Task, config: &Config, counters: &Counters) -> Outcome {
     };
     let Ok(md) = converted else {
         report(
-            Some(&shown),
+            shown,
             "internal error: the converter panicked on this file (please report it)",
         );
         return Outcome::Failed;
     };
 
-    let dest_shown = task.dest.display().to_string();
+    let dest_shown = Some(task.dest.as_path());
     let existing = match config.target {
         Target::InPlace => Ok(bytes),
-        Target::OutDir(_) => fs::read(&task.dest),
+        Target::OutDir(_) => read_output(&task.dest),
     };
     let missing = match existing {
         Ok(old) if old == md.as_bytes() => return Outcome::Unchanged,
@@ -328,7 +338,7 @@ fn process(task: &Task, config: &Config, counters: &Counters) -> Outcome {
         Ok(_) => false,
         Err(e) if e.kind() == io::ErrorKind::NotFound => true,
         Err(e) if config.check => {
-            report(Some(&dest_shown), &format!("cannot read the existing output: {e}"));
+            report(dest_shown, &format!("cannot read the existing output: {e}"));
             return Outcome::Failed;
         }
         // Writing will fail with the telling error (a folder in the way, …) or succeed.
@@ -340,19 +350,25 @@ fn process(task: &Task, config: &Config, counters: &Counters) -> Outcome {
     }
     if let Some(parent) = task.dest.parent().filter(|p| !p.as_os_str().is_empty()) {
         if let Err(e) = fs::create_dir_all(parent) {
-            report(
-                Some(&parent.display().to_string()),
-                &format!("cannot create the folder: {e}"),
-            );
+            report(Some(parent), &format!("cannot create the folder: {e}"));
             return Outcome::Failed;
         }
     }
-    match write_atomic(&task.dest, md.as_bytes()) {
+    match write_file(&task.dest, md.as_bytes(), config.policy) {
         Ok(()) => Outcome::Written,
         Err(e) => {
-            report(Some(&dest_shown), &format!("cannot write: {e}"));
+            report(dest_shown, &format!("cannot write: {e}"));
             Outcome::Failed
         }
+    }
+}
+
+/// The existing output at `dest`, to compare with. Only a regular file is read: a FIFO or a device given as an
+/// output (through a link) would block or never end, and is written every time (`--check` cannot compare it).
+fn read_output(dest: &Path) -> io::Result<Vec<u8>> {
+    match fs::metadata(dest) {
+        Ok(m) if !m.is_file() && !m.is_dir() => Err(io::Error::other("not a regular file, so it cannot be compared")),
+        _ => fs::read(dest),
     }
 }
 
@@ -384,7 +400,6 @@ fn draw_progress(counters: &Counters, total: usize, start: Instant, finished: &A
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn input(path: &str, rel: &str) -> Input {
         Input {

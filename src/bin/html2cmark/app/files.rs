@@ -1,6 +1,8 @@
-//! Which files a batch converts: folders searched recursively, glob filters, shards, and the kind of each input.
+//! Which files a batch converts: folders searched recursively, glob filters, shards, the kind of each input, and
+//! reading an input whole.
 
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The two kinds of input.
@@ -32,6 +34,39 @@ pub fn kind_of(path: &Path, head: &[u8]) -> Kind {
 
 fn extension(path: &Path) -> Option<String> {
     path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)
+}
+
+/// Why an input read as `read` bytes cannot be trusted, if it cannot: the file (regular, `opened` being its
+/// metadata when it was opened, `now` after the end was read) changed size while it was read, so that the
+/// bytes are part of one version, or a mixture of two. A size of 0 both before and after is what `/proc` and
+/// similar files report whatever they hold: no check then.
+pub fn size_change(opened: &fs::Metadata, read: u64, now: Option<&fs::Metadata>) -> Option<String> {
+    let now = now.map(fs::Metadata::len);
+    let (before, after) = (opened.len(), now.unwrap_or(opened.len()));
+    if !opened.is_file() || (before == 0 && after == 0) || (read == before && after == before) {
+        return None;
+    }
+    Some(format!(
+        "changed size while being read ({before} bytes when opened, {read} bytes read, {after} bytes now); \
+         run again once it is complete"
+    ))
+}
+
+/// Reads the input at `path` whole.
+///
+/// # Errors
+/// The message for the user: the file cannot be opened or read, or it changed size meanwhile (see
+/// [`size_change`]).
+pub fn read_input(path: &Path) -> Result<Vec<u8>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read: {e}");
+    let mut file = fs::File::open(path).map_err(cannot)?;
+    let opened = file.metadata().map_err(cannot)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(opened.len()).unwrap_or(0).saturating_add(1));
+    file.read_to_end(&mut bytes).map_err(cannot)?;
+    match size_change(&opened, bytes.len() as u64, file.metadata().ok().as_ref()) {
+        Some(why) => Err(why),
+        None => Ok(bytes),
+    }
 }
 
 /// The extensions taken from folders when no `--glob` is given.
@@ -281,6 +316,27 @@ mod tests {
         assert!(!selected(&[], Path::new("x/y.css")));
         assert!(!selected(&[Glob::new("!x/*")], rel));
         assert!(selected(&[Glob::new("*.css"), Glob::new("*.html")], rel));
+    }
+
+    #[test]
+    fn size_changes() {
+        let dir = tempfile::tempdir().unwrap(); // ok: test code
+        let path = dir.path().join("a");
+        fs::write(&path, "12345").unwrap(); // ok: test code
+        let opened = fs::metadata(&path).unwrap(); // ok: test code
+        assert_eq!(size_change(&opened, 5, Some(&opened)), None);
+        assert!(
+            size_change(&opened, 3, Some(&opened)).is_some_and(|m| m.contains("5 bytes when opened, 3 bytes read"))
+        );
+        fs::write(&path, "1234567").unwrap(); // ok: test code
+        let grown = fs::metadata(&path).unwrap(); // ok: test code
+        assert!(size_change(&opened, 5, Some(&grown)).is_some_and(|m| m.contains("7 bytes now")));
+        fs::write(&path, "").unwrap(); // ok: test code
+        let empty = fs::metadata(&path).unwrap(); // ok: test code
+        // What /proc files look like: size 0, content anyway.
+        assert_eq!(size_change(&empty, 80, Some(&empty)), None);
+        assert_eq!(read_input(&path), Ok(Vec::new()));
+        assert!(read_input(dir.path()).is_err_and(|e| e.starts_with("cannot read: ")));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! comes out while the input is still arriving.
 
 use std::fmt::Write as _;
-use std::fs::File;
+use std::fs::{File, Metadata};
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -10,8 +10,8 @@ use html2cmark::pulldown_cmark::Event;
 use html2cmark::{Converter, Error, Options};
 
 use super::args::OneShot;
-use super::files::{Kind, kind_of};
-use super::output::{Staged, Utf8Watch, decode, lossy_warning};
+use super::files::{Kind, kind_of, size_change};
+use super::output::{OutFile, Policy, Utf8Watch, decode, lossy_warning};
 use super::{Failed, report};
 
 /// The article converted when no input is given and stdin is a terminal.
@@ -24,16 +24,26 @@ const CHUNK: usize = 64 * 1024;
 enum Source {
     Sample,
     Stdin,
-    File(PathBuf, File),
+    File(Box<InputFile>),
+}
+
+/// An input file, with what is needed to tell whether it changed size while it was read.
+struct InputFile {
+    path: PathBuf,
+    file: File,
+    /// Its metadata when it was opened.
+    opened: Metadata,
+    /// The bytes read so far.
+    read: u64,
 }
 
 impl Source {
     /// The name used in messages.
-    fn name(&self) -> String {
+    fn name(&self) -> PathBuf {
         match self {
             Source::Sample => "the bundled sample article".into(),
             Source::Stdin => "<stdin>".into(),
-            Source::File(path, _) => path.display().to_string(),
+            Source::File(input) => input.path.clone(),
         }
     }
 
@@ -46,7 +56,19 @@ impl Source {
                 Ok(n)
             }
             Source::Stdin => io::stdin().lock().read(buf),
-            Source::File(_, f) => f.read(buf),
+            Source::File(input) => {
+                let n = input.file.read(buf)?;
+                input.read += n as u64;
+                Ok(n)
+            }
+        }
+    }
+
+    /// After the end of the input: why the bytes read cannot be trusted (a file that changed size meanwhile).
+    fn changed(&self) -> Option<String> {
+        match self {
+            Source::File(input) => size_change(&input.opened, input.read, input.file.metadata().ok().as_ref()),
+            _ => None,
         }
     }
 }
@@ -65,27 +87,28 @@ pub fn run(cmd: OneShot) -> Result<(), Failed> {
         Some(p) if p.as_os_str() == "-" => Source::Stdin,
         Some(path) => open(path)?,
     };
-    let name = source.name();
+    let shown = source.name();
+    let name = shown.as_path();
     let mut sample_pos = 0;
 
     // The first chunk decides the kind of a `.txt` file.
     let mut first = vec![0; CHUNK];
-    let n = read_retrying(&mut source, &mut first, &mut sample_pos).map_err(|e| fail(&name, "cannot read", &e))?;
+    let n = read_retrying(&mut source, &mut first, &mut sample_pos).map_err(|e| fail(name, "cannot read", &e))?;
     first.truncate(n);
     let kind = cmd.from.unwrap_or(match &source {
-        Source::File(path, _) => kind_of(path, &first),
+        Source::File(input) => kind_of(&input.path, &first),
         _ => Kind::Html,
     });
 
     if cmd.events && kind == Kind::Markdown {
         report(
-            Some(&name),
+            Some(name),
             "--events works on HTML input only (this is Markdown; try --from html)",
         );
         return Err(Failed);
     }
 
-    let mut out = Output::new(cmd.output.as_deref())?;
+    let mut out = Output::new(cmd.output.as_deref(), cmd.sync)?;
     let mut watch = Utf8Watch::default();
     watch.push(&first);
     let result = if kind == Kind::Html && !cmd.events {
@@ -96,7 +119,7 @@ pub fn run(cmd: OneShot) -> Result<(), Failed> {
             &mut watch,
             &mut out,
             &cmd.options,
-            &name,
+            name,
         )
     } else {
         let mut bytes = first;
@@ -104,7 +127,7 @@ pub fn run(cmd: OneShot) -> Result<(), Failed> {
             let len = bytes.len();
             bytes.resize(len + CHUNK, 0);
             let n = read_retrying(&mut source, &mut bytes[len..], &mut sample_pos)
-                .map_err(|e| fail(&name, "cannot read", &e))?;
+                .map_err(|e| fail(name, "cannot read", &e))?;
             bytes.truncate(len + n);
             watch.push(&bytes[len..]);
             if n == 0 {
@@ -112,7 +135,7 @@ pub fn run(cmd: OneShot) -> Result<(), Failed> {
             }
             if let Some(limit) = cmd.options.max_input_bytes.filter(|&l| bytes.len() as u64 > l) {
                 report(
-                    Some(&name),
+                    Some(name),
                     &format!("the input is larger than the limit of {limit} bytes"),
                 );
                 return Err(Failed);
@@ -131,9 +154,15 @@ pub fn run(cmd: OneShot) -> Result<(), Failed> {
     // UTF-8 there are another encoding, not an error.
     let streamed = kind == Kind::Html && !cmd.events;
     if let Some(at) = watch.first_bad.filter(|_| !streamed) {
-        report(Some(&name), &lossy_warning(at));
+        report(Some(name), &lossy_warning(at));
     }
     result?;
+    // A file that changed while it was read gave a mixture of two versions, or part of one: an error, and a
+    // staged `--output` is not put in place.
+    if let Some(why) = source.changed() {
+        report(Some(name), &why);
+        return Err(Failed);
+    }
     out.finish()
 }
 
@@ -156,14 +185,19 @@ fn stdin_is_not_input() -> bool {
 }
 
 fn open(path: &Path) -> Result<Source, Failed> {
-    let shown = path.display().to_string();
-    let file = File::open(path).map_err(|e| fail(&shown, "cannot read", &e))?;
+    let file = File::open(path).map_err(|e| fail(path, "cannot read", &e))?;
     match file.metadata() {
         Ok(m) if m.is_dir() => {
-            report(Some(&shown), "is a directory (to convert a folder, give --out-dir OUT)");
+            report(Some(path), "is a directory (to convert a folder, give --out-dir OUT)");
             Err(Failed)
         }
-        _ => Ok(Source::File(path.to_path_buf(), file)),
+        Ok(opened) => Ok(Source::File(Box::new(InputFile {
+            path: path.to_path_buf(),
+            file,
+            opened,
+            read: 0,
+        }))),
+        Err(e) => Err(fail(path, "cannot read", &e)),
     }
 }
 
@@ -184,7 +218,7 @@ fn stream(
     watch: &mut Utf8Watch,
     out: &mut Output,
     options: &Options,
-    name: &str,
+    name: &Path,
 ) -> Result<(), Failed> {
     let mut converter = Converter::new(&mut *out, options.clone());
     let mut buf = first;
@@ -203,10 +237,10 @@ fn stream(
     converter.finish().map(drop).map_err(|e| convert_error(name, e))
 }
 
-fn convert_error(name: &str, e: Error) -> Failed {
+fn convert_error(name: &Path, e: Error) -> Failed {
     match e {
         Error::Write(e) if e.kind() == io::ErrorKind::BrokenPipe => broken_pipe(),
-        Error::Write(e) => fail("<output>", "cannot write", &e),
+        Error::Write(e) => fail(Path::new("<output>"), "cannot write", &e),
         Error::Read(e) => fail(name, "cannot read", &e),
         other => {
             report(Some(name), &other.to_string());
@@ -221,7 +255,7 @@ fn broken_pipe() -> ! {
     std::process::exit(0)
 }
 
-fn fail(name: &str, what: &str, e: &io::Error) -> Failed {
+fn fail(name: &Path, what: &str, e: &io::Error) -> Failed {
     report(Some(name), &format!("{what}: {e}"));
     Failed
 }
@@ -249,20 +283,20 @@ fn dump_events(html: &str, options: &Options) -> String {
     out
 }
 
-/// Stdout, or a staged file renamed into place at the end.
+/// Stdout, or an [`OutFile`] put in place at the end.
 enum Output {
     Stdout(io::StdoutLock<'static>),
-    File(Staged, PathBuf),
+    File(OutFile, PathBuf),
 }
 
 impl Output {
-    fn new(path: Option<&Path>) -> Result<Output, Failed> {
+    fn new(path: Option<&Path>, sync: bool) -> Result<Output, Failed> {
         match path {
             None => Ok(Output::Stdout(io::stdout().lock())),
             Some(p) if p.as_os_str() == "-" => Ok(Output::Stdout(io::stdout().lock())),
-            Some(p) => match Staged::new(p) {
-                Ok(staged) => Ok(Output::File(staged, p.to_path_buf())),
-                Err(e) => Err(fail(&p.display().to_string(), "cannot write", &e)),
+            Some(p) => match OutFile::create(p, Policy { sync, edit: false }) {
+                Ok(file) => Ok(Output::File(file, p.to_path_buf())),
+                Err(e) => Err(fail(p, "cannot write", &e)),
             },
         }
     }
@@ -270,8 +304,8 @@ impl Output {
     fn fail(&self, e: &io::Error) -> Failed {
         match self {
             Output::Stdout(_) if e.kind() == io::ErrorKind::BrokenPipe => broken_pipe(),
-            Output::Stdout(_) => fail("<stdout>", "cannot write", e),
-            Output::File(_, p) => fail(&p.display().to_string(), "cannot write", e),
+            Output::Stdout(_) => fail(Path::new("<stdout>"), "cannot write", e),
+            Output::File(_, p) => fail(p, "cannot write", e),
         }
     }
 
@@ -279,17 +313,9 @@ impl Output {
         match self {
             Output::Stdout(mut s) => s.flush().or_else(|e| match e.kind() {
                 io::ErrorKind::BrokenPipe => broken_pipe(),
-                _ => Err(fail("<stdout>", "cannot write", &e)),
+                _ => Err(fail(Path::new("<stdout>"), "cannot write", &e)),
             }),
-            Output::File(staged, p) => {
-                let permissions = std::fs::metadata(&p)
-                    .ok()
-                    .filter(|m| m.is_file())
-                    .map(|m| m.permissions());
-                staged
-                    .commit(permissions)
-                    .map_err(|e| fail(&p.display().to_string(), "cannot write", &e))
-            }
+            Output::File(file, p) => file.commit().map_err(|e| fail(&p, "cannot write", &e)),
         }
     }
 }
