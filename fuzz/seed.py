@@ -2,7 +2,7 @@
 """Seeds the fuzz corpora from ../../shared (run from fuzz/).
 
 convert, stream: html5lib-inputs.json, the HTML of the CommonMark and GFM spec examples, and corpus files <= 64 KiB.
-markdown: the Markdown of the spec examples and the corpus's Markdown archives (articles*/).
+markdown, markdown_safe: the Markdown of the spec examples and the corpus's Markdown archives (articles*/).
 writer: no seeds (its input is a structure built by `arbitrary`; the fuzzer grows its own corpus).
 """
 import json, pathlib
@@ -29,6 +29,7 @@ targets = [
     ("convert", b"\x00", html),
     ("stream", b"\x03\x20\x80\xe0", html),
     ("markdown", b"\x00", markdown),
+    ("markdown_safe", b"\x00", markdown),
 ]
 for target, prefix, inputs in targets:
     out = root / "corpus" / target
