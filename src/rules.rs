@@ -158,13 +158,12 @@ fn at_most_one_block(content: Vec<Node>, options: &Options) -> bool {
             continue;
         };
         let tag = if c.kind() == Kind::Element { c.tag() } else { "" };
-        if matches!(
-            tag,
-            "pre" | "table" | "blockquote" | "ul" | "ol" | "menu" | "dir" | "hr"
-        ) {
+        // A list element with no item among the children that decide is written as a wrapper (`Walker::list`).
+        let list = matches!(tag, "ul" | "ol" | "menu" | "dir");
+        if matches!(tag, "pre" | "table" | "blockquote" | "hr") || (list && is_written_as_list(&c)) {
             return false;
         }
-        let block = is_div_like(tag) || heading_level(tag).is_some();
+        let block = is_div_like(tag) || heading_level(tag).is_some() || list;
         if !has_visible_content(&c, options) {
             // An empty block is still a boundary.
             in_run = in_run && !block;

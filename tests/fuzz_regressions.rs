@@ -548,3 +548,23 @@ fn blocks_inside_code_are_not_paragraphs() {
         "- a`bc`\n- d\n"
     );
 }
+
+// A list element with no `li` (`<ol><p>x</p></ol>`, or one the parser left holding only a link) is written as a
+// wrapper, but the lone-item rule counted it as a nested list, so a one-item list holding one paragraph was
+// planned loose, which Markdown cannot write (issue 21: a tight list came back loose).
+#[test]
+fn a_list_element_without_items_is_a_wrapper_for_list_looseness() {
+    for html in [
+        "<ol><li><ol><p>x</p></ol></li></ol>",
+        "<ul><li><ul><a href=/x><p>x</p></a></ul></li></ul>",
+        "<ol><li><ol></p><p>\n<a href=/x>x</ol>",
+        "<ul><li><menu><div><p>one</p></div></menu></li></ul>",
+        "x<ul><li><a href=/x></ol><p>/<ol> </a></ol></ol>",
+    ] {
+        let events = faithful(html, &Options::default());
+        assert!(
+            !events.iter().any(|e| matches!(e, Event::Start(Tag::Paragraph))) || !html.starts_with('<'),
+            "{html:?}: a lone item is written tight: {events:?}"
+        );
+    }
+}
