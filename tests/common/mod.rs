@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 mod live;
+#[allow(unused_imports)] // (each test binary uses what it needs)
 pub use live::{every_parser_option, live_markup};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
