@@ -619,6 +619,48 @@ fn live_spots(md: &str, parser_options: pulldown_cmark::Options, options: &Optio
     spots
 }
 
+/// Whether a run's raw HTML is all [inert](is_inert_html) (and its links allowed): only then may it be kept.
+fn is_inert_run(events: &[Spanned], options: &Options) -> bool {
+    events.iter().all(|(e, _)| match e {
+        Event::InlineHtml(h) => is_inert_html(h),
+        _ => !needs_conversion(e, options),
+    })
+}
+
+/// Whether inline events mean the same as the conversion of their HTML (`converted`: one paragraph or heading,
+/// or nothing), read as [`normalize`] reads them.
+fn same_inline_meaning(original: impl IntoIterator<Item = Event<'static>>, converted: &[Event<'static>]) -> bool {
+    let middle = match converted {
+        [] => &[][..],
+        [
+            Event::Start(Tag::Paragraph | Tag::Heading { .. }),
+            middle @ ..,
+            Event::End(_),
+        ] if !middle
+            .iter()
+            .any(|e| matches!(e, Event::Start(Tag::Paragraph | Tag::Heading { .. }))) =>
+        {
+            middle
+        }
+        _ => return false,
+    };
+    // HTML has no soft line break: its conversion writes a space where the Markdown had a line end.
+    let flat = |events: Vec<Event<'static>>| -> Vec<Event<'static>> {
+        events
+            .into_iter()
+            .map(|e| match e {
+                Event::Text(t) => Event::Text(t.split_ascii_whitespace().collect::<Vec<_>>().join(" ").into()),
+                e => e,
+            })
+            .collect()
+    };
+    let soft = |e: Event<'static>| match e {
+        Event::SoftBreak => Event::Text(" ".into()),
+        e => e,
+    };
+    flat(normalize(original.into_iter().map(soft))) == flat(normalize(middle.iter().cloned().map(soft)))
+}
+
 /// The output being built, and where in the input copying has reached.
 struct Editor<'a> {
     md: &'a str,
@@ -758,7 +800,15 @@ impl Editor<'_> {
             Event::Start(Tag::Heading { level, .. }) => format!("<{level}>{body}</{level}>"),
             _ => format!("<p>{body}</p>"),
         };
-        let converted = self.convert(&html);
+        let events = self.convert_events(&html);
+        // A block whose conversion means what it already says (its raw HTML is only the inert tags the writer
+        // itself falls back to, say) is kept as it is, so that a second pass changes nothing.
+        let original = inner.iter().map(|(e, _)| e.clone());
+        if is_inert_run(inner, &self.options) && same_inline_meaning(original, &events) {
+            return;
+        }
+        let mut converted = String::new();
+        crate::writer::push_markdown_with(&mut converted, events, &self.options);
         self.splice_block(whole, &converted, in_container);
     }
 
@@ -778,7 +828,12 @@ impl Editor<'_> {
             return;
         };
         let start = first.1.start;
-        let converted = self.convert(&format!("<p>{}</p>", render_inline(inner)));
+        let events = self.convert_events(&format!("<p>{}</p>", render_inline(inner)));
+        if is_inert_run(inner, &self.options) && same_inline_meaning(inner.iter().map(|(e, _)| e.clone()), &events) {
+            return;
+        }
+        let mut converted = String::new();
+        crate::writer::push_markdown_with(&mut converted, events, &self.options);
         let mut text = String::new();
         for (k, line) in converted.trim_end_matches('\n').split('\n').enumerate() {
             if k > 0 {
@@ -814,6 +869,11 @@ impl Editor<'_> {
             }
             let range = events.first()?.1.start..events.iter().map(|(_, r)| r.end).max()?;
             let converted = self.convert_events(&render_inline(events));
+            if is_inert_run(events, &self.options)
+                && same_inline_meaning(events.iter().map(|(e, _)| e.clone()), &converted)
+            {
+                continue; // kept as it is (see `inline_block`)
+            }
             let mut md = String::new();
             let inner_events = match converted.as_slice() {
                 [] => &[][..],

@@ -196,6 +196,8 @@ fn a_second_pass_changes_nothing() {
         "a <em>b</em>",
         "<div>x</div>",
         "- a<br>b",
+        // Found by the markdown_safe fuzz target: the writer's own `<em>` fallback was converted again.
+        "| a | b |\n| --- | -- | --- |\n| x</p><p>y | Like || this. |\n| _**`c\\|`_**n `\\|code\\| is okay \\| comp don't *ep_r\\*arse\\_**\n",
         "<!--1594693423000-->\n[T](https://e.com/1)\n------\n\n<p>关于<b>「测试」</b>的说明</p>",
     ] {
         assert_idempotent(input, &options);
