@@ -279,7 +279,15 @@ impl HtmlParser {
         let input = Rc::new(BufferQueue::default());
         let filter = DepthFilter::new(builder, max_depth, Rc::clone(&input));
         HtmlParser {
-            tokenizer: Tokenizer::new(filter, TokenizerOpts::default()),
+            // The tokenizer would drop a U+FEFF at the start of every piece of input it is fed: the decoder drops
+            // the byte order mark, and the string entry points a leading U+FEFF (`stream::Pipeline`).
+            tokenizer: Tokenizer::new(
+                filter,
+                TokenizerOpts {
+                    discard_bom: false,
+                    ..TokenizerOpts::default()
+                },
+            ),
             input,
             document,
         }
