@@ -25,6 +25,12 @@ fn repeated(unit: &str, n: usize) -> Vec<u8> {
     format!("<p>{}</p>", unit.repeat(n)).into_bytes()
 }
 
+/// A link whose start tag has `n` more attributes, made by `attribute` (each with its leading space), then text.
+fn attributes(n: usize, attribute: fn(usize) -> String) -> Vec<u8> {
+    let attrs: String = (0..n).map(attribute).collect();
+    format!("<p><a href=/x{attrs}>link</a> after</p>").into_bytes()
+}
+
 const CASES: &[Case] = &[
     Case {
         name: "nested <div>",
@@ -65,6 +71,44 @@ const CASES: &[Case] = &[
         name: "one attribute (MB)",
         sizes: [5, 10],
         make: |n| format!("<p><a href=/x title='{}'>link</a></p>", "v".repeat(n << 20)).into_bytes(),
+    },
+    Case {
+        name: "unique attributes",
+        sizes: [100_000, 200_000],
+        make: |n| attributes(n, |i| format!(" a{i}=1")),
+    },
+    Case {
+        name: "repeated attribute",
+        sizes: [500_000, 1_000_000],
+        make: |n| attributes(n, |_| String::from(" a=1")),
+    },
+    Case {
+        name: "attributes with refs",
+        sizes: [100_000, 200_000],
+        make: |n| attributes(n, |i| format!(" a{i}=&copy;")),
+    },
+    Case {
+        name: "1000-attribute tags",
+        sizes: [500, 1_000],
+        make: |n| {
+            let tag: String = (0..1000).map(|i| format!(" a{i}=&copy;")).collect();
+            format!("<p><b{tag}>w</b></p>\n").repeat(n).into_bytes()
+        },
+    },
+    Case {
+        name: "<body> attributes merged",
+        sizes: [200, 400],
+        make: |n| {
+            (0..n)
+                .map(|t| {
+                    format!(
+                        "<body{}>",
+                        (0..1000).map(|i| format!(" a{t}x{i}=1")).collect::<String>()
+                    )
+                })
+                .collect::<String>()
+                .into_bytes()
+        },
     },
     Case {
         name: "table columns",

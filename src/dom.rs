@@ -5,12 +5,13 @@
 //! builds it through [`DepthSink`]; the walker reads it through [`Node`], a handle that also holds the arena.
 
 mod arena;
+mod cap;
 mod fast;
 mod skip;
 
 use std::borrow::Cow;
 use std::cell::{Cell, Ref, RefCell};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
@@ -279,7 +280,15 @@ impl HtmlParser {
         let input = Rc::new(BufferQueue::default());
         let filter = DepthFilter::new(builder, max_depth, Rc::clone(&input));
         HtmlParser {
-            tokenizer: Tokenizer::new(filter, TokenizerOpts::default()),
+            // The tokenizer would drop a U+FEFF at the start of every piece of input it is fed: the decoder drops
+            // the byte order mark, and the string entry points a leading U+FEFF (`stream::Pipeline`).
+            tokenizer: Tokenizer::new(
+                filter,
+                TokenizerOpts {
+                    discard_bom: false,
+                    ..TokenizerOpts::default()
+                },
+            ),
             input,
             document,
         }
@@ -294,10 +303,26 @@ impl HtmlParser {
     pub(crate) fn process(&mut self, text: &str) {
         if !text.is_empty() {
             self.collect();
-            self.input.push_back(StrTendril::from_slice(text));
+            let text = {
+                let mut cap = self.tokenizer.sink.cap.borrow_mut();
+                match cap.is_following().then(|| cap.cut(text)).flatten() {
+                    Some(cut) => StrTendril::from(cut),
+                    None => StrTendril::from_slice(text),
+                }
+            };
+            self.input.push_back(text);
             self.tokenizer.sink.skip();
             self.run();
         }
+    }
+
+    /// Sets how many attributes are kept per element ([`MAX_ATTRIBUTES`] unless a test sets another).
+    #[cfg(test)]
+    fn set_max_attributes(&self, max: usize) {
+        let filter = &self.tokenizer.sink;
+        filter.cap.borrow_mut().set_max(max);
+        filter.reader.borrow_mut().max_attributes = max;
+        filter.builder.sink.max_attributes.set(max);
     }
 
     /// Frees the subtrees detached since the last call, keeping the nodes the tree builder still holds: see
@@ -448,7 +473,19 @@ struct DepthSink {
     /// instead of stored. On web pages that is about two fifths of the input (inline scripts and styles), and
     /// the depth filter keeps most of it from the tokenizer in the first place ([`skip`]).
     silent: Vec<LocalName>,
+    /// The most attributes an element gets ([`MAX_ATTRIBUTES`]), also from a repeated `<html>` or `<body>`.
+    max_attributes: Cell<usize>,
+    /// The names of the attributes of the element that attributes were last added to (a repeated `<html>` or
+    /// `<body>` adds those it lacks), and how many it had then: adding attributes costs what is added, not
+    /// what is there.
+    merged: RefCell<Option<(Key, HashSet<QualName>)>>,
 }
+
+/// The most attributes an element keeps: those of a tag past the first this many are dropped (as if they were
+/// not there) before html5ever reads them (see [`cap`]), and a repeated `<html>` or `<body>` tag adds none past
+/// this many. No real page comes near it; html5ever's tokenizer, which compares each attribute with those
+/// before it, takes about as long for a tag of this many attributes as for 10 KB of ordinary HTML.
+pub(crate) const MAX_ATTRIBUTES: usize = 1000;
 
 /// The raw-text elements that the walker skips whole, whose text is never written and never read (unless a
 /// handler for the element asks for it).
@@ -463,6 +500,8 @@ impl DepthSink {
             epoch: Cell::new(1),
             track_text: Cell::new(false),
             silent,
+            max_attributes: Cell::new(MAX_ATTRIBUTES),
+            merged: RefCell::new(None),
         }
     }
 
@@ -684,14 +723,31 @@ impl TreeSink for DepthSink {
     }
 
     fn add_attrs_if_missing(&self, target: &Handle, attrs: Vec<Attribute>) {
-        if let Some(Data::Element(e)) = self.tree.borrow_mut().data_mut(target.key) {
-            let existing = e.attrs.len();
-            for attr in attrs {
-                if !e.attrs[..existing].iter().any(|a| a.name == attr.name) {
-                    e.attrs.push(attr);
-                }
+        let mut arena = self.tree.borrow_mut();
+        let Some(Data::Element(e)) = arena.data_mut(target.key) else {
+            return;
+        };
+        let max = self.max_attributes.get();
+        if attrs.is_empty() || e.attrs.len() >= max {
+            return;
+        }
+        // The names the element has: remembered from the last call if it was for the same element and nothing
+        // was added since (only these calls add attributes).
+        let mut merged = self.merged.borrow_mut();
+        let mut names = match merged.take() {
+            Some((key, names)) if key == target.key && names.len() == e.attrs.len() => names,
+            _ => e.attrs.iter().map(|a| a.name.clone()).collect(),
+        };
+        for attr in attrs {
+            if e.attrs.len() >= max {
+                break;
+            }
+            // (The tag's own attributes have distinct names.)
+            if names.insert(attr.name.clone()) {
+                e.attrs.push(attr);
             }
         }
+        *merged = Some((target.key, names));
     }
 
     // Moving nodes (the adoption agency) changes depths: the remembered ones go stale.
@@ -759,6 +815,8 @@ struct DepthFilter {
     read_ahead: Cell<bool>,
     /// What reads ahead (it remembers the names it has met).
     reader: RefCell<fast::Reader>,
+    /// What cuts the attributes of a tag past [`MAX_ATTRIBUTES`] before the tokenizer reads them ([`cap`]).
+    cap: RefCell<cap::Cap>,
 }
 
 impl DepthFilter {
@@ -773,7 +831,33 @@ impl DepthFilter {
             skipping: RefCell::new(None),
             read_ahead: Cell::new(true),
             reader: RefCell::new(fast::Reader::default()),
+            cap: RefCell::new(cap::Cap::new(MAX_ATTRIBUTES)),
         }
+    }
+
+    /// The tokenizer is in the data state and reads the input from its start next: has [`cap`] look at the
+    /// input from there.
+    fn resume_cap(&self) {
+        self.cap.borrow_mut().resume();
+        self.follow_cap();
+    }
+
+    /// Has [`cap`] look at the input from its start, if it knows the tokenizer's state there, cutting what
+    /// the tokenizer must not read.
+    fn follow_cap(&self) {
+        let mut cap = self.cap.borrow_mut();
+        if !cap.is_following() {
+            return;
+        }
+        let mut buffers = Vec::new();
+        while let Some(buf) = self.input.pop_front() {
+            buffers.push(buf);
+        }
+        for buf in buffers {
+            let cut = if cap.is_following() { cap.cut(&buf) } else { None };
+            self.input.push_back(cut.map_or(buf, StrTendril::from));
+        }
+        cap.settle();
     }
 
     /// Reads the plain tags and text that follow in the input, as the tokenizer would, and passes them on
@@ -949,15 +1033,29 @@ impl TokenSink for DepthFilter {
 
     fn process_token(&self, token: Token, line_number: u64) -> TokenSinkResult<Handle> {
         let tag = matches!(token, Token::TagToken(_));
+        // The tokenizer ends every comment and doctype in the data state.
+        let declaration = matches!(token, Token::CommentToken(_) | Token::DoctypeToken(_));
         let result = self.dispatch(token, line_number);
+        if declaration {
+            self.resume_cap();
+        }
+        if !tag {
+            return result;
+        }
         // After a tag the tokenizer is in the data state unless told otherwise: the plain tags and text that
         // follow can be read here (see [`fast`]).
         let data_state = matches!(
             result,
             TokenSinkResult::Continue | TokenSinkResult::EncodingIndicator(_)
         );
-        if tag && data_state && self.read_ahead.get() {
-            return self.read_ahead(line_number).unwrap_or(result);
+        if data_state && self.read_ahead.get() {
+            if let Some(switch) = self.read_ahead(line_number) {
+                return switch;
+            }
+        }
+        // (After a script's end tag too, whose script there is none to run.)
+        if data_state || matches!(result, TokenSinkResult::Script(_)) {
+            self.resume_cap();
         }
         result
     }
@@ -966,8 +1064,15 @@ impl TokenSink for DepthFilter {
         self.builder.end();
     }
 
+    /// Asked by the tokenizer after `<!` (not followed by `--` or `doctype`): if the answer is yes, `[CDATA[`
+    /// starts a CDATA section.
     fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
-        self.builder.adjusted_current_node_present_but_not_in_html_namespace()
+        let foreign = self.builder.adjusted_current_node_present_but_not_in_html_namespace();
+        if foreign {
+            self.cap.borrow_mut().cdata();
+            self.follow_cap();
+        }
+        foreign
     }
 }
 
@@ -1111,6 +1216,40 @@ mod tests {
         };
         assert_eq!(root.child_count(), 2);
         assert_eq!(root.serialize(), "abc<table></table>");
+    }
+
+    /// The attributes of `body` in `html`, with `max` attributes kept per element.
+    fn body_attributes(html: &str, max: usize) -> Vec<(String, String)> {
+        let mut parser = HtmlParser::new(256, &[]);
+        parser.set_max_attributes(max);
+        parser.process(html);
+        let attrs = find_body(&parser.document())
+            .map(|body| body.attrs())
+            .unwrap_or_default();
+        parser.finish();
+        attrs
+    }
+
+    #[test]
+    fn repeated_body_tags_add_the_attributes_body_lacks_up_to_the_cap() {
+        let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+            list.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+        };
+        let html = "<body a=1 b=2><p>x<body c=3 a=4 d=5 e=6><body f=7>";
+        assert_eq!(
+            body_attributes(html, 1000),
+            pairs(&[("a", "1"), ("b", "2"), ("c", "3"), ("d", "5"), ("e", "6"), ("f", "7")])
+        );
+        assert_eq!(
+            body_attributes(html, 4),
+            pairs(&[("a", "1"), ("b", "2"), ("c", "3"), ("d", "5")])
+        );
+        // Each tag adds one: 3000 of them stop at the cap, in order.
+        let many: String = (0..3000).map(|i| format!("<body a{i}=v a0=x>")).collect();
+        let attrs = body_attributes(&many, 1000);
+        assert_eq!(attrs.len(), 1000);
+        assert_eq!(attrs[0], ("a0".to_string(), "v".to_string()));
+        assert_eq!(attrs[999].0, "a999");
     }
 
     /// An `a` converted and detached while html5ever still lists it among the active formatting elements:

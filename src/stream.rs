@@ -46,6 +46,9 @@ pub(crate) struct Pipeline {
     front_matter: bool,
     /// The input has ended.
     finished: bool,
+    /// A U+FEFF at the start of the text is a byte order mark, to drop (until text has come). Off when the
+    /// text comes from the [`Decoder`], which has dropped the byte order mark, if any, itself.
+    strip_bom: bool,
 }
 
 impl Pipeline {
@@ -72,6 +75,7 @@ impl Pipeline {
             meta: Metadata::default(),
             front_matter: options.front_matter,
             finished: false,
+            strip_bom: true,
         }
     }
 
@@ -80,7 +84,14 @@ impl Pipeline {
     /// A flush walks the entered chain, so it runs only once at least as many bytes as the chain is long have
     /// come in since the last one: linear time even for deep documents fed in tiny chunks. When flushes run
     /// changes only when output appears, never what it is.
-    pub(crate) fn feed(&mut self, text: &str) {
+    ///
+    /// A U+FEFF that starts the text is dropped as a byte order mark, unless the text comes from the decoder
+    /// (which drops the byte order mark itself); a U+FEFF anywhere else is text, at the start of a piece too.
+    pub(crate) fn feed(&mut self, mut text: &str) {
+        if self.strip_bom && !text.is_empty() {
+            self.strip_bom = false;
+            text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        }
         if let Some(parser) = self.parser.as_mut() {
             parser.process(text);
         }
@@ -315,7 +326,8 @@ impl<W: Write> Converter<W> {
     /// ```
     pub fn new(output: W, options: Options) -> Self {
         let writer = MarkdownWriter::new(&options);
-        let pipeline = Pipeline::new(options.clone(), true);
+        let mut pipeline = Pipeline::new(options.clone(), true);
+        pipeline.strip_bom = false;
         let decoder = Decoder::new(options.encoding);
         Converter {
             out: output,
@@ -502,6 +514,7 @@ const ONE_SHOT_PIECE: usize = 64 * 1024;
 pub fn check_flush_rule(input: &[u8], chunk: usize) -> std::result::Result<usize, String> {
     let mut pipeline = Pipeline::new(Options::DEFAULT, false);
     pipeline.trace = Some(Vec::new());
+    pipeline.strip_bom = false;
     let mut decoder = Decoder::new(None);
     for piece in input.chunks(chunk.max(1)) {
         let mut text = String::new();

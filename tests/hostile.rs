@@ -7,7 +7,7 @@ mod common;
 
 use html2cmark::encoding_rs::{BIG5, Encoding, GBK, SHIFT_JIS, WINDOWS_1252};
 use html2cmark::pulldown_cmark::{Event, Tag};
-use html2cmark::{Converter, Error, Options, convert, convert_reader, convert_with};
+use html2cmark::{Action, Converter, Error, Options, convert, convert_reader, convert_with};
 
 /// Runs `f` on a thread with a small stack, so that recursion on document depth would overflow.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -308,6 +308,58 @@ fn one_huge_text_node_and_one_huge_attribute() {
         "<p><a href='/x' title='{value}' data-x='{value}'>link</a> after</p>"
     ));
     assert!(md.contains(&value) && md.ends_with(") after\n"), "{}", &md[..100]);
+}
+
+/// Converts `html` through [`Converter`] in pieces of `chunk` bytes.
+fn convert_in_chunks(html: &str, chunk: usize, options: &Options) -> String {
+    let mut c = Converter::new(Vec::new(), options.clone());
+    for piece in html.as_bytes().chunks(chunk) {
+        c.feed(piece).expect("feed");
+    }
+    String::from_utf8(c.finish().expect("finish")).expect("UTF-8 output")
+}
+
+// 160,000 attributes on one tag took 16 s: html5ever's tokenizer compared each with all those before it.
+#[test]
+fn a_tag_with_200_000_attributes_keeps_the_first_thousand_and_the_text_after_it() {
+    let n = 200_000;
+    let shapes: [fn(usize) -> String; 5] = [
+        |i| format!(" a{i}=1"),
+        |i| format!(" a{i}=&copy;"),
+        |i| format!(" A{i}='x\r\ny'"),
+        |_| String::from(" a=1"),
+        |i| format!(" a{}", i % 1500),
+    ];
+    for attribute in shapes {
+        let attrs: String = (0..n).map(attribute).collect();
+        let html =
+            format!("<p><a href=/x title=t{attrs} title=late>link</a> after <img src=i.png{attrs} alt=lost></p>");
+        let expected = "[link](/x \"t\") after ![](i.png)\n";
+        assert_eq!(convert(&html), expected, "{}", &attrs[..20]);
+        for chunk in [4096, 65_536] {
+            assert_eq!(
+                convert_in_chunks(&html, chunk, &Options::default()),
+                expected,
+                "{} in chunks of {chunk}",
+                &attrs[..20]
+            );
+        }
+    }
+    // The first 1000 attributes are kept, in order.
+    let mut options = Options::default();
+    options.on("span", |el| {
+        let attrs = el.attrs();
+        let names: Vec<&str> = [attrs.first(), attrs.last()]
+            .into_iter()
+            .flatten()
+            .map(|a| a.0.as_str())
+            .collect();
+        Action::Replace(vec![Event::Text(format!("{} {names:?}", attrs.len()).into())])
+    });
+    let attrs: String = (0..n).map(|i| format!(" a{i}=1")).collect();
+    let html = format!("<p><span{attrs}>x</span></p>");
+    assert_eq!(convert_with(&html, &options), "1000 [\"a0\", \"a999\"]\n");
+    assert_eq!(convert_in_chunks(&html, 4096, &options), "1000 [\"a0\", \"a999\"]\n");
 }
 
 #[test]

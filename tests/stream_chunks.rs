@@ -181,6 +181,63 @@ fn utf8_split_anywhere_and_invalid_bytes_decode_like_lossy() {
     }
 }
 
+/// Converts `input` fed as the pieces between the byte offsets in `cuts`.
+fn fed_in_pieces(input: &[u8], cuts: &[usize]) -> String {
+    let mut c = Converter::new(Vec::new(), Options::default());
+    let mut from = 0;
+    for &to in cuts.iter().chain([&input.len()]) {
+        c.feed(&input[from..to]).unwrap();
+        from = to;
+    }
+    String::from_utf8(c.finish().unwrap()).unwrap()
+}
+
+// html5ever's tokenizer dropped a U+FEFF that started any piece of input it was fed, not only the first.
+#[test]
+fn a_zero_width_no_break_space_at_the_start_of_a_chunk_is_kept() {
+    // UTF-16LE: a byte order mark, `a`, U+FEFF, `b`; cut right before the U+FEFF.
+    let utf16 = b"\xFF\xFEa\x00\xFF\xFEb\x00";
+    assert_eq!(fed_in_pieces(utf16, &[]), "a\u{FEFF}b\n");
+    assert_eq!(fed_in_pieces(utf16, &[4]), "a\u{FEFF}b\n");
+    let utf8 = "<p>a\u{FEFF}b</p><p>\u{FEFF}c</p>".as_bytes();
+    let whole = fed_in_pieces(utf8, &[]);
+    assert_eq!(whole, "a\u{FEFF}b\n\n\u{FEFF}c\n");
+    for cut in 1..utf8.len() {
+        assert_eq!(fed_in_pieces(utf8, &[cut]), whole, "cut at {cut}");
+    }
+    for size in 1..8 {
+        assert_eq!(
+            stream(utf8, &mut || size, &Options::default()),
+            whole,
+            "chunks of {size}"
+        );
+        assert_eq!(stream(utf16, &mut || size, &Options::default()), "a\u{FEFF}b\n");
+    }
+    // After a `<meta charset>`, the tokenizer used to be fed again, and dropped a U+FEFF there too.
+    assert_eq!(
+        convert_with("<meta charset=utf-8>\u{FEFF}<p>x</p>", &Options::default()),
+        "\u{FEFF}\n\nx\n"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_at_the_start_is_dropped() {
+    for input in [
+        &b"\xEF\xBB\xBF<p>x\xEF\xBB\xBFy</p>"[..],
+        b"\xFF\xFE<\x00p\x00>\x00x\x00\xFF\xFEy\x00",
+        b"\xFE\xFF\x00<\x00p\x00>\x00x\xFE\xFF\x00y",
+    ] {
+        for cut in 0..input.len() {
+            assert_eq!(fed_in_pieces(input, &[cut]), "x\u{FEFF}y\n", "{input:?} cut at {cut}");
+        }
+    }
+    // A string's leading U+FEFF is its byte order mark; a second one is text.
+    assert_eq!(convert_with("\u{FEFF}<p>x</p>", &Options::default()), "x\n");
+    assert_eq!(convert_with("\u{FEFF}\u{FEFF}x", &Options::default()), "\u{FEFF}x\n");
+    // The byte stream drops only the byte order mark itself: the U+FEFF after it is text.
+    assert_eq!(fed_in_pieces(b"\xEF\xBB\xBF\xEF\xBB\xBFx", &[3]), "\u{FEFF}x\n");
+}
+
 fn html5lib_inputs() -> Option<Vec<String>> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/html5lib-inputs.json");
     match std::fs::read_to_string(&path) {

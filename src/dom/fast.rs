@@ -32,6 +32,8 @@
 //! Left out: the line numbers passed with these tokens are those of the tag before them (they only label
 //! parse errors, which nothing reads).
 
+use std::collections::HashSet;
+
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{Tag, TagKind, Token};
 use html5ever::{Attribute, LocalName, QualName, ns};
@@ -40,9 +42,20 @@ use html5ever::{Attribute, LocalName, QualName, ns};
 const MAX_NAME: usize = 64;
 
 /// Reads tokens (see the module documentation), remembering the names it has met.
-#[derive(Default)]
 pub(super) struct Reader {
     names: Names,
+    /// The attributes of a tag kept ([`MAX_ATTRIBUTES`](super::MAX_ATTRIBUTES)): those past them are dropped,
+    /// as [`cap`](super::cap) drops them before the tokenizer.
+    pub(super) max_attributes: usize,
+}
+
+impl Default for Reader {
+    fn default() -> Self {
+        Reader {
+            names: Names::default(),
+            max_attributes: super::MAX_ATTRIBUTES,
+        }
+    }
 }
 
 impl Reader {
@@ -51,11 +64,15 @@ impl Reader {
     pub(super) fn next(&mut self, buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
         let bytes = buf.as_bytes();
         match bytes.get(at)? {
-            b'<' => tag(buf, at, &mut self.names),
+            b'<' => tag(buf, at, &mut self.names, self.max_attributes),
             _ => text(buf, at),
         }
     }
 }
+
+/// Up to this many attributes, a repeated one is found by comparing it with each before it; past it, by a set
+/// of their names.
+const FEW_ATTRIBUTES: usize = 16;
 
 /// The names met lately, so that a name met again (most are) costs a compare rather than a lookup in the
 /// atom tables, which hashes the whole name: a small cache indexed by length and a few bytes.
@@ -117,8 +134,9 @@ fn text(buf: &StrTendril, at: usize) -> Option<(Token, usize)> {
     Some((Token::CharacterTokens(content(buf, at, len, true)?), at + len))
 }
 
-/// The tag starting at the `<` at `at`.
-fn tag(buf: &StrTendril, at: usize, names: &mut Names) -> Option<(Token, usize)> {
+/// The tag starting at the `<` at `at`, with its first `max` attributes (the tokenizer gets the same tag from
+/// the text [`cap`](super::cap) leaves it).
+fn tag(buf: &StrTendril, at: usize, names: &mut Names, max: usize) -> Option<(Token, usize)> {
     let bytes = buf.as_bytes();
     let mut i = at + 1;
     let kind = if bytes.get(i) == Some(&b'/') {
@@ -151,6 +169,9 @@ fn tag(buf: &StrTendril, at: usize, names: &mut Names) -> Option<(Token, usize)>
         i = skip_space(bytes, i);
         return (*bytes.get(i)? == b'>').then_some((Token::TagToken(tag), i + 1));
     }
+    // How many attributes were read, and past a few, the names of those kept.
+    let mut count = 0;
+    let mut kept: Option<HashSet<LocalName>> = None;
     // Before attribute name (§ 13.2.5.32): whitespace is needed between the tag name or a quoted value and
     // the next attribute; `spaced` says whether it was there.
     loop {
@@ -173,38 +194,61 @@ fn tag(buf: &StrTendril, at: usize, names: &mut Names) -> Option<(Token, usize)>
         while is_attr_name_byte(*bytes.get(i)?) {
             i += 1;
         }
-        let name = local_name(&bytes[start..i], names)?;
+        count += 1;
+        let name = if count <= max {
+            Some(local_name(&bytes[start..i], names)?)
+        } else {
+            // Dropped: only checked to be one read here.
+            (i > start && i - start <= MAX_NAME).then_some(())?;
+            None
+        };
         // After attribute name (§ 13.2.5.34), before attribute value (§ 13.2.5.35).
         let after = skip_space(bytes, i);
         let value = if *bytes.get(after)? == b'=' {
             i = skip_space(bytes, after + 1);
-            let (value, end) = attr_value(buf, i)?;
+            let (value, end) = attr_value(buf, i, name.is_some())?;
             i = end;
             value
         } else {
             // No value: what follows the name (after whitespace) starts the next attribute or ends the tag.
             StrTendril::new()
         };
-        if tag.attrs.iter().any(|a| a.name.local == name) {
+        let Some(name) = name else { continue };
+        let repeated = match kept.as_mut() {
+            Some(kept) => !kept.insert(name.clone()),
+            None => tag.attrs.iter().any(|a| a.name.local == name),
+        };
+        if repeated {
             // A repeated attribute is dropped (§ 13.2.5.33, "when the user agent leaves the attribute name
             // state").
             tag.had_duplicate_attributes = true;
-        } else {
-            tag.attrs.push(Attribute {
-                name: QualName::new(None, ns!(), name),
-                value,
-            });
+            continue;
+        }
+        tag.attrs.push(Attribute {
+            name: QualName::new(None, ns!(), name),
+            value,
+        });
+        if kept.is_none() && tag.attrs.len() > FEW_ATTRIBUTES {
+            kept = Some(tag.attrs.iter().map(|a| a.name.local.clone()).collect());
         }
     }
 }
 
-/// An attribute value starting at `at`, and the offset just past it (§ 13.2.5.36 to § 13.2.5.38).
-fn attr_value(buf: &StrTendril, at: usize) -> Option<(StrTendril, usize)> {
+/// An attribute value starting at `at`, and the offset just past it (§ 13.2.5.36 to § 13.2.5.38). Without
+/// `keep` (a dropped attribute), an empty value: only where it ends matters, which a carriage return could
+/// change (the tokenizer makes it a line feed), so one is left to the tokenizer.
+fn attr_value(buf: &StrTendril, at: usize, keep: bool) -> Option<(StrTendril, usize)> {
     let bytes = buf.as_bytes();
+    let content = |at: usize, len: usize| match keep {
+        true => content(buf, at, len, false),
+        false => memchr::memchr(b'\r', &bytes[at..at + len])
+            .is_none()
+            .then(StrTendril::new),
+    };
     match *bytes.get(at)? {
         quote @ (b'"' | b'\'') => {
             let len = memchr::memchr(quote, &bytes[at + 1..])?;
-            Some((content(buf, at + 1, len, false)?, at + 2 + len))
+            Some((content(at + 1, len)?, at + 2 + len))
         }
         // A missing value is a parse error.
         b'>' => None,
@@ -218,7 +262,7 @@ fn attr_value(buf: &StrTendril, at: usize) -> Option<(StrTendril, usize)> {
                     _ => i += 1,
                 }
             }
-            Some((content(buf, at, i - at, false)?, i))
+            Some((content(at, i - at)?, i))
         }
     }
 }
@@ -448,6 +492,11 @@ mod tests {
 
     /// [`tree`] with the depth cap at `max_depth`.
     fn tree_within(html: &str, chunk: usize, read_ahead: bool, max_depth: usize) -> String {
+        tree_capped(html, chunk, read_ahead, max_depth, crate::dom::MAX_ATTRIBUTES)
+    }
+
+    /// [`tree`] with the depth cap at `max_depth` and `max_attributes` attributes kept per element.
+    fn tree_capped(html: &str, chunk: usize, read_ahead: bool, max_depth: usize, max_attributes: usize) -> String {
         use crate::dom::HtmlParser;
         use crate::dom::arena::{Arena, Data, Key};
         use std::fmt::Write as _;
@@ -489,6 +538,7 @@ mod tests {
 
         let mut parser = HtmlParser::new(max_depth, &[]);
         parser.tokenizer.sink.read_ahead.set(read_ahead);
+        parser.set_max_attributes(max_attributes);
         if chunk == 0 {
             parser.process(html);
         } else {
@@ -510,6 +560,104 @@ mod tests {
         out
     }
 
+    /// The pieces [`Soup`] is made of (`<plaintext>` last).
+    const PIECES: &[&str] = &[
+        "<div>",
+        "</div>",
+        "<p class=a>",
+        "</p>",
+        "<P CLASS=\"x y\" Id='z'>",
+        "<a href=\"/u?a=1\">",
+        "</a>",
+        "<a href=\"/u?a=1&amp;b=2\">",
+        "<b>",
+        "</b>",
+        "<i>",
+        "</I>",
+        "<br/>",
+        "<br>",
+        "<hr />",
+        "<img src=x.png alt=\"A <b> & c\">",
+        "<img src=y alt='\u{e9}t\u{e9}' alt=dup>",
+        "<input disabled value=1>",
+        "<table>",
+        "<tr>",
+        "<td>",
+        "</td>",
+        "</tr>",
+        "</table>",
+        "<ul>",
+        "<li>",
+        "</ul>",
+        "<ol start=3>",
+        "<pre>",
+        "</pre>",
+        "\n",
+        "\r\n",
+        "\r",
+        " ",
+        "text",
+        "\u{4e2d}\u{6587}",
+        "a &amp; b",
+        "&lt;p&gt;",
+        "&nbsp;",
+        "x\u{0}y",
+        "<!-- c -->",
+        "<!--<p>-->",
+        "<!doctype html>",
+        "< p>",
+        "<3",
+        "</ >",
+        "</p foo=1>",
+        "<p/x>",
+        "<p a=1b=2>",
+        "<p a='1'b=2>",
+        "<p\ta\n=\x0c'v'>",
+        "<p a =b>",
+        "<p a=b\n>",
+        "<p a=b\nc>",
+        "<p a= >",
+        "<title>t<b></title>",
+        "<textarea>\n<b>x</textarea>",
+        "<script>if (a<b) {}</script>",
+        "<style>p>a{}</style>",
+        "<noscript><p>n</noscript>",
+        "<xmp><b></xmp>",
+        "<iframe><p></iframe>",
+        "<svg>",
+        "</svg>",
+        "<svg><![CDATA[<b>c]]></svg>",
+        "<math><mi>x</mi></math>",
+        "<svg viewBox='0 0 1 1'><foreignObject>",
+        "<template><p>t</template>",
+        "<select><option>o",
+        "<frameset>",
+        "<body class=late>",
+        "<html lang=x>",
+        "<head>",
+        "<h1>",
+        "</h1>",
+        "<span data-x=\"1\" data-x=\"2\">",
+        "<a name=a></a>",
+        "<p a:b=1 c_d=2 e.f=3>",
+        "<meta charset=utf-8>",
+        "<meta http-equiv=content-type content='text/html; charset=koi8-r'>",
+        "&amp;",
+        "&#65;&#x4e2d;&#X1F600;",
+        "&#128;",
+        "&copy;",
+        "&copy",
+        "&amp",
+        "&#0;",
+        "&#xd800;",
+        "&#10;",
+        "<pre>&#10;x</pre>",
+        "<a title='&quot;q&quot;' href=\"?a=1&amp;b=2&#38;c\">",
+        "<p a=&lt;b c=&amp>",
+        "<p a=\"&notin;&notit;&not\">",
+        "<plaintext><p>",
+    ];
+
     /// A deterministic generator of tag soup: plain tags next to every form the fast path leaves alone.
     struct Soup(u64);
 
@@ -522,103 +670,12 @@ mod tests {
             (self.0 % n as u64) as usize
         }
 
+        /// One of the first `n` [`PIECES`].
+        fn piece(&mut self, n: usize) -> &'static str {
+            PIECES[self.below(n)]
+        }
+
         fn document(&mut self, pieces: usize) -> String {
-            const PIECES: &[&str] = &[
-                "<div>",
-                "</div>",
-                "<p class=a>",
-                "</p>",
-                "<P CLASS=\"x y\" Id='z'>",
-                "<a href=\"/u?a=1\">",
-                "</a>",
-                "<a href=\"/u?a=1&amp;b=2\">",
-                "<b>",
-                "</b>",
-                "<i>",
-                "</I>",
-                "<br/>",
-                "<br>",
-                "<hr />",
-                "<img src=x.png alt=\"A <b> & c\">",
-                "<img src=y alt='\u{e9}t\u{e9}' alt=dup>",
-                "<input disabled value=1>",
-                "<table>",
-                "<tr>",
-                "<td>",
-                "</td>",
-                "</tr>",
-                "</table>",
-                "<ul>",
-                "<li>",
-                "</ul>",
-                "<ol start=3>",
-                "<pre>",
-                "</pre>",
-                "\n",
-                "\r\n",
-                "\r",
-                " ",
-                "text",
-                "\u{4e2d}\u{6587}",
-                "a &amp; b",
-                "&lt;p&gt;",
-                "&nbsp;",
-                "x\u{0}y",
-                "<!-- c -->",
-                "<!--<p>-->",
-                "<!doctype html>",
-                "< p>",
-                "<3",
-                "</ >",
-                "</p foo=1>",
-                "<p/x>",
-                "<p a=1b=2>",
-                "<p a='1'b=2>",
-                "<p\ta\n=\x0c'v'>",
-                "<p a =b>",
-                "<p a=b\n>",
-                "<p a=b\nc>",
-                "<p a= >",
-                "<title>t<b></title>",
-                "<textarea>\n<b>x</textarea>",
-                "<script>if (a<b) {}</script>",
-                "<style>p>a{}</style>",
-                "<noscript><p>n</noscript>",
-                "<xmp><b></xmp>",
-                "<iframe><p></iframe>",
-                "<svg>",
-                "</svg>",
-                "<svg><![CDATA[<b>c]]></svg>",
-                "<math><mi>x</mi></math>",
-                "<svg viewBox='0 0 1 1'><foreignObject>",
-                "<template><p>t</template>",
-                "<select><option>o",
-                "<frameset>",
-                "<body class=late>",
-                "<html lang=x>",
-                "<head>",
-                "<h1>",
-                "</h1>",
-                "<span data-x=\"1\" data-x=\"2\">",
-                "<a name=a></a>",
-                "<p a:b=1 c_d=2 e.f=3>",
-                "<meta charset=utf-8>",
-                "<meta http-equiv=content-type content='text/html; charset=koi8-r'>",
-                "&amp;",
-                "&#65;&#x4e2d;&#X1F600;",
-                "&#128;",
-                "&copy;",
-                "&copy",
-                "&amp",
-                "&#0;",
-                "&#xd800;",
-                "&#10;",
-                "<pre>&#10;x</pre>",
-                "<a title='&quot;q&quot;' href=\"?a=1&amp;b=2&#38;c\">",
-                "<p a=&lt;b c=&amp>",
-                "<p a=\"&notin;&notit;&not\">",
-                "<plaintext><p>",
-            ];
             // A third of the pieces are short runs of the bytes that tags are made of, in any order.
             const NOISE: &[u8] = b"<>/=\"' &;#xaAbB1\n\t-_:.!?p";
             let mut html = String::new();
@@ -650,6 +707,156 @@ mod tests {
         }
     }
 
+    /// Tags with more attributes than the cap, each with the text the cap must leave of it (at 3 attributes),
+    /// and markup whose text holds such tags that are no tags, whatever elements they are in.
+    const CAPPED: &[(&str, &str)] = &[
+        ("<p a=1 b=2 c=3 d=4>", "<p a=1 b=2 c=3  >"),
+        ("<div A=1 b c='x' D e>", "<div A=1 b c='x'  >"),
+        ("<br a b c d/>", "<br a b c  />"),
+        (
+            "<img src=x alt=y title=z data-a=1 data-b=2 />",
+            "<img src=x alt=y title=z  />",
+        ),
+        (
+            "<a href=\"?a=1&amp;b=2\" title='&copy;' x y z>",
+            "<a href=\"?a=1&amp;b=2\" title='&copy;' x  >",
+        ),
+        ("<span a a A b c d>", "<span a a A  >"),
+        ("<p a='1'b='2'c='3'd='4'>", "<p a='1'b='2'c='3' >"),
+        ("<p a=1 b=2 c=3 d=4/x>", "<p a=1 b=2 c=3  >"),
+        ("<p a=1 b=2 c=3/d>", "<p a=1 b=2 c=3/d>"),
+        ("<p a b c/d/>", "<p a b c/ />"),
+        ("</p a b c d>", "</p a b c  >"),
+        ("<p a=1 b c d\r\ne>", "<p a=1 b c  >"),
+        ("<p a b c =d e>", "<p a b c =d  >"),
+        ("<p a\0 b c d>", "<p a\0 b c  >"),
+        ("<p a b c \u{e9}=\u{e9}>", "<p a b c  >"),
+        ("<html a b c d>", "<html a b c  >"),
+        ("<body e f g h>", "<body e f g  >"),
+        ("<math><mi a b c d>x</mi></math>", "<math><mi a b c  >x</mi></math>"),
+        // Self-closing matters in SVG and MathML.
+        ("<svg a b c d/>x", "<svg a b c  />x"),
+        ("<math><mi/><mo a b c d e/>y</math>", "<math><mi/><mo a b c  />y</math>"),
+        (
+            "<svg a b c d><![CDATA[<p a b c d e>]]><p a b c d>",
+            "<svg a b c  ><![CDATA[<p a b c d e>]]><p a b c  >",
+        ),
+        (
+            "<svg><![CDATA[x]]]><p a b c d></svg>",
+            "<svg><![CDATA[x]]]><p a b c  ></svg>",
+        ),
+        ("<!-- <p a b c d> --><p a b c d>", "<!-- <p a b c d> --><p a b c  >"),
+        ("<!--><p a b c d>", "<!--><p a b c  >"),
+        (
+            "<!doctype html a b c d><p a b c d>",
+            "<!doctype html a b c d><p a b c  >",
+        ),
+        ("<? <p a b c d e> >", "<? <p a b c d e> >"),
+        ("</ <p a b c d e> >", "</ <p a b c d e> >"),
+        ("<p>&copy; <b a b c d>", "<p>&copy; <b a b c  >"),
+        ("x <3 <p a b c d>", "x <3 <p a b c  >"),
+    ];
+
+    /// Documents of tags with more attributes than the cap, among the other pieces of [`Soup`] (not the
+    /// ones that leave the tokenizer reading text to the end): each builds the tree of the text the cap should
+    /// leave, however it is split, with and without reading ahead.
+    #[test]
+    fn attributes_past_the_cap_are_dropped_as_if_not_written() {
+        let mut soup = Soup(0x2545_f491_4f6c_dd1d);
+        for n in 0..400 {
+            let (mut html, mut cut) = (String::new(), String::new());
+            for _ in 0..5 + n % 40 {
+                let (piece, kept) = if soup.below(2) == 0 {
+                    CAPPED[soup.below(CAPPED.len())]
+                } else {
+                    // Not `<plaintext>`, after which all is text.
+                    let piece = soup.piece(PIECES.len() - 1);
+                    (piece, piece)
+                };
+                html.push_str(piece);
+                cut.push_str(kept);
+            }
+            let expected = tree_capped(&cut, 0, false, 256, 3);
+            for chunk in [0, 1, 3, 64] {
+                for read_ahead in [false, true] {
+                    assert_eq!(
+                        tree_capped(&html, chunk, read_ahead, 256, 3),
+                        expected,
+                        "{html:?} in chunks of {chunk}, reading ahead: {read_ahead}"
+                    );
+                }
+            }
+        }
+        // Text that is text only because of the elements it is in.
+        for (html, cut) in [
+            (
+                "<title><p a b c d e></title><p a b c d>",
+                "<title><p a b c d e></title><p a b c  >",
+            ),
+            (
+                "<textarea><p a b c d e></textarea>",
+                "<textarea><p a b c d e></textarea>",
+            ),
+            (
+                "<script><p a b c d e></script><p a b c d>",
+                "<script><p a b c d e></script><p a b c  >",
+            ),
+            ("<style><p a b c d e></style>", "<style><p a b c d e></style>"),
+            ("<xmp><p a b c d e></xmp>", "<xmp><p a b c d e></xmp>"),
+            ("<iframe><p a b c d e></iframe>", "<iframe><p a b c d e></iframe>"),
+            (
+                "<plaintext><p a b c d e></plaintext><p a b c d>",
+                "<plaintext><p a b c d e></plaintext><p a b c d>",
+            ),
+            ("<svg><title><p a b c d e></title>", "<svg><title><p a b c  ></title>"),
+            ("<svg><style><b a b c d e></style>", "<svg><style><b a b c  ></style>"),
+            (
+                "<select><title><p a b c d e></title>",
+                "<select><title><p a b c d e></title>",
+            ),
+        ] {
+            let expected = tree_capped(cut, 0, false, 256, 3);
+            for chunk in [0, 1, 3] {
+                for read_ahead in [false, true] {
+                    assert_eq!(
+                        tree_capped(html, chunk, read_ahead, 256, 3),
+                        expected,
+                        "{html:?} in chunks of {chunk}"
+                    );
+                }
+            }
+        }
+        // The cut text has no tag past the cap: it is read the same without one.
+        let all: String = CAPPED.iter().map(|(_, cut)| *cut).collect();
+        assert_eq!(
+            tree_capped(&all, 0, false, 256, 3),
+            tree_capped(&all, 0, false, 256, usize::MAX)
+        );
+    }
+
+    /// Tag soup (noise included) under a cap of 2 attributes: the same tree however split, with and without
+    /// reading ahead.
+    #[test]
+    fn capped_soup_builds_the_same_tree_however_read() {
+        let mut soup = Soup(0x9e37_79b9_7f4a_7c15);
+        for n in 0..300 {
+            let html = soup.document(5 + n % 60);
+            let expected = tree_capped(&html, 0, false, 256, 2);
+            for chunk in [0, 1, 3, 64] {
+                assert_eq!(
+                    tree_capped(&html, chunk, true, 256, 2),
+                    expected,
+                    "{html:?} in chunks of {chunk}"
+                );
+            }
+            assert_eq!(
+                tree_capped(&html, 5, false, 256, 2),
+                expected,
+                "{html:?} in chunks of 5"
+            );
+        }
+    }
+
     /// The html5lib tree-construction inputs (from `../shared/conformance`, when present): every tree is the
     /// same with and without reading ahead.
     #[test]
@@ -665,6 +872,14 @@ mod tests {
             let expected = tree(html, 0, false);
             assert_eq!(tree(html, 0, true), expected, "{html:?}");
             assert_eq!(tree(html, 7, true), expected, "{html:?} in chunks of 7");
+            // Under a cap of 2 attributes too.
+            let capped = tree_capped(html, 0, false, 256, 2);
+            assert_eq!(tree_capped(html, 0, true, 256, 2), capped, "{html:?} capped");
+            assert_eq!(
+                tree_capped(html, 3, true, 256, 2),
+                capped,
+                "{html:?} capped in chunks of 3"
+            );
             checked += 1;
         }
         assert!(checked > 1000, "only {checked} inputs");
