@@ -872,7 +872,9 @@ impl Editor<'_> {
             if is_inert_run(events, &self.options)
                 && same_inline_meaning(events.iter().map(|(e, _)| e.clone()), &converted)
             {
-                continue; // kept as it is (see `inline_block`)
+                // Kept as it is (see `inline_block`): its text is copied with what follows it.
+                expected.extend(events.iter().map(|(e, _)| e.clone()));
+                continue;
             }
             let mut md = String::new();
             let inner_events = match converted.as_slice() {
