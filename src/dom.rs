@@ -849,13 +849,22 @@ impl DepthFilter {
         if !cap.is_following() {
             return;
         }
-        let mut buffers = Vec::new();
-        while let Some(buf) = self.input.pop_front() {
-            buffers.push(buf);
-        }
-        for buf in buffers {
-            let cut = if cap.is_following() { cap.cut(&buf) } else { None };
-            self.input.push_back(cut.map_or(buf, StrTendril::from));
+        // Mostly it stops in the first buffer (at the end of the next tag).
+        if let Some(first) = self.input.pop_front() {
+            let first = cap.cut(&first).map_or(first, StrTendril::from);
+            if !cap.is_following() {
+                self.input.push_front(first);
+            } else {
+                let mut rest = Vec::new();
+                while let Some(buf) = self.input.pop_front() {
+                    rest.push(buf);
+                }
+                self.input.push_back(first);
+                for buf in rest {
+                    let cut = if cap.is_following() { cap.cut(&buf) } else { None };
+                    self.input.push_back(cut.map_or(buf, StrTendril::from));
+                }
+            }
         }
         cap.settle();
     }
