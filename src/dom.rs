@@ -483,8 +483,8 @@ struct DepthSink {
 
 /// The most attributes an element keeps: those of a tag past the first this many are dropped (as if they were
 /// not there) before html5ever reads them (see [`cap`]), and a repeated `<html>` or `<body>` tag adds none past
-/// this many. No real page comes near it; html5ever's tokenizer, which compares each attribute with those
-/// before it, takes about as long for a tag of this many attributes as for 10 KB of ordinary HTML.
+/// this many. No real page comes near it; html5ever's tokenizer, which compares each attribute of a tag with
+/// those before it, still takes under 1 ms for a tag of this many (see `examples/pathological.rs`).
 pub(crate) const MAX_ATTRIBUTES: usize = 1000;
 
 /// The raw-text elements that the walker skips whole, whose text is never written and never read (unless a
