@@ -475,9 +475,8 @@ struct DepthSink {
     silent: Vec<LocalName>,
     /// The most attributes an element gets ([`MAX_ATTRIBUTES`]), also from a repeated `<html>` or `<body>`.
     max_attributes: Cell<usize>,
-    /// The names of the attributes of the element that attributes were last added to (a repeated `<html>` or
-    /// `<body>` adds those it lacks), and how many it had then: adding attributes costs what is added, not
-    /// what is there.
+    /// The element that attributes were last added to (a repeated `<html>` or `<body>` adds those it lacks) and
+    /// the names of its attributes then, so that adding attributes costs what is added, not what is there.
     merged: RefCell<Option<(Key, HashSet<QualName>)>>,
 }
 
