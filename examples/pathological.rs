@@ -96,6 +96,14 @@ const CASES: &[Case] = &[
         },
     },
     Case {
+        name: "<b> of 1000 reopened",
+        sizes: [50_000, 100_000],
+        make: |n| {
+            let tag: String = (0..1000).map(|i| format!(" a{i}=v")).collect();
+            format!("<p><b{tag}>x</p>{}", "<p>y</p>".repeat(n)).into_bytes()
+        },
+    },
+    Case {
         name: "<body> attributes merged",
         sizes: [200, 400],
         make: |n| {

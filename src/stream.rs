@@ -291,9 +291,10 @@ impl Pipeline {
 /// (at most 64 KiB in), only the plain-ASCII start of the input is converted. The output is the same however
 /// the input is split.
 ///
-/// Nothing in the input makes conversion fail or panic: malformed HTML is parsed as a browser parses it, and
+/// Nothing in the input makes conversion fail or panic: malformed HTML is parsed as a browser parses it,
 /// markup nested deeper than [`Options::max_depth`] is flattened into its deepest kept element with its text
-/// kept. The only errors are writing the output and, when set, [`Options::max_input_bytes`].
+/// kept, and an element keeps at most its first 1,000 attributes (the rest are dropped). The only errors are
+/// writing the output and, when set, [`Options::max_input_bytes`].
 ///
 /// # Example
 ///

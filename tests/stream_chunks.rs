@@ -238,6 +238,33 @@ fn a_byte_order_mark_at_the_start_is_dropped() {
     assert_eq!(fed_in_pieces(b"\xEF\xBB\xBF\xEF\xBB\xBFx", &[3]), "\u{FEFF}x\n");
 }
 
+// Attributes past the first 1,000 of a tag are cut from the text before html5ever reads it, also when the tag
+// comes in many pieces.
+#[test]
+fn tags_past_the_attribute_limit_convert_the_same_in_any_chunks() {
+    let attrs = |shape: fn(usize) -> String| -> String { (0..1200).map(shape).collect() };
+    let html = format!(
+        "<p><a href=/x{}>a</a> <a href='/y'{}>b</a> &copy; <span title=s{} title=late>c</span>\r\n\
+         <!-- <a{}> --><svg{}/><b>d</b></p><p><img src=i.png{} alt=lost>e</p>",
+        attrs(|i| format!(" a{i}")),
+        attrs(|i| format!("\r\nA{i}='&amp;{i}'")),
+        attrs(|i| format!(" d{i}=\"x>y\"")),
+        attrs(|i| format!(" c{i}")),
+        attrs(|i| format!(" s{}=1", i % 7)),
+        attrs(|i| format!(" i{i}=&#x41;/")),
+    );
+    let expected = convert_with(&html, &Options::default());
+    assert_eq!(expected, "[a](/x) [b](/y) © c **d**\n\n![](i.png)e\n");
+    for seed in 0..20 {
+        let mut rng = Lcg(seed);
+        assert_eq!(
+            stream(html.as_bytes(), &mut || 1 + rng.next(50), &Options::default()),
+            expected,
+            "seed {seed}"
+        );
+    }
+}
+
 fn html5lib_inputs() -> Option<Vec<String>> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/conformance/html5lib-inputs.json");
     match std::fs::read_to_string(&path) {

@@ -33,6 +33,14 @@ fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
 }
 
+/// The offset of the first byte at or after `i` in `bytes` for which `stop` holds (the length if none).
+fn until(bytes: &[u8], i: usize, stop: impl Fn(u8) -> bool) -> usize {
+    bytes[i..]
+        .iter()
+        .position(|&b| stop(b))
+        .map_or(bytes.len(), |at| i + at)
+}
+
 /// Where the tokenizer is, as far as the cap cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -173,12 +181,14 @@ impl Cap {
                     }
                 }
                 State::TagName => {
-                    i += 1;
-                    match b {
-                        _ if is_space(b) => self.state = State::BeforeName,
-                        b'/' => self.state = State::SelfClosing,
-                        b'>' => self.end_tag(i, &mut out, &mut kept),
-                        _ => {}
+                    i = until(bytes, i, |b| is_space(b) || matches!(b, b'/' | b'>'));
+                    if let Some(&b) = bytes.get(i) {
+                        i += 1;
+                        match b {
+                            b'/' => self.state = State::SelfClosing,
+                            b'>' => self.end_tag(i, &mut out, &mut kept),
+                            _ => self.state = State::BeforeName,
+                        }
                     }
                 }
                 State::BeforeName => match b {
@@ -198,13 +208,15 @@ impl Cap {
                     }
                 },
                 State::Name => {
-                    i += 1;
-                    match b {
-                        _ if is_space(b) => self.state = State::AfterName,
-                        b'/' => self.state = State::SelfClosing,
-                        b'=' => self.state = State::BeforeValue,
-                        b'>' => self.end_tag(i, &mut out, &mut kept),
-                        _ => {}
+                    i = until(bytes, i, |b| is_space(b) || matches!(b, b'/' | b'=' | b'>'));
+                    if let Some(&b) = bytes.get(i) {
+                        i += 1;
+                        match b {
+                            b'/' => self.state = State::SelfClosing,
+                            b'=' => self.state = State::BeforeValue,
+                            b'>' => self.end_tag(i, &mut out, &mut kept),
+                            _ => self.state = State::AfterName,
+                        }
                     }
                 }
                 State::AfterName => match b {
@@ -248,11 +260,13 @@ impl Cap {
                     None => i = bytes.len(),
                 },
                 State::Unquoted => {
-                    i += 1;
-                    match b {
-                        _ if is_space(b) => self.state = State::BeforeName,
-                        b'>' => self.end_tag(i, &mut out, &mut kept),
-                        _ => {}
+                    i = until(bytes, i, |b| is_space(b) || b == b'>');
+                    if let Some(&b) = bytes.get(i) {
+                        i += 1;
+                        match b {
+                            b'>' => self.end_tag(i, &mut out, &mut kept),
+                            _ => self.state = State::BeforeName,
+                        }
                     }
                 }
                 State::AfterQuoted => match b {

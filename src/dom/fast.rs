@@ -18,7 +18,10 @@
 //! - A tag must fit in the buffer and use only the plain forms of § 13.2.5.6 to § 13.2.5.40: an ASCII letter
 //!   then ASCII letters, digits or `-` for the name, attribute names of ASCII letters, digits and `-_:.`,
 //!   values quoted or unquoted with no carriage return or NUL, and whitespace where the grammar asks for it.
-//!   Upper case in names is lowered and a repeated attribute is dropped, as there.
+//!   Upper case in names is lowered and a repeated attribute is dropped, as there (found by a set of the names
+//!   past a few attributes, not by comparing with each before it). Attributes past the first
+//!   [`MAX_ATTRIBUTES`](super::MAX_ATTRIBUTES) are dropped, as [`cap`](super::cap) drops them before the
+//!   tokenizer; only where they end is checked.
 //! - In text and values, only the character references that mean one thing everywhere are decoded
 //!   ([`reference()`]: `&amp;`, `&lt;`, numeric ones to ordinary characters, …, all ended by `;`).
 //! - Anything else (a comment, a doctype, a stray `<`, another `&`, an odd character, a parse error other than
