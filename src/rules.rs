@@ -165,6 +165,11 @@ fn at_most_one_block(content: Vec<Node>, options: &Options) -> bool {
         }
         let block = is_div_like(tag) || heading_level(tag).is_some() || list;
         if !has_visible_content(&c, options) {
+            // A quote, code block or list that the walker writes even when empty, inside something that shows
+            // nothing, is a block all the same (`<a><blockquote></blockquote></a>` is written `>`).
+            if c.kind() == Kind::Element && holds_block_written_empty(&c) {
+                return false;
+            }
             // An empty block is still a boundary.
             in_run = in_run && !block;
             continue;
@@ -194,6 +199,23 @@ fn at_most_one_block(content: Vec<Node>, options: &Options) -> bool {
         }
     }
     true
+}
+
+/// Whether `node` or an element under it is one the walker writes even when it holds nothing to show: a quote,
+/// a code block, a rule, or a list with items (not looking into elements whose content is never shown).
+fn holds_block_written_empty(node: &Node) -> bool {
+    let mut stack = vec![node.clone()];
+    while let Some(n) = stack.pop() {
+        if n.kind() != Kind::Element || is_unrendered(n.tag()) {
+            continue;
+        }
+        match n.tag() {
+            "blockquote" | "pre" | "listing" | "xmp" | "hr" => return true,
+            "ul" | "ol" | "menu" | "dir" if is_written_as_list(&n) => return true,
+            _ => stack.extend(n.children()),
+        }
+    }
+    false
 }
 
 /// Whether a list element has an item among the children that decide ([`list_plan`] without the looseness).

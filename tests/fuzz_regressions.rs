@@ -568,3 +568,26 @@ fn a_list_element_without_items_is_a_wrapper_for_list_looseness() {
         );
     }
 }
+
+// An empty quote (or code block) inside an element that shows nothing is still written (`>`), so text after it
+// in a lone tight item would continue the quote: the item must be loose, and the list planner looked past it.
+#[test]
+fn an_empty_quote_inside_an_invisible_wrapper_counts_as_a_block() {
+    for html in [
+        "<ol><li><a href=/x><blockquote></blockquote></a><a href=/x>x</a></li></ol>",
+        "<ol><li><ul><ol><blockquote><ol></ol><div><blockquote></div></ol></ul>x",
+        "<ol start=3><li><ul><ol><a href=/x><blockquote><ol start=3></ol><meta><div><blockquote></div></ul>x",
+        "<ul><li><span><pre></pre></span>after</li></ul>",
+        "<ul><li><em><blockquote><p></p></blockquote></em>after</li></ul>",
+    ] {
+        let events = faithful(html, &Options::default());
+        let text: String = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) => Some(t.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert!(text.contains('x') || text.contains("after"), "{html:?}: {events:?}");
+    }
+}
