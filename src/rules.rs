@@ -201,6 +201,24 @@ fn at_most_one_block(content: Vec<Node>, options: &Options) -> bool {
     true
 }
 
+/// Whether an element under `node` is a block that takes following text in as a lazy continuation line: a
+/// quote, a list or a table written as such.
+fn holds_lazy_block(node: &Node, options: &Options) -> bool {
+    let mut stack = node.children();
+    while let Some(n) = stack.pop() {
+        if n.kind() != Kind::Element || is_unrendered(n.tag()) {
+            continue;
+        }
+        match n.tag() {
+            "blockquote" => return true,
+            "ul" | "ol" | "menu" | "dir" if is_written_as_list(&n) => return true,
+            "table" if is_written_as_table(&n, options) => return true,
+            _ => stack.extend(n.children()),
+        }
+    }
+    false
+}
+
 /// Whether `node` or an element under it is one the walker writes even when it holds nothing to show: a quote,
 /// a code block, a rule, or a list with items (not looking into elements whose content is never shown).
 fn holds_block_written_empty(node: &Node) -> bool {
@@ -290,6 +308,16 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
                             return true;
                         }
                         seen_inline = true;
+                    }
+                    // `q` writes quotation marks around its content: text before and after whatever it holds.
+                    "q" => {
+                        if seen_block || holds_lazy_block(&c, options) {
+                            return true;
+                        }
+                        seen_inline = true;
+                        if let Some(first) = c.first_child() {
+                            stack.push((first, true));
+                        }
                     }
                     // Code is written whole, as one code span, whatever blocks it holds.
                     "code" | "kbd" | "samp" | "tt" => {

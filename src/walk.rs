@@ -519,7 +519,10 @@ impl Walker {
             }
             self.join = false;
             self.run = Some(run);
-            if let Some(checked) = self.task.take() {
+            // A task marker starts the item's own text: not a heading's, a quote's or a nested list's there.
+            if let Some(checked) = self.task.take()
+                && self.in_item_text()
+            {
                 self.emit(Event::TaskListMarker(checked));
             }
         } else if self.breaks > 0 {
@@ -1107,6 +1110,21 @@ impl Walker {
             }
             None => self.flow_text(&alt),
         }
+    }
+
+    /// Whether a run starting now is the text of the innermost item itself, not of a heading, quote, list or
+    /// raw HTML block inside it (where `[ ]` would be text, or a marker of another item).
+    fn in_item_text(&self) -> bool {
+        for frame in self.frames.iter().rev() {
+            match frame.kind {
+                FrameKind::Item => return true,
+                FrameKind::Heading(_) | FrameKind::Quote | FrameKind::List { .. } | FrameKind::HtmlBlock(_) => {
+                    return false;
+                }
+                _ => {}
+            }
+        }
+        false
     }
 
     fn input(&mut self, node: &Node) {

@@ -591,3 +591,46 @@ fn an_empty_quote_inside_an_invisible_wrapper_counts_as_a_block() {
         assert!(text.contains('x') || text.contains("after"), "{html:?}: {events:?}");
     }
 }
+
+// `q` writes a closing quotation mark after what it holds: after a nested list that mark is text following a
+// block in a tight item, which reads back as part of the list; the item must be loose.
+#[test]
+fn a_quotation_around_a_nested_block_makes_its_item_loose() {
+    for html in [
+        "<ul><li><q><ul><li>a",
+        "<ul><li><q>x<blockquote>y</blockquote></q></li><li>z</li></ul>",
+        "<ol><li><q><table><tr><th>h</th></tr><tr><td>c</td></tr></table></q></li></ol>",
+    ] {
+        let events = faithful(html, &Options::default());
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| matches!(e, Event::Text(t) if t.contains('"')))
+                .count(),
+            2,
+            "{html:?}"
+        );
+    }
+}
+
+// A task marker belongs to the item's own first text: before a heading, a quote or a nested list it would be
+// read as text (`## [ ] m`) or not at all. The checkbox is then left out.
+#[test]
+fn a_checkbox_before_a_heading_or_quote_is_no_task_marker() {
+    for html in [
+        "<ul>\n<li><input type=\"checkbox\"><h2 c>m",
+        "<ul><li><input type=checkbox checked><blockquote>q</blockquote></ul>",
+        "<ol><li><input type=checkbox><ul><li>inner</li></ul></li></ol>",
+    ] {
+        let events = faithful(html, &Options::default());
+        assert!(
+            !events.iter().any(|e| matches!(e, Event::TaskListMarker(_))),
+            "{html:?}: {events:?}"
+        );
+    }
+    let events = faithful(
+        "<ul><li><input type=checkbox checked><label>done</label></ul>",
+        &Options::default(),
+    );
+    assert!(events.contains(&Event::TaskListMarker(true)));
+}
