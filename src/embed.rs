@@ -912,3 +912,45 @@ impl Editor<'_> {
 fn is_blank_line(line: &str) -> bool {
     line.chars().all(|c| c == '>' || c.is_whitespace())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_inert_html;
+
+    #[test]
+    fn inert_html_is_read_as_a_browser_reads_it() {
+        for inert in [
+            "<!-- note -->",
+            "<!---->",
+            "<!-->",
+            "<!--->",
+            "<!DOCTYPE html>",
+            "<?php x ?>",
+            "<strong>",
+            "</strong>",
+            "<br>",
+            "<br/>",
+            "<br />",
+            "<kbd>x</kbd>",
+            "a < b",
+            "<!-- unclosed",
+        ] {
+            assert!(is_inert_html(inert), "{inert:?}");
+        }
+        for live in [
+            "<img src=x onerror=alert(1)>",
+            "<b onclick=alert(1)>",
+            "<script>",
+            "</script>",
+            "<iframe>",
+            "<svg>",
+            // A browser ends a comment at `--!>` and a `<?` or `<![CDATA[` construct at its first `>`.
+            "<!-- a --!> <img src=x onerror=alert(1)> -->",
+            "<? > <img src=x onerror=alert(1)> ?>",
+            "<![CDATA[ > <img src=x onerror=alert(1)> ]]>",
+            "</ x> <b style=x>",
+        ] {
+            assert!(!is_inert_html(live), "{live:?}");
+        }
+    }
+}
