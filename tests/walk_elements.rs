@@ -856,3 +856,37 @@ fn one_row_tables_without_a_header_holding_a_page_section_are_layout() {
     let item = format!("<ul><li><table><tr><td><p>{story}</p><p>two</p></td></tr></table></li></ul>");
     assert_eq!(html2cmark::convert(&item), format!("- {}\n\n  two\n", story.trim_end()));
 }
+
+/// Markdown rendered back to HTML by pulldown-cmark (with GFM tables and strikethrough), newlines removed.
+fn markdown_to_html(md: &str) -> String {
+    let mut opts = pulldown_cmark::Options::empty();
+    opts.insert(pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, pulldown_cmark::Parser::new_ext(md, opts));
+    out.replace('\n', "")
+}
+
+#[test]
+fn emphasis_around_recent_unicode_punctuation_stays_emphasis() {
+    // Symbols of Unicode 15 and 16 that pulldown-cmark counts as punctuation: a delimiter between one of them and
+    // a letter does not flank, so the writer must not write bare delimiters there.
+    for (c, tag) in [
+        ('🫨', "em"),
+        ('\u{2FFD}', "strong"),
+        ('\u{31EF}', "em"),
+        ('\u{11B03}', "strong"),
+        ('\u{1FA76}', "em"),
+    ] {
+        for html in [
+            format!("<p>go<{tag}>{c}</{tag}>on</p>"),
+            format!("<p>x<{tag}>{c} y</{tag}>z</p>"),
+            format!("<p><{tag}>w {c}</{tag}>v</p>"),
+        ] {
+            let back = markdown_to_html(&html2cmark::convert(&html));
+            assert!(
+                back.contains(&format!("<{tag}>")) && back.contains(c),
+                "{html} -> {back}"
+            );
+        }
+    }
+}
