@@ -16,7 +16,9 @@
 //!   made loose instead). Known limit: text after a nested list, quote or code block in a tight item past the
 //!   look-ahead cannot be written tightly and will read back as a lazy continuation of that block.
 //! - `Options::unsupported` applies to `sub`, `sup`, `u`, `ins`, `mark`, `small` and `big`; `details` and
-//!   `summary` always keep their content (summary as a strong paragraph).
+//!   `summary` always keep their content (summary as a strong paragraph). With the default (`KeepContent`),
+//!   `sub` and `sup` keep their meaning (`Walker::script`): footnote references become links labelled `[n]`,
+//!   text with Unicode super/subscript forms becomes them, and anything else stays `<sup>`/`<sub>` raw HTML.
 //! - A table holding another table is kept as paragraphs (one per non-empty cell); an inner table that
 //!   holds no table is still written as a table (up to 8 such levels deep; deeper, every table is kept as
 //!   paragraphs, so that deeply nested tables cost linear time).
@@ -926,6 +928,7 @@ impl Walker {
                 self.push(FrameKind::Q, true);
                 Flow::Descend
             }
+            "sub" | "sup" if self.options.unsupported == Unsupported::KeepContent => self.script(node, tag == "sup"),
             "sub" | "sup" | "u" | "ins" | "mark" | "small" | "big" => match self.options.unsupported {
                 Unsupported::KeepContent => self.transparent(),
                 Unsupported::Drop => Flow::Skip,
@@ -1011,6 +1014,46 @@ impl Walker {
     fn inline(&mut self, inline: Inline) -> Flow {
         self.push_inline(inline);
         Flow::Descend
+    }
+
+    /// A superscript or subscript, keeping its meaning ([`Unsupported::KeepContent`]): a footnote reference
+    /// (`<sup><a href="#n2">2</a></sup>`) becomes a link labelled `[2]`; text whose every character has a
+    /// Unicode superscript or subscript form becomes those characters (`10⁶`, `H₂O`); anything else is kept
+    /// inside attribute-less `<sup>`/`<sub>` raw HTML.
+    fn script(&mut self, node: &Node, sup: bool) -> Flow {
+        if sup {
+            if let Some(flow) = self.footnote_ref(node) {
+                return flow;
+            }
+        }
+        if rules::is_plain_text(node, !self.options.has_policy()) {
+            let text = rules::subtree_text(node, "");
+            if let Some(script) = rules::unicode_script(&text, sup) {
+                self.flow_text(&script);
+                return Flow::Skip;
+            }
+        }
+        self.inline(Inline::Html(if sup { "sup" } else { "sub" }.to_string()))
+    }
+
+    /// A `sup` holding only a link with a footnote label: the link, labelled `[label]`. `None` when it is not
+    /// one, or when the link is not written as a link (unsafe, dropped, handled by a [`Handler`]).
+    fn footnote_ref(&mut self, node: &Node) -> Option<Flow> {
+        let (link, label) = rules::footnote_ref(node)?;
+        if self.options.handlers.get("a").is_some()
+            || policy::is_dropped(&link, &self.options)
+            || self.top().active & Inline::Link(String::new(), String::new()).bit() != 0
+        {
+            return None;
+        }
+        let href = self.resolve_link(&link.attr("href")?)?;
+        let LinkPlan::Link { dest, share: None } = rules::link_plan(&href, &self.options) else {
+            return None;
+        };
+        let title = link.attr("title").unwrap_or_default();
+        self.push_inline(Inline::Link(dest, title));
+        self.flow_text(&format!("[{label}]"));
+        Some(Flow::Skip)
     }
 
     /// A link: [`rules::link_plan`] decides. A share link that shows only icons gets their alt text; one that
