@@ -265,9 +265,9 @@ impl Decoder {
 /// The length of the UTF-8 sequence that the valid lead byte `byte` starts.
 fn utf8_len(byte: u8) -> usize {
     match byte {
-        ..0x80 => 1,
-        ..0xE0 => 2,
-        ..0xF0 => 3,
+        0x00..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
         _ => 4,
     }
 }
