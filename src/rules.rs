@@ -408,6 +408,11 @@ pub(crate) fn subtree_text(node: &Node, br: &str) -> String {
     out
 }
 
+/// Whether an `href` is empty (or only space): a link that goes nowhere, written as its text.
+pub(crate) fn is_empty_href(href: &str) -> bool {
+    href.chars().all(is_html_space)
+}
+
 /// A footnote reference: a `sup` whose only visible content is one link (`href` set) labelled by a short
 /// footnote mark (`22`, `[3]`, `a`, `*`, `†`). The link and its label without brackets.
 pub(crate) fn footnote_ref(sup: &Node) -> Option<(Node, String)> {
@@ -415,7 +420,11 @@ pub(crate) fn footnote_ref(sup: &Node) -> Option<(Node, String)> {
     for child in sup.children() {
         match child.kind() {
             Kind::Text if child.text().chars().all(is_html_space) => {}
-            Kind::Element if child.is("a") && link.is_none() && child.attr("href").is_some() => link = Some(child),
+            Kind::Element
+                if child.is("a") && link.is_none() && child.attr("href").is_some_and(|h| !is_empty_href(&h)) =>
+            {
+                link = Some(child)
+            }
             Kind::Text | Kind::Element => return None,
             _ => {}
         }
@@ -435,14 +444,16 @@ pub(crate) fn footnote_ref(sup: &Node) -> Option<(Node, String)> {
 }
 
 /// Whether `node` holds only text, possibly inside wrappers that are written as their bare text (`span`,
-/// `font`, `abbr`, …; only when `wrappers`, i.e. when no element policy could change them). So a subtree
+/// `font`, `abbr`, `a` without a usable `href`, …; only when `wrappers`, i.e. when no element policy could change them). So a subtree
 /// decides the same as the raw HTML around its text written from it (`<sup><span>10</span></sup>` and
 /// `<sup>10</sup>`).
 pub(crate) fn is_plain_text(node: &Node, wrappers: bool) -> bool {
     let mut stack = node.children();
     while let Some(n) = stack.pop() {
         if n.kind() == Kind::Element {
-            if !wrappers || !matches!(n.tag(), "span" | "font" | "abbr" | "bdi" | "bdo" | "data" | "time") {
+            let wrapper = matches!(n.tag(), "span" | "font" | "abbr" | "bdi" | "bdo" | "data" | "time")
+                || n.is("a") && n.attr("href").is_none_or(|h| is_empty_href(&h));
+            if !wrappers || !wrapper {
                 return false;
             }
             stack.extend(n.children());

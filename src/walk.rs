@@ -238,6 +238,12 @@ pub(crate) struct Walker {
     seq: u64,
     /// The destination of the last link closed, and `seq` when it closed.
     last_link: Option<(String, u64)>,
+    /// A link entered right after a link to the same destination closed (nothing visible between them): if its
+    /// content opens it, a space goes before it, so the two do not merge into one link whose texts run together
+    /// (`[Read](/a) [more](/a)`, not `[Readmore](/a)`). Such pairs are parts of one card (image and title, title
+    /// and "read more") that the page lays out apart. Adjacent links to different targets stay as the page
+    /// has them.
+    link_gap: bool,
     /// What the elements walked so far state about the document (`time`, `meta`, `link` in the body).
     pub(crate) meta: Metadata,
 }
@@ -341,6 +347,7 @@ impl Walker {
             deferred: Vec::new(),
             seq: 0,
             last_link: None,
+            link_gap: false,
             meta: Metadata::default(),
         }
     }
@@ -508,6 +515,9 @@ impl Walker {
         if self.run.is_some() && self.breaks >= 2 && matches!(ctx, Ctx::Para | Ctx::Tight) {
             self.end_run();
         }
+        if mem::take(&mut self.link_gap) && self.run.is_some() && self.breaks == 0 && self.opens_link() {
+            self.space = true;
+        }
         let mut merge = self.run.is_some()
             && self.breaks == 0
             && !self.space
@@ -560,6 +570,13 @@ impl Walker {
             self.emit(Event::InlineHtml(html.into()));
         }
         self.item_fresh = false;
+    }
+
+    /// Whether a link frame opens with the next content.
+    fn opens_link(&self) -> bool {
+        self.lazy
+            .iter()
+            .any(|&i| !self.frames[i].opened && matches!(self.frames[i].kind, FrameKind::Inline(Inline::Link(..))))
     }
 
     /// Visible text in normal flow: whitespace collapses.
@@ -1060,7 +1077,7 @@ impl Walker {
     /// shows nothing gets the platform's name, or is dropped when it comes right after a link to the same target
     /// (nothing visible between).
     fn anchor(&mut self, node: &Node) -> Flow {
-        let Some(href) = node.attr("href") else {
+        let Some(href) = node.attr("href").filter(|h| !rules::is_empty_href(h)) else {
             return self.transparent();
         };
         if self.top().active & Inline::Link(String::new(), String::new()).bit() != 0 {
@@ -1075,6 +1092,10 @@ impl Walker {
             LinkPlan::Link { dest, share } => (dest, share),
         };
         let title = node.attr("title").unwrap_or_default();
+        self.link_gap = self
+            .last_link
+            .as_ref()
+            .is_some_and(|(d, seq)| *seq == self.seq && *d == dest);
         let Some(platform) = share else {
             return self.inline(Inline::Link(dest, title));
         };
