@@ -222,7 +222,7 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
             }
         }
         match c.kind() {
-            Kind::Text if c.text().chars().all(is_html_space) => {}
+            Kind::Text if is_blank(&c.text()) => {}
             Kind::Text => {
                 if seen_block {
                     return true;
@@ -299,7 +299,7 @@ pub(crate) fn has_visible_content(node: &Node, options: &Options) -> bool {
     let mut stack = vec![node.clone()];
     while let Some(n) = stack.pop() {
         match n.kind() {
-            Kind::Text if !n.text().chars().all(is_html_space) => return true,
+            Kind::Text if !is_blank(&n.text()) => return true,
             Kind::Element => match n.tag() {
                 "hr" => return true,
                 "a" if is_share_link(&n, options) => return true,
@@ -408,6 +408,13 @@ pub(crate) fn subtree_text(node: &Node, br: &str) -> String {
     out
 }
 
+/// Whether a text node writes nothing of its own: only white space, HTML's (which collapses) or Unicode's
+/// (no-break and ideographic spaces, …: a spacer, written as one space at most). So a block or table cell
+/// holding nothing else is not written, and a table of such cells is no table.
+pub(crate) fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
+}
+
 /// Whether an `href` is empty (or only space): a link that goes nowhere, written as its text.
 pub(crate) fn is_empty_href(href: &str) -> bool {
     href.chars().all(is_html_space)
@@ -419,7 +426,7 @@ pub(crate) fn footnote_ref(sup: &Node) -> Option<(Node, String)> {
     let mut link = None;
     for child in sup.children() {
         match child.kind() {
-            Kind::Text if child.text().chars().all(is_html_space) => {}
+            Kind::Text if is_blank(&child.text()) => {}
             Kind::Element
                 if child.is("a") && link.is_none() && child.attr("href").is_some_and(|h| !is_empty_href(&h)) =>
             {

@@ -581,10 +581,15 @@ impl Walker {
 
     /// Visible text in normal flow: whitespace collapses.
     pub(crate) fn text(&mut self, s: &str) {
-        if matches!(self.top().kind, FrameKind::List { .. }) {
-            if s.chars().all(rules::is_html_space) {
-                return;
+        if rules::is_blank(s) {
+            // Only white space, HTML's or Unicode's (`&nbsp;` as a spacer): a space between words, never
+            // content of its own, so a block or cell holding nothing else is not written.
+            if !matches!(self.top().kind, FrameKind::List { .. }) {
+                self.soft_space();
             }
+            return;
+        }
+        if matches!(self.top().kind, FrameKind::List { .. }) {
             self.marks.push(self.frames.len());
             self.push_implicit_item();
             self.flow_text(s);

@@ -1004,3 +1004,29 @@ fn footnote_references_become_bracketed_links() {
         "Claim<sup>[1](#n1)</sup>, H<sub>2</sub>O\n"
     );
 }
+
+#[test]
+fn blocks_and_cells_of_only_no_break_spaces_are_not_written() {
+    // Spacer paragraphs, divs and headings vanish; the text around them stays.
+    let html = "<p>one</p><p>&nbsp;</p><div> &nbsp;&#160; </div><p><span>\u{a0}</span><br>\u{3000}</p>\
+                <h3>&nbsp;</h3><p>\u{2003}</p><p>two</p>";
+    assert_eq!(html2cmark::convert(html), "one\n\ntwo\n");
+    assert_eq!(render(html), "<p>one</p><p>two</p>");
+    // Cells of a no-break space or a break and one are empty; the break after text is not written either.
+    let md = html2cmark::convert(
+        "<table><tr><th>k</th><th>v</th></tr><tr><td>&nbsp;</td><td>a<br>&nbsp;</td></tr>\
+         <tr><td><br>&nbsp;</td><td><p>&nbsp;</p>b</td></tr></table>",
+    );
+    assert!(!md.contains('\u{a0}') && !md.contains("<br>"), "{md:?}");
+    assert!(md.contains("| | a |") && md.contains("| | b |"), "{md:?}");
+    // A table whose cells are all such spacers is no table.
+    assert_eq!(
+        html2cmark::convert("<p>x</p><table><tr><td>&nbsp;</td><td> \u{3000}</td></tr></table><p>y</p>"),
+        "x\n\ny\n"
+    );
+    // Between words or inside text, a no-break space is a space the reader sees: kept as a space.
+    assert_eq!(
+        html2cmark::convert("<p><b>x</b>&nbsp;<i>y</i> 10&nbsp;km</p>"),
+        "**x** *y* 10\u{a0}km\n"
+    );
+}
