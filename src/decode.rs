@@ -4,7 +4,9 @@
 //! 1. a byte order mark (UTF-8, UTF-16LE, UTF-16BE), which is then not part of the text;
 //! 2. the explicit encoding the caller knows (an HTTP `Content-Type` charset);
 //! 3. a `<meta charset>` or `<meta http-equiv="Content-Type" content="…charset=…">` found by the HTML standard's
-//!    "prescan a byte stream to determine its encoding" over the first [`PRESCAN_LIMIT`] bytes;
+//!    "prescan a byte stream to determine its encoding" over the first [`PRESCAN_LIMIT`] bytes, unless it
+//!    declares a legacy encoding and the bytes are valid UTF-8 with non-ASCII content (a page saved as UTF-8
+//!    that kept its old declaration: see [`Decoder::overridden`]);
 //! 4. UTF-8 if the first [`DETECT_LIMIT`] bytes (or the whole input, if shorter) are valid UTF-8;
 //! 5. otherwise the guess of [`chardetng`] over those bytes.
 //!
@@ -37,8 +39,16 @@ pub(crate) struct Decoder {
     explicit: Option<&'static Encoding>,
     /// Bytes held before the encoding is chosen; never more than [`DETECT_LIMIT`].
     pending: Vec<u8>,
-    /// True once the prescan has looked at all the bytes it may and found no `<meta>` charset.
+    /// True once the prescan has looked at all the bytes it may, or found a `<meta>` charset.
     prescan_done: bool,
+    /// The encoding a `<meta>` declared, once the prescan found one.
+    declared: Option<&'static Encoding>,
+    /// Where the check of a declared legacy encoding against UTF-8 goes on in `pending`, and how many valid
+    /// non-ASCII UTF-8 sequences it has seen before that (see [`Decoder::weigh_declared`]).
+    weighed: usize,
+    utf8_seen: usize,
+    /// The declared encoding that was not used because the bytes are UTF-8.
+    overridden: Option<&'static Encoding>,
     /// How many of the held bytes have been written already (see [`Decoder::release_ascii`]).
     released: usize,
     /// The chosen encoding and its decoder, once chosen.
@@ -56,6 +66,10 @@ impl Decoder {
             explicit,
             pending: Vec::new(),
             prescan_done: false,
+            declared: None,
+            weighed: 0,
+            utf8_seen: 0,
+            overridden: None,
             released: 0,
             decoder: None,
             finished: false,
@@ -68,6 +82,14 @@ impl Decoder {
     /// Example: `None` right after `Decoder::new(None)`; `Some(UTF_8)` after `feed(b"\xEF\xBB\xBFx", …)`.
     pub(crate) fn encoding(&self) -> Option<&'static Encoding> {
         self.decoder.as_ref().map(|(encoding, _)| *encoding)
+    }
+
+    /// The encoding a `<meta>` declared when the input was decoded as UTF-8 instead, because its bytes are valid
+    /// UTF-8 with non-ASCII content (known once [`Decoder::encoding`] is).
+    ///
+    /// Example: `<meta charset="gb2312"><p>你好</p>` in UTF-8 bytes decodes as UTF-8, and this is `Some(GBK)`.
+    pub(crate) fn overridden(&self) -> Option<&'static Encoding> {
+        self.overridden
     }
 
     /// Decodes the next chunk of input, appending the text it completes to `out`.
@@ -164,17 +186,95 @@ impl Decoder {
         if !self.prescan_done {
             let window = &held[..held.len().min(PRESCAN_LIMIT)];
             match prescan(window) {
-                Some(encoding) => return Some((encoding, 0)),
+                Some(encoding) => {
+                    self.declared = Some(encoding);
+                    self.prescan_done = true;
+                }
                 None if at_end || held.len() >= PRESCAN_LIMIT => self.prescan_done = true,
                 None => return None,
             }
         }
+        if let Some(declared) = self.declared {
+            if declared == UTF_8 {
+                return Some((UTF_8, 0));
+            }
+            return match self.weigh_declared(declared, at_end)? {
+                true => {
+                    self.overridden = Some(declared);
+                    Some((UTF_8, 0))
+                }
+                false => Some((declared, 0)),
+            };
+        }
+        let held = &self.pending;
         if !at_end && held.len() < DETECT_LIMIT {
             return None;
         }
         Some((detect(&held[..held.len().min(DETECT_LIMIT)], at_end), 0))
     }
 }
+
+impl Decoder {
+    /// Whether the held bytes overrule the legacy encoding `declared` by a `<meta>`: `Some(true)` for UTF-8,
+    /// `Some(false)` for the declared encoding, `None` while more bytes are needed.
+    ///
+    /// The bytes are read as UTF-8 from the start, one sequence at a time, and the first of these that happens
+    /// decides: an invalid sequence (or, for a declared ISO-2022-JP, an escape byte) keeps the declaration;
+    /// [`UTF8_EVIDENCE`] valid non-ASCII sequences overrule it. At the end of the input or of the
+    /// [`DETECT_LIMIT`] window, any valid non-ASCII sequence overrules it, and pure ASCII keeps it. (chardetng
+    /// with UTF-8 allowed guesses UTF-8 for exactly such input, so this is also "the detector disagrees".)
+    /// Text in a legacy encoding is almost never valid UTF-8 beyond a character or two: a Latin-1 `é` is a lone
+    /// lead byte, a GBK or Shift_JIS pair rarely continues a UTF-8 sequence. Each decision depends only on a
+    /// prefix of the input, and the scan resumes where it stopped, so feeding byte by byte stays linear.
+    fn weigh_declared(&mut self, declared: &'static Encoding, at_end: bool) -> Option<bool> {
+        let held = &self.pending;
+        let complete = at_end || held.len() >= DETECT_LIMIT;
+        let mut i = self.weighed;
+        let verdict = loop {
+            let Some(&byte) = held.get(i) else {
+                break complete.then_some(self.utf8_seen > 0);
+            };
+            if byte < 0x80 {
+                if byte == 0x1B && declared == ISO_2022_JP {
+                    break Some(false);
+                }
+                i += 1;
+                continue;
+            }
+            let end = held.len().min(i + 4);
+            match std::str::from_utf8(&held[i..end]) {
+                Err(error) if error.valid_up_to() == 0 => {
+                    // Cut off by the end of what is held: wait for the rest (at the end, it counts for nothing).
+                    if error.error_len().is_none() {
+                        break complete.then_some(self.utf8_seen > 0);
+                    }
+                    break Some(false);
+                }
+                _ => i += utf8_len(byte),
+            }
+            self.utf8_seen += 1;
+            if self.utf8_seen >= UTF8_EVIDENCE {
+                break Some(true);
+            }
+        };
+        self.weighed = i;
+        verdict
+    }
+}
+
+/// The length of the UTF-8 sequence that the valid lead byte `byte` starts.
+fn utf8_len(byte: u8) -> usize {
+    match byte {
+        0x00..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// How many valid non-ASCII UTF-8 sequences, before any invalid one, overrule a `<meta>` that declares a legacy
+/// encoding without waiting for the end of the input (see [`Decoder::weigh_declared`]).
+const UTF8_EVIDENCE: usize = 8;
 
 /// Whether `bytes` (shorter than three) could be the start of a UTF-8 or UTF-16 byte order mark.
 fn is_bom_prefix(bytes: &[u8]) -> bool {
@@ -867,6 +967,124 @@ mod tests {
             "decodes once decided"
         );
         assert!(decoder.pending.capacity() == 0, "held bytes are released");
+    }
+
+    /// The encoding chosen for `bytes` and the declaration it overrode, fed whole and byte by byte (both must agree).
+    fn overridden_in(bytes: &[u8], explicit: Option<&'static Encoding>) -> (&'static str, Option<&'static str>) {
+        let mut seen = Vec::new();
+        for size in [usize::MAX, 1, 5] {
+            let mut decoder = Decoder::new(explicit);
+            let mut out = String::new();
+            for piece in bytes.chunks(size.min(bytes.len().max(1))) {
+                decoder.feed(piece, &mut out);
+            }
+            decoder.finish(&mut out);
+            seen.push((
+                decoder.encoding().map_or("none", |e| e.name()),
+                decoder.overridden().map(|e| e.name()),
+            ));
+        }
+        assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+        seen[0]
+    }
+
+    #[test]
+    fn stale_legacy_meta_on_utf8_bytes_is_overruled() {
+        // Pages saved as UTF-8 that kept the declaration of their old encoding: long and short, CJK and Latin,
+        // declared by charset= or by http-equiv.
+        for (meta, body, declared) in [
+            ("<meta charset=\"gb2312\">", ZH_HANS, "GBK"),
+            ("<meta charset=big5>", "台灣", "Big5"),
+            (
+                "<meta http-equiv=Content-Type content='text/html; charset=Shift_JIS'>",
+                JA,
+                "Shift_JIS",
+            ),
+            ("<meta charset=iso-8859-1>", FR, "windows-1252"),
+            ("<meta charset=windows-1251>", "Ünïcödé", "windows-1251"),
+            ("<meta charset=euc-kr>", "x \u{1F600} y", "EUC-KR"),
+        ] {
+            let html = page(Some(meta), body);
+            assert_decodes(html.as_bytes(), None, &html, UTF_8);
+            assert_eq!(
+                overridden_in(html.as_bytes(), None),
+                ("UTF-8", Some(declared)),
+                "{meta}"
+            );
+        }
+    }
+
+    #[test]
+    fn legacy_meta_on_legacy_bytes_is_kept() {
+        for (meta, body, encoding) in [
+            ("<meta charset=gb2312>", ZH_HANS, GBK),
+            ("<meta charset=big5>", ZH_HANT, BIG5),
+            ("<meta charset=shift_jis>", JA, SHIFT_JIS),
+            ("<meta charset=euc-kr>", KO, EUC_KR),
+            ("<meta charset=iso-8859-1>", FR, WINDOWS_1252),
+            ("<meta charset=windows-1251>", "Привет", WINDOWS_1251),
+        ] {
+            let html = page(Some(meta), body);
+            let bytes = encode(&html, encoding);
+            assert_decodes(&bytes, None, &html, encoding);
+            assert_eq!(overridden_in(&bytes, None), (encoding.name(), None), "{meta}");
+        }
+        // Pure ASCII keeps the declaration; so does a Latin-1 text whose first accents happen to form UTF-8
+        // (`Ã©`) when a later one does not.
+        let ascii = page(Some("<meta charset=koi8-r>"), "plain &eacute; text");
+        assert_eq!(overridden_in(ascii.as_bytes(), None), ("KOI8-R", None));
+        let latin = page(Some("<meta charset=latin1>"), "\u{C3}\u{A9} then caf\u{E9}");
+        let bytes = encode(&latin, WINDOWS_1252);
+        assert_decodes(&bytes, None, &latin, WINDOWS_1252);
+        assert_eq!(overridden_in(&bytes, None), ("windows-1252", None));
+        // A declared UTF-8 is never "overridden".
+        let utf8 = page(Some("<meta charset=utf-8>"), ZH_HANS);
+        assert_eq!(overridden_in(utf8.as_bytes(), None), ("UTF-8", None));
+    }
+
+    #[test]
+    fn bom_and_explicit_encoding_beat_the_utf8_check() {
+        let html = page(Some("<meta charset=gbk>"), ZH_HANS);
+        // The caller says GBK: the UTF-8 bytes are decoded as GBK (mojibake, as asked).
+        let (text, chosen) = decode_in(html.as_bytes(), Some(GBK), &[usize::MAX]);
+        assert_eq!(chosen, "GBK");
+        assert_ne!(text, html);
+        assert_eq!(overridden_in(html.as_bytes(), Some(GBK)), ("GBK", None));
+        // A UTF-8 BOM is UTF-8 without any override; a UTF-16 BOM is UTF-16.
+        let with_bom = [&b"\xEF\xBB\xBF"[..], html.as_bytes()].concat();
+        assert_eq!(overridden_in(&with_bom, None), ("UTF-8", None));
+        assert_eq!(overridden_in(&utf16(&html, false, true), None), ("UTF-16LE", None));
+    }
+
+    #[test]
+    fn stale_meta_check_decides_early_on_long_utf8_pages() {
+        let html = page(Some("<meta charset=gb2312>"), &ZH_HANS.repeat(50));
+        let bytes = html.as_bytes();
+        let mut decoder = Decoder::new(None);
+        let mut out = String::new();
+        decoder.feed(&bytes[..400], &mut out);
+        assert_eq!(
+            decoder.encoding(),
+            Some(UTF_8),
+            "decided after a few characters, not at 64 KiB"
+        );
+        assert_eq!(decoder.overridden(), Some(GBK));
+        assert!(html.starts_with(&out) && out.len() > 200);
+        // A Latin page with one accent waits for the end (or 64 KiB), writing its ASCII start meanwhile.
+        let html = page(
+            Some("<meta charset=latin1>"),
+            &format!("{}caf\u{E9}", "word ".repeat(40)),
+        );
+        let mut decoder = Decoder::new(None);
+        let mut out = String::new();
+        decoder.feed(html.as_bytes(), &mut out);
+        assert_eq!(decoder.encoding(), None);
+        assert!(html.starts_with(&out) && out.ends_with("caf"));
+        decoder.finish(&mut out);
+        assert_eq!(
+            (out.as_str(), decoder.overridden()),
+            (html.as_str(), Some(WINDOWS_1252))
+        );
     }
 
     #[test]

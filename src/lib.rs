@@ -27,8 +27,9 @@
 //!   same hidden by case, white space, control characters or character references) are written as their text
 //!   or alt text, unless [`Options::allow_unsafe_urls`] (raster `data:image/…` images need only
 //!   [`Options::allow_data_images`]; SVG never passes that one);
-//! - the only raw HTML the converter writes is attribute-free tags it chose (`<sup>`, `<u>`, … with
-//!   [`Unsupported::KeepHtml`] or [`Options::keep_html`], `<br>` in table cells, `<strong>`/`<em>`/`<del>`
+//! - the only raw HTML the converter writes is attribute-free tags it chose (`<sup>`/`<sub>` whose text has
+//!   no Unicode superscript or subscript form, `<u>`, … with [`Unsupported::KeepHtml`] or
+//!   [`Options::keep_html`], `<br>` in table cells, `<strong>`/`<em>`/`<del>`
 //!   where delimiters cannot work): never an event-handler attribute, a `style`, or a `<script>` (raw HTML
 //!   that a [`Handler`] of yours returns is written with the attributes you gave it);
 //! - with [`Options::base_url`], these checks apply to each URL both as written and as resolved;

@@ -19,9 +19,19 @@ pub enum Unsupported {
     /// between blocks); its attributes are sanitised.
     KeepHtml,
     /// Keep its content (text, links, images) and drop the markup. The default.
+    ///
+    /// `<sup>` and `<sub>` keep their meaning as well: a footnote reference (`<sup><a href="#n2">2</a></sup>`)
+    /// becomes a link labelled `[2]`; text whose every character has a Unicode superscript or subscript form
+    /// becomes those characters (`10<sup>6</sup>` → `10⁶`, `H<sub>2</sub>O` → `H₂O`); anything else stays
+    /// inside attribute-less `<sup>`/`<sub>` raw HTML (`1<sup>st</sup>`).
+    ///
+    /// ```
+    /// let md = html2cmark::convert("<p>10<sup>6</sup> users, H<sub>2</sub>O, the 1<sup>st</sup></p>");
+    /// assert_eq!(md, "10⁶ users, H₂O, the 1<sup>st</sup>\n");
+    /// ```
     #[default]
     KeepContent,
-    /// Drop the element and its content.
+    /// Drop the element and its content (footnote references included).
     Drop,
 }
 

@@ -262,7 +262,7 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
             }
         }
         match c.kind() {
-            Kind::Text if c.text().chars().all(is_html_space) => {}
+            Kind::Text if is_blank(&c.text()) => {}
             Kind::Text => {
                 if seen_block {
                     return true;
@@ -349,7 +349,7 @@ pub(crate) fn has_visible_content(node: &Node, options: &Options) -> bool {
     let mut stack = vec![node.clone()];
     while let Some(n) = stack.pop() {
         match n.kind() {
-            Kind::Text if !n.text().chars().all(is_html_space) => return true,
+            Kind::Text if !is_blank(&n.text()) => return true,
             Kind::Element => match n.tag() {
                 "hr" => return true,
                 "a" if is_share_link(&n, options) => return true,
@@ -456,6 +456,133 @@ pub(crate) fn subtree_text(node: &Node, br: &str) -> String {
         }
     }
     out
+}
+
+/// Whether a text node writes nothing of its own: only white space, HTML's (which collapses) or Unicode's
+/// (no-break and ideographic spaces, …: a spacer, written as one space at most). So a block or table cell
+/// holding nothing else is not written, and a table of such cells is no table.
+pub(crate) fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
+}
+
+/// Whether an `href` is empty (or only space): a link that goes nowhere, written as its text.
+pub(crate) fn is_empty_href(href: &str) -> bool {
+    href.chars().all(is_html_space)
+}
+
+/// A footnote reference: a `sup` whose only visible content is one link (`href` set) labelled by a short
+/// footnote mark (`22`, `[3]`, `a`, `*`, `†`). The link and its label without brackets.
+pub(crate) fn footnote_ref(sup: &Node) -> Option<(Node, String)> {
+    let mut link = None;
+    for child in sup.children() {
+        match child.kind() {
+            Kind::Text if is_blank(&child.text()) => {}
+            Kind::Element
+                if child.is("a") && link.is_none() && child.attr("href").is_some_and(|h| !is_empty_href(&h)) =>
+            {
+                link = Some(child)
+            }
+            Kind::Text | Kind::Element => return None,
+            _ => {}
+        }
+    }
+    let link = link?;
+    let text = collapse(&subtree_text(&link, " "));
+    let text = text.trim_matches(' ');
+    let label = text
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(text)
+        .trim_matches(' ');
+    let is_sign = |c: char| c.is_alphanumeric() || matches!(c, '*' | '†' | '‡' | '§' | '¶');
+    let is_mark = |c: char| is_sign(c) || matches!(c, '#' | '-' | '.');
+    let short = !label.is_empty() && label.chars().count() <= 8;
+    (short && label.chars().all(is_mark) && label.chars().any(is_sign)).then(|| (link.clone(), label.to_string()))
+}
+
+/// Whether `node` holds only text, possibly inside wrappers that are written as their bare text (`span`,
+/// `font`, `abbr`, `a` without a usable `href`, …; only when `wrappers`, i.e. when no element policy could change them). So a subtree
+/// decides the same as the raw HTML around its text written from it (`<sup><span>10</span></sup>` and
+/// `<sup>10</sup>`).
+pub(crate) fn is_plain_text(node: &Node, wrappers: bool) -> bool {
+    let mut stack = node.children();
+    while let Some(n) = stack.pop() {
+        if n.kind() == Kind::Element {
+            let wrapper = matches!(n.tag(), "span" | "font" | "abbr" | "bdi" | "bdo" | "data" | "time")
+                || n.is("a") && n.attr("href").is_none_or(|h| is_empty_href(&h));
+            if !wrappers || !wrapper {
+                return false;
+            }
+            stack.extend(n.children());
+        }
+    }
+    true
+}
+
+/// `text` in Unicode superscript (`sup`) or subscript characters, when every character of it, outside HTML
+/// space at its edges, has one: digits, `+ - − = ( )`, and the letters of the Superscripts and Subscripts
+/// block (`ⁱ ⁿ`; `ₐ ₑ ₒ ₓ ₔ ₕ ₖ ₗ ₘ ₙ ₚ ₛ ₜ`). The edge space is kept; an empty text or one with inner space
+/// gives `None`. Modifier letters (`ᵃ ˢ ᵗ`) are left out on purpose: they are phonetic letters, which
+/// fonts, search and screen readers treat as other letters, so `1<sup>st</sup>` stays HTML.
+pub(crate) fn unicode_script(text: &str, sup: bool) -> Option<String> {
+    let inner = text.trim_matches(is_html_space);
+    if inner.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 2 * inner.len());
+    if text.starts_with(is_html_space) {
+        out.push(' ');
+    }
+    for c in inner.chars() {
+        out.push(if sup { superscript(c)? } else { subscript(c)? });
+    }
+    if text.ends_with(is_html_space) {
+        out.push(' ');
+    }
+    Some(out)
+}
+
+fn superscript(c: char) -> Option<char> {
+    Some(match c {
+        '0' => '⁰',
+        '1' => '¹',
+        '2' => '²',
+        '3' => '³',
+        '4'..='9' => char::from_u32(0x2070 + (c as u32 - '0' as u32))?,
+        '+' => '⁺',
+        '-' | '−' => '⁻',
+        '=' => '⁼',
+        '(' => '⁽',
+        ')' => '⁾',
+        'i' => 'ⁱ',
+        'n' => 'ⁿ',
+        _ => return None,
+    })
+}
+
+fn subscript(c: char) -> Option<char> {
+    Some(match c {
+        '0'..='9' => char::from_u32(0x2080 + (c as u32 - '0' as u32))?,
+        '+' => '₊',
+        '-' | '−' => '₋',
+        '=' => '₌',
+        '(' => '₍',
+        ')' => '₎',
+        'a' => 'ₐ',
+        'e' => 'ₑ',
+        'o' => 'ₒ',
+        'x' => 'ₓ',
+        'ə' => 'ₔ',
+        'h' => 'ₕ',
+        'k' => 'ₖ',
+        'l' => 'ₗ',
+        'm' => 'ₘ',
+        'n' => 'ₙ',
+        'p' => 'ₚ',
+        's' => 'ₛ',
+        't' => 'ₜ',
+        _ => return None,
+    })
 }
 
 /// The content of a code block: exact text, `<br>` as a newline, ending in `\n` unless empty.

@@ -388,6 +388,40 @@ impl<W: Write> Converter<W> {
         self.decoder.encoding()
     }
 
+    /// The encoding a `<meta charset>` declared when it was not used: the bytes are valid UTF-8 with non-ASCII
+    /// content (a page saved as UTF-8 that kept an old `gb2312` or `iso-8859-1` declaration), so they are decoded
+    /// as UTF-8. Known when [`Converter::encoding`] is; call [`Converter::end_input`] to ask at the end.
+    ///
+    /// A byte order mark and [`Options::encoding`] are always obeyed, so this is `None` with them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let mut c = html2cmark::Converter::new(Vec::new(), html2cmark::Options::default());
+    /// c.feed("<meta charset=gb2312><p>你好，世界。</p>".as_bytes())?;
+    /// c.end_input()?;
+    /// assert_eq!(c.overridden_charset(), Some(html2cmark::encoding_rs::GBK));
+    /// assert_eq!(c.finish()?, "你好，世界。\n".as_bytes());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn overridden_charset(&self) -> Option<&'static encoding_rs::Encoding> {
+        self.decoder.overridden()
+    }
+
+    /// Ends the input without ending the output: the encoding is decided and all the text is parsed, so
+    /// [`Converter::encoding`] and [`Converter::overridden_charset`] are known. Input fed afterwards is ignored;
+    /// [`Converter::finish`] writes the rest.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Write`] when writing output fails.
+    pub fn end_input(&mut self) -> Result<()> {
+        let mut text = String::new();
+        self.decoder.finish(&mut text);
+        self.pipeline.feed(&text);
+        self.write_events()
+    }
+
     /// Ends the input, writes the rest of the Markdown and returns the output.
     ///
     /// # Errors

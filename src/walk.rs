@@ -16,7 +16,9 @@
 //!   made loose instead). Known limit: text after a nested list, quote or code block in a tight item past the
 //!   look-ahead cannot be written tightly and will read back as a lazy continuation of that block.
 //! - `Options::unsupported` applies to `sub`, `sup`, `u`, `ins`, `mark`, `small` and `big`; `details` and
-//!   `summary` always keep their content (summary as a strong paragraph).
+//!   `summary` always keep their content (summary as a strong paragraph). With the default (`KeepContent`),
+//!   `sub` and `sup` keep their meaning (`Walker::script`): footnote references become links labelled `[n]`,
+//!   text with Unicode super/subscript forms becomes them, and anything else stays `<sup>`/`<sub>` raw HTML.
 //! - A table holding another table is kept as paragraphs (one per non-empty cell); an inner table that
 //!   holds no table is still written as a table (up to 8 such levels deep; deeper, every table is kept as
 //!   paragraphs, so that deeply nested tables cost linear time).
@@ -236,6 +238,12 @@ pub(crate) struct Walker {
     seq: u64,
     /// The destination of the last link closed, and `seq` when it closed.
     last_link: Option<(String, u64)>,
+    /// A link entered right after a link to the same destination closed (nothing visible between them): if its
+    /// content opens it, a space goes before it, so the two do not merge into one link whose texts run together
+    /// (`[Read](/a) [more](/a)`, not `[Readmore](/a)`). Such pairs are parts of one card (image and title, title
+    /// and "read more") that the page lays out apart. Adjacent links to different targets stay as the page
+    /// has them.
+    link_gap: bool,
     /// What the elements walked so far state about the document (`time`, `meta`, `link` in the body).
     pub(crate) meta: Metadata,
 }
@@ -339,6 +347,7 @@ impl Walker {
             deferred: Vec::new(),
             seq: 0,
             last_link: None,
+            link_gap: false,
             meta: Metadata::default(),
         }
     }
@@ -506,6 +515,9 @@ impl Walker {
         if self.run.is_some() && self.breaks >= 2 && matches!(ctx, Ctx::Para | Ctx::Tight) {
             self.end_run();
         }
+        if mem::take(&mut self.link_gap) && self.run.is_some() && self.breaks == 0 && self.opens_link() {
+            self.space = true;
+        }
         let mut merge = self.run.is_some()
             && self.breaks == 0
             && !self.space
@@ -563,12 +575,24 @@ impl Walker {
         self.item_fresh = false;
     }
 
+    /// Whether a link frame opens with the next content.
+    fn opens_link(&self) -> bool {
+        self.lazy
+            .iter()
+            .any(|&i| !self.frames[i].opened && matches!(self.frames[i].kind, FrameKind::Inline(Inline::Link(..))))
+    }
+
     /// Visible text in normal flow: whitespace collapses.
     pub(crate) fn text(&mut self, s: &str) {
-        if matches!(self.top().kind, FrameKind::List { .. }) {
-            if s.chars().all(rules::is_html_space) {
-                return;
+        if rules::is_blank(s) {
+            // Only white space, HTML's or Unicode's (`&nbsp;` as a spacer): a space between words, never
+            // content of its own, so a block or cell holding nothing else is not written.
+            if !matches!(self.top().kind, FrameKind::List { .. }) {
+                self.soft_space();
             }
+            return;
+        }
+        if matches!(self.top().kind, FrameKind::List { .. }) {
             self.marks.push(self.frames.len());
             self.push_implicit_item();
             self.flow_text(s);
@@ -929,6 +953,7 @@ impl Walker {
                 self.push(FrameKind::Q, true);
                 Flow::Descend
             }
+            "sub" | "sup" if self.options.unsupported == Unsupported::KeepContent => self.script(node, tag == "sup"),
             "sub" | "sup" | "u" | "ins" | "mark" | "small" | "big" => match self.options.unsupported {
                 Unsupported::KeepContent => self.transparent(),
                 Unsupported::Drop => Flow::Skip,
@@ -1016,11 +1041,51 @@ impl Walker {
         Flow::Descend
     }
 
+    /// A superscript or subscript, keeping its meaning ([`Unsupported::KeepContent`]): a footnote reference
+    /// (`<sup><a href="#n2">2</a></sup>`) becomes a link labelled `[2]`; text whose every character has a
+    /// Unicode superscript or subscript form becomes those characters (`10⁶`, `H₂O`); anything else is kept
+    /// inside attribute-less `<sup>`/`<sub>` raw HTML.
+    fn script(&mut self, node: &Node, sup: bool) -> Flow {
+        if sup {
+            if let Some(flow) = self.footnote_ref(node) {
+                return flow;
+            }
+        }
+        if rules::is_plain_text(node, !self.options.has_policy()) {
+            let text = rules::subtree_text(node, "");
+            if let Some(script) = rules::unicode_script(&text, sup) {
+                self.flow_text(&script);
+                return Flow::Skip;
+            }
+        }
+        self.inline(Inline::Html(if sup { "sup" } else { "sub" }.to_string()))
+    }
+
+    /// A `sup` holding only a link with a footnote label: the link, labelled `[label]`. `None` when it is not
+    /// one, or when the link is not written as a link (unsafe, dropped, handled by a [`Handler`]).
+    fn footnote_ref(&mut self, node: &Node) -> Option<Flow> {
+        let (link, label) = rules::footnote_ref(node)?;
+        if self.options.handlers.get("a").is_some()
+            || policy::is_dropped(&link, &self.options)
+            || self.top().active & Inline::Link(String::new(), String::new()).bit() != 0
+        {
+            return None;
+        }
+        let href = self.resolve_link(&link.attr("href")?)?;
+        let LinkPlan::Link { dest, share: None } = rules::link_plan(&href, &self.options) else {
+            return None;
+        };
+        let title = link.attr("title").unwrap_or_default();
+        self.push_inline(Inline::Link(dest, title));
+        self.flow_text(&format!("[{label}]"));
+        Some(Flow::Skip)
+    }
+
     /// A link: [`rules::link_plan`] decides. A share link that shows only icons gets their alt text; one that
     /// shows nothing gets the platform's name, or is dropped when it comes right after a link to the same target
     /// (nothing visible between).
     fn anchor(&mut self, node: &Node) -> Flow {
-        let Some(href) = node.attr("href") else {
+        let Some(href) = node.attr("href").filter(|h| !rules::is_empty_href(h)) else {
             return self.transparent();
         };
         if self.top().active & Inline::Link(String::new(), String::new()).bit() != 0 {
@@ -1035,6 +1100,10 @@ impl Walker {
             LinkPlan::Link { dest, share } => (dest, share),
         };
         let title = node.attr("title").unwrap_or_default();
+        self.link_gap = self
+            .last_link
+            .as_ref()
+            .is_some_and(|(d, seq)| *seq == self.seq && *d == dest);
         let Some(platform) = share else {
             return self.inline(Inline::Link(dest, title));
         };

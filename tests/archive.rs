@@ -83,7 +83,8 @@ fn hrefs(html: &str) -> Vec<String> {
 /// What a reader of the converted Markdown would check.
 #[derive(Default, Debug)]
 struct Findings {
-    /// Raw HTML tags in the output other than comments and the writer's `<strong>`/`<em>`/`<del>`/`<br>` fallbacks.
+    /// Raw HTML tags in the output other than comments, the writer's `<strong>`/`<em>`/`<del>`/`<br>` fallbacks
+    /// and `<sup>`/`<sub>` kept for their meaning.
     tags: Vec<String>,
     /// The writer's inline HTML fallbacks for emphasis that delimiters cannot express.
     fallbacks: usize,
@@ -105,10 +106,21 @@ fn inspect(md: &str) -> Findings {
                 if t.starts_with("<!--") || t.is_empty() {
                     continue;
                 }
-                // The writer's fallbacks: emphasis that delimiters cannot express, line breaks in table cells.
+                // The writer's fallbacks: emphasis that delimiters cannot express, line breaks in table cells;
+                // and superscripts/subscripts with no Unicode form, kept for their meaning.
                 if matches!(
                     t,
-                    "<strong>" | "</strong>" | "<em>" | "</em>" | "<del>" | "</del>" | "<br>"
+                    "<strong>"
+                        | "</strong>"
+                        | "<em>"
+                        | "</em>"
+                        | "<del>"
+                        | "</del>"
+                        | "<br>"
+                        | "<sup>"
+                        | "</sup>"
+                        | "<sub>"
+                        | "</sub>"
                 ) {
                     f.fallbacks += 1;
                 } else {
@@ -307,7 +319,7 @@ fn shared_archives() {
     println!("archive files converted: {files}");
     println!("share links in the input, per platform (all unwrapped): {per_platform:?}");
     println!(
-        "raw HTML tags left: {tags} (writer fallbacks <strong>/<em>/<del>/<br>: {fallbacks}); literal markup in text: {literal}"
+        "raw HTML tags left: {tags} (fallbacks <strong>/<em>/<del>/<br>/<sup>/<sub>: {fallbacks}); literal markup in text: {literal}"
     );
     println!("empty links left: {empty}; share-intent URLs left: {share_left}");
     println!(

@@ -1060,3 +1060,22 @@ fn in_place_by_another_user_keeps_the_owner() {
     }
     assert_eq!(tree(&x), ["shared.md", "theirs.md"]);
 }
+
+#[test]
+fn stale_meta_charset_on_utf8_input_is_overruled_with_a_warning() {
+    let o = with_stdin(
+        &[],
+        "<meta charset=\"big5\"><h1>Ελληνικά</h1><p>中文新闻</p>".as_bytes(),
+    );
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o), "# Ελληνικά\n\n中文新闻\n");
+    assert!(
+        stderr(&o).contains("declares charset Big5 but is valid UTF-8"),
+        "{}",
+        stderr(&o)
+    );
+    // --charset is obeyed as given, without a warning.
+    let o = with_stdin(&["--charset", "big5"], "<meta charset=big5><p>中文</p>".as_bytes());
+    assert!(!stderr(&o).contains("valid UTF-8"), "{}", stderr(&o));
+    assert_ne!(stdout(&o), "中文\n");
+}

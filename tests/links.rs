@@ -344,3 +344,61 @@ fn front_matter_date_from_time_element_and_streaming_matches() {
     // Nothing known: no front matter at all.
     assert_eq!(convert_with("<p>x</p>", &options), "x\n");
 }
+
+#[test]
+fn links_that_go_nowhere_are_their_text() {
+    for (html, want) in [
+        ("<p>Read <a href=\"\">this</a> first.</p>", "Read this first.\n"),
+        ("<p><a href='  '>two <em>words</em></a></p>", "two *words*\n"),
+        ("<p>x <a href>y</a> <a href=\"\n\">z</a></p>", "x y z\n"),
+        (
+            "<ul><li><a href=''><img src=a.png alt=A></a></li></ul>",
+            "- ![A](a.png)\n",
+        ),
+        // A footnote mark whose link is empty stays a superscript.
+        ("<p>n<sup><a href=''>3</a></sup></p>", "n³\n"),
+    ] {
+        assert_eq!(html2cmark::convert(html), want, "{html}");
+    }
+    // An empty href resolved against a base would only point back to the page: still the text.
+    let mut options = html2cmark::Options::default();
+    options.base_url = Some(html2cmark::Url::parse("https://example.com/p.html").unwrap());
+    assert_eq!(
+        html2cmark::convert_with("<p><a href=''>here</a></p>", &options),
+        "here\n"
+    );
+}
+
+#[test]
+fn adjacent_links_keep_their_words_apart() {
+    for (html, want) in [
+        (
+            "<p><a href=/a>Read</a><a href=/a>more</a></p>",
+            "[Read](/a) [more](/a)\n",
+        ),
+        (
+            "<p><a href=/x><img src=t.png alt=''></a><a href=/x>Title</a></p>",
+            "[![](t.png)](/x) [Title](/x)\n",
+        ),
+        (
+            "<div><a href=/b>Blog</a><a href=/b><b>home</b></a></div>",
+            "[Blog](/b) [**home**](/b)\n",
+        ),
+        // Different targets stay as the page has them.
+        (
+            "<div><a href=/>Home</a><a href=/blog><b>Blog</b></a></div>",
+            "[Home](/)[**Blog**](/blog)\n",
+        ),
+        // Space already there, or other text between: unchanged.
+        (
+            "<p><a href=/a>a</a> <a href=/a>b</a>, <a href=/a>c</a>.</p>",
+            "[a](/a) [b](/a), [c](/a).\n",
+        ),
+        // An empty link after a link adds no space before the text that follows.
+        ("<p><a href=/a>a</a><a href=/a><i></i></a>b</p>", "[a](/a)b\n"),
+        // Formatting still merges: <b>a</b><b>b</b> is one word.
+        ("<p><b>a</b><b>b</b></p>", "**ab**\n"),
+    ] {
+        assert_eq!(html2cmark::convert(html), want, "{html}");
+    }
+}

@@ -184,8 +184,9 @@ fn check(ex: &serde_json::Value) -> Outcome {
     }
 }
 
-/// Passing examples may not drop below this (the ratchet); raise it when more pass.
-const RATCHET: usize = 611;
+/// Passing examples may not drop below this (the ratchet); raise it when more pass. (611 until empty links
+/// became their text, issue 16: examples 200, 485, 486 and 567 are known differences since.)
+const RATCHET: usize = 607;
 
 #[test]
 fn commonmark_spec_in_reverse() {

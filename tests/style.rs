@@ -212,21 +212,21 @@ fn bracketed_text_cannot_become_a_reference() {
     );
 }
 
-/// Autolinks stay autolinks; an empty destination is `<>`; one with a space or an unbalanced parenthesis is
-/// written in pointy brackets; links in tables keep `|` out of their labels.
+/// Autolinks stay autolinks; an empty `href` is its text (no link); a destination with a space or an unbalanced
+/// parenthesis is written in pointy brackets; links in tables keep `|` out of their labels.
 #[test]
 fn reference_destinations_and_tables() {
     let html = "<p><a href='https://x.y'>https://x.y</a> <a href=''>e</a> <a href='/p (1'>p</a></p>\
                 <table><tr><th>h</th></tr><tr><td><a href='/a|b'>a|b</a> <img src='i.png' alt='pic'></td></tr></table>";
     assert_eq!(
         convert(html, &links(LinkStyle::ReferenceNumbered)),
-        "<https://x.y> [e][1] [p][2]\n\n| h |\n| --- |\n| [a\\|b][3] ![pic][4] |\n\n\
-         [1]: <>\n[2]: </p (1>\n[3]: /a|b\n[4]: i.png\n"
+        "<https://x.y> e [p][1]\n\n| h |\n| --- |\n| [a\\|b][2] ![pic][3] |\n\n\
+         [1]: </p (1>\n[2]: /a|b\n[3]: i.png\n"
     );
     assert_eq!(
         convert(html, &links(LinkStyle::ReferenceText)),
-        "<https://x.y> [e][] [p][]\n\n| h |\n| --- |\n| [a\\|b][a b] ![pic][] |\n\n\
-         [e]: <>\n[p]: </p (1>\n[a b]: /a|b\n[pic]: i.png\n"
+        "<https://x.y> e [p][]\n\n| h |\n| --- |\n| [a\\|b][a b] ![pic][] |\n\n\
+         [p]: </p (1>\n[a b]: /a|b\n[pic]: i.png\n"
     );
 }
 

@@ -413,7 +413,9 @@ fn quotes_and_plain_inline_elements() {
 #[test]
 fn unsupported_option() {
     let html = "<p>x<sup>2</sup> <u>u</u></p>";
-    assert_eq!(render(html), "<p>x2 u</p>");
+    // The default keeps the meaning of `sup` (see `superscripts_and_subscripts_keep_their_meaning`) and the
+    // content of the rest.
+    assert_eq!(render(html), "<p>x² u</p>");
     let mut options = Options::default();
     options.unsupported = Unsupported::Drop;
     assert_eq!(render_with(html, &options), "<p>x </p>".replace("x </p>", "x</p>"));
@@ -855,4 +857,176 @@ fn one_row_tables_without_a_header_holding_a_page_section_are_layout() {
     // In a list item the layout box's blocks are the item's blocks.
     let item = format!("<ul><li><table><tr><td><p>{story}</p><p>two</p></td></tr></table></li></ul>");
     assert_eq!(html2cmark::convert(&item), format!("- {}\n\n  two\n", story.trim_end()));
+}
+
+/// Markdown rendered back to HTML by pulldown-cmark (with GFM tables and strikethrough), newlines removed.
+fn markdown_to_html(md: &str) -> String {
+    let mut opts = pulldown_cmark::Options::empty();
+    opts.insert(pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH);
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, pulldown_cmark::Parser::new_ext(md, opts));
+    out.replace('\n', "")
+}
+
+#[test]
+fn emphasis_around_recent_unicode_punctuation_stays_emphasis() {
+    // Symbols of Unicode 15 and 16 that pulldown-cmark counts as punctuation: a delimiter between one of them and
+    // a letter does not flank, so the writer must not write bare delimiters there.
+    for (c, tag) in [
+        ('🫨', "em"),
+        ('\u{2FFD}', "strong"),
+        ('\u{31EF}', "em"),
+        ('\u{11B03}', "strong"),
+        ('\u{1FA76}', "em"),
+    ] {
+        for html in [
+            format!("<p>go<{tag}>{c}</{tag}>on</p>"),
+            format!("<p>x<{tag}>{c} y</{tag}>z</p>"),
+            format!("<p><{tag}>w {c}</{tag}>v</p>"),
+        ] {
+            let back = markdown_to_html(&html2cmark::convert(&html));
+            assert!(
+                back.contains(&format!("<{tag}>")) && back.contains(c),
+                "{html} -> {back}"
+            );
+        }
+    }
+}
+
+#[test]
+fn superscripts_and_subscripts_keep_their_meaning() {
+    // Every character has a Unicode form: written with it.
+    for (html, want) in [
+        ("<p>2<sup>10</sup> bytes and CO<sub>2</sub></p>", "2¹⁰ bytes and CO₂"),
+        (
+            "<p>a<sup>(n-1)</sup>, x<sub>n+1</sub>, 10<sup>\u{2212}3</sup></p>",
+            "a⁽ⁿ⁻¹⁾, xₙ₊₁, 10⁻³",
+        ),
+        ("<h2>C<sub>6</sub>H<sub>12</sub>O<sub>6</sub></h2>", "C₆H₁₂O₆"),
+        ("<p>v<sub>max</sub> = 3</p>", "vₘₐₓ = 3"),
+        ("<p>rate<sup><span lang=en>10</span></sup></p>", "rate¹⁰"),
+    ] {
+        let md = html2cmark::convert(html);
+        assert!(md.contains(want), "{html} -> {md}");
+        assert!(!md.contains('<'), "{html} -> {md}");
+    }
+    // Some character has none, or there is markup inside: attribute-less raw HTML around the content.
+    for (html, want) in [
+        ("<p>the 3<sup class=ord>rd</sup> time</p>", "3<sup>rd</sup> time"),
+        ("<p>e<sup>i\u{3C0}</sup></p>", "e<sup>i\u{3C0}</sup>"),
+        ("<p>log<sub style='x'>b</sub> y</p>", "log<sub>b</sub> y"),
+        ("<p>x<sup><b>2</b></sup></p>", "x<sup>**2**</sup>"),
+        ("<p>n<sup>2 + 1</sup></p>", "n<sup>2 + 1</sup>"),
+    ] {
+        let md = html2cmark::convert(html);
+        assert!(md.contains(want), "{html} -> {md}");
+    }
+    // Rendered back by pulldown-cmark, the meaning is there: superscript characters or <sup>/<sub> tags.
+    let back = markdown_to_html(&html2cmark::convert(
+        "<p>E = mc<sup>2</sup>, a<sub>ij</sub>, 5<sup>th</sup></p>",
+    ));
+    assert_eq!(back, "<p>E = mc², a<sub>ij</sub>, 5<sup>th</sup></p>");
+    // A second pass over the Markdown (raw HTML converted again) changes nothing.
+    for html in [
+        "<p>a<sup><font>st</font></sup> b<sub><span>2</span></sub> c<sup><b>2</b></sup> d<sup>x <a href=#n>1</a></sup></p>",
+        "<p>e<sup><a href=#f1>[1]</a></sup><sup><a href=#f2>2</a></sup> g<sub>i<i>j</i></sub></p>",
+    ] {
+        let once = html2cmark::convert(html);
+        assert_eq!(html2cmark::convert_markdown(&once, &Options::default()), once, "{html}");
+    }
+    // Empty ones vanish.
+    assert_eq!(html2cmark::convert("<p>a<sup></sup><sub> </sub>b</p>"), "a b\n");
+}
+
+#[test]
+fn footnote_references_become_bracketed_links() {
+    for (html, dest, label) in [
+        ("<p>Claim<sup><a href=\"#n22\">22</a></sup>.</p>", "#n22", "[22]"),
+        (
+            "<p>Claim<sup id=cite-ref-4 class=reference><a href=\"#cite-note-4\">[4]</a></sup></p>",
+            "#cite-note-4",
+            "[4]",
+        ),
+        (
+            "<p>x<sup> <a href='#fn-a'><span>a</span></a> </sup></p>",
+            "#fn-a",
+            "[a]",
+        ),
+        (
+            "<p>y<sup><a href='notes.html#3' title=Note>*</a></sup></p>",
+            "notes.html#3",
+            "[*]",
+        ),
+    ] {
+        let md = html2cmark::convert(html);
+        let events: Vec<_> = html2cmark::pulldown_cmark::Parser::new(&md).collect();
+        let link = events
+            .iter()
+            .position(|e| matches!(e, Event::Start(Tag::Link { dest_url, .. }) if dest_url.as_ref() == dest));
+        let Some(at) = link else {
+            panic!("{html} -> {md}: no link to {dest}")
+        };
+        let shown: String = events[at + 1..]
+            .iter()
+            .take_while(|e| !matches!(e, Event::End(TagEnd::Link)))
+            .filter_map(|e| {
+                if let Event::Text(t) = e {
+                    Some(t.to_string())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        assert_eq!(shown, label, "{html} -> {md}");
+        assert!(!md.contains("<sup>"), "{html} -> {md}");
+    }
+    // Two in a row stay two links; a long label is not a footnote mark, and text beside the link is kept
+    // as raw HTML around it.
+    let md = html2cmark::convert("<p>x<sup><a href=#a>1</a></sup><sup><a href=#b>2</a></sup></p>");
+    assert_eq!(
+        markdown_to_html(&md),
+        "<p>x<a href=\"#a\">[1]</a><a href=\"#b\">[2]</a></p>"
+    );
+    let md = html2cmark::convert("<p>x<sup><a href=#a>see the notes below</a></sup></p>");
+    assert_eq!(md, "x<sup>[see the notes below](#a)</sup>\n");
+    let md = html2cmark::convert("<p>x<sup>note <a href=#a>1</a></sup></p>");
+    assert_eq!(md, "x<sup>note [1](#a)</sup>\n");
+    // The option still drops them, or keeps plain HTML.
+    let mut options = Options::default();
+    options.unsupported = Unsupported::Drop;
+    assert_eq!(
+        html2cmark::convert_with("<p>Claim<sup><a href=#n1>1</a></sup>.</p>", &options),
+        "Claim.\n"
+    );
+    options.unsupported = Unsupported::KeepHtml;
+    assert_eq!(
+        html2cmark::convert_with("<p>Claim<sup><a href=#n1>1</a></sup>, H<sub>2</sub>O</p>", &options),
+        "Claim<sup>[1](#n1)</sup>, H<sub>2</sub>O\n"
+    );
+}
+
+#[test]
+fn blocks_and_cells_of_only_no_break_spaces_are_not_written() {
+    // Spacer paragraphs, divs and headings vanish; the text around them stays.
+    let html = "<p>one</p><p>&nbsp;</p><div> &nbsp;&#160; </div><p><span>\u{a0}</span><br>\u{3000}</p>\
+                <h3>&nbsp;</h3><p>\u{2003}</p><p>two</p>";
+    assert_eq!(html2cmark::convert(html), "one\n\ntwo\n");
+    assert_eq!(render(html), "<p>one</p><p>two</p>");
+    // Cells of a no-break space or a break and one are empty; the break after text is not written either.
+    let md = html2cmark::convert(
+        "<table><tr><th>k</th><th>v</th></tr><tr><td>&nbsp;</td><td>a<br>&nbsp;</td></tr>\
+         <tr><td><br>&nbsp;</td><td><p>&nbsp;</p>b</td></tr></table>",
+    );
+    assert!(!md.contains('\u{a0}') && !md.contains("<br>"), "{md:?}");
+    assert!(md.contains("| | a |") && md.contains("| | b |"), "{md:?}");
+    // A table whose cells are all such spacers is no table.
+    assert_eq!(
+        html2cmark::convert("<p>x</p><table><tr><td>&nbsp;</td><td> \u{3000}</td></tr></table><p>y</p>"),
+        "x\n\ny\n"
+    );
+    // Between words or inside text, a no-break space is a space the reader sees: kept as a space.
+    assert_eq!(
+        html2cmark::convert("<p><b>x</b>&nbsp;<i>y</i> 10&nbsp;km</p>"),
+        "**x** *y* 10\u{a0}km\n"
+    );
 }

@@ -160,8 +160,8 @@ pub fn visible_text(html: &str) -> String {
 /// The fraction of the non-white-space characters of `expected` found in `got` in order (a character that is
 /// not found is counted as lost and skipped), and the first lost one with some context.
 pub fn recall(expected: &str, got: &str) -> (f64, Option<String>) {
-    let expected: Vec<char> = expected.chars().filter(|c| !c.is_whitespace()).collect();
-    let got: Vec<char> = got.chars().filter(|c| !c.is_whitespace()).collect();
+    let expected: Vec<char> = expected.chars().filter(|c| !c.is_whitespace()).map(unscript).collect();
+    let got: Vec<char> = got.chars().filter(|c| !c.is_whitespace()).map(unscript).collect();
     let (mut at, mut found, mut first_loss) = (0, 0usize, None);
     for (i, c) in expected.iter().enumerate() {
         match got[at..].iter().position(|g| g == c) {
@@ -185,6 +185,39 @@ pub fn recall(expected: &str, got: &str) -> (f64, Option<String>) {
         found as f64 / expected.len() as f64
     };
     (ratio, first_loss)
+}
+
+/// The character a Unicode superscript or subscript form stands for (its compatibility decomposition), so that
+/// `<sup>2</sup>` written as `²` counts as the `2` it shows (applied to both sides, with `-` as `−`); other
+/// characters are themselves.
+fn unscript(c: char) -> char {
+    const SUPER: [(char, char); 17] = [
+        ('⁰', '0'),
+        ('¹', '1'),
+        ('²', '2'),
+        ('³', '3'),
+        ('⁴', '4'),
+        ('⁵', '5'),
+        ('⁶', '6'),
+        ('⁷', '7'),
+        ('⁸', '8'),
+        ('⁹', '9'),
+        ('⁺', '+'),
+        ('⁻', '\u{2212}'),
+        ('⁼', '='),
+        ('⁽', '('),
+        ('⁾', ')'),
+        ('ⁱ', 'i'),
+        ('ⁿ', 'n'),
+    ];
+    // U+208F is unassigned.
+    const SUB: &str = "0123456789+\u{2212}=()\u{208F}aeox\u{259}hklmnpst";
+    match c {
+        // Both minus signs have the same superscript and subscript form.
+        '-' => '\u{2212}',
+        '\u{2080}'..='\u{209C}' => SUB.chars().nth(c as usize - 0x2080).unwrap_or(c),
+        _ => SUPER.iter().find(|(s, _)| *s == c).map_or(c, |(_, b)| *b),
+    }
 }
 
 /// Parses Markdown into owned events with the given parser options.

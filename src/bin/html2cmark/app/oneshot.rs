@@ -234,6 +234,16 @@ fn stream(
         watch.push(&buf);
         ended = n == 0;
     }
+    converter.end_input().map_err(|e| convert_error(name, e))?;
+    if let Some(declared) = converter.overridden_charset() {
+        report(
+            Some(name),
+            &format!(
+                "warning: declares charset {} but is valid UTF-8; decoded as UTF-8",
+                declared.name()
+            ),
+        );
+    }
     converter.finish().map(drop).map_err(|e| convert_error(name, e))
 }
 
