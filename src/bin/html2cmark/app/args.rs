@@ -147,6 +147,7 @@ pub enum Target {
 
 /// What the command line asks for.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // One value per process.
 pub enum Command {
     Help,
     Version,

@@ -143,18 +143,35 @@ fn read_list(list: &Path) -> Result<Vec<PathBuf>, String> {
         .collect())
 }
 
+/// What [`inputs`] found.
+struct Found {
+    /// The inputs to convert.
+    chosen: Vec<Input>,
+    /// Every input under the PATHs: their outputs are not stale.
+    all: Vec<Input>,
+    problems: Vec<Problem>,
+}
+
 /// The inputs of the run, and the problems met: the files under the PATHs, or with `--files-from` the listed
 /// files among them (with no PATH, the listed files themselves, as if named on the command line); and every
 /// file under the PATHs, whose outputs are not stale.
-fn inputs(cmd: &Batch, out_dir: Option<&Path>) -> Result<(Vec<Input>, Vec<Input>, Vec<Problem>), String> {
+fn inputs(cmd: &Batch, out_dir: Option<&Path>) -> Result<Found, String> {
     let listed = cmd.files_from.as_deref().map(read_list).transpose()?;
     let Some(listed) = listed else {
         let (all, problems) = files::collect(&cmd.inputs, &cmd.globs, out_dir);
-        return Ok((all.clone(), all, problems));
+        return Ok(Found {
+            chosen: all.clone(),
+            all,
+            problems,
+        });
     };
     if cmd.inputs.is_empty() {
-        let (all, problems) = files::collect(&listed, &cmd.globs, out_dir);
-        return Ok((all, Vec::new(), problems));
+        let (chosen, problems) = files::collect(&listed, &cmd.globs, out_dir);
+        return Ok(Found {
+            chosen,
+            all: Vec::new(),
+            problems,
+        });
     }
     let (all, problems) = files::collect(&cmd.inputs, &cmd.globs, out_dir);
     // Listed paths are compared with the inputs found, both made absolute and canonical where they exist:
@@ -166,7 +183,7 @@ fn inputs(cmd: &Batch, out_dir: Option<&Path>) -> Result<(Vec<Input>, Vec<Input>
         .filter(|i| canonical(&i.path).is_some_and(|c| wanted.contains(&c)))
         .cloned()
         .collect();
-    Ok((chosen, all, problems))
+    Ok(Found { chosen, all, problems })
 }
 
 /// The outputs in `dir` that no input writes: the `.md` files below it (hidden entries and the input folders
@@ -185,10 +202,12 @@ fn stale_outputs(dir: &Path, dests: &HashSet<PathBuf>, inputs: &[PathBuf]) -> Ve
             }
             match entry.file_type() {
                 Ok(t) if t.is_dir() => walk(&path, dests, inputs, out),
-                Ok(t) if (t.is_file() || t.is_symlink()) && path.extension().is_some_and(|e| e == "md") => {
-                    if !dests.contains(&path) {
-                        out.push(path);
-                    }
+                Ok(t)
+                    if (t.is_file() || t.is_symlink())
+                        && path.extension().is_some_and(|e| e == "md")
+                        && !dests.contains(&path) =>
+                {
+                    out.push(path);
                 }
                 _ => {}
             }
@@ -236,7 +255,7 @@ pub fn run(cmd: Batch) -> u8 {
             return 2;
         }
     }
-    let (chosen, all, problems) = match inputs(&cmd, out_dir) {
+    let Found { chosen, all, problems } = match inputs(&cmd, out_dir) {
         Ok(found) => found,
         Err(why) => {
             report(None, &why);
