@@ -34,20 +34,36 @@ BATCH (--out-dir OUT, --in-place)
     command line is written to OUT/<its name>.md. Outputs are written only when their content changes (see
     OUTPUT FILES).
     --glob PATTERN              select the files found in folders by PATTERN (repeatable; a file is taken when
-                                it matches any pattern, and `!PATTERN` excludes). `*` and `?` stay within one
-                                path segment, `**` crosses segments; a pattern without `/` is matched against
-                                the file name, one with `/` against the path relative to the folder given.
-                                Default: *.html *.htm *.xhtml *.md *.markdown *.txt. Files named on the
-                                command line are always taken.
-    -j, --jobs N                threads (default: all available cores)
+                                it matches any pattern, and `!PATTERN` excludes). Glob syntax: `*` and `?`
+                                within one path segment, `**/` across folders, `[0-9]`, `[!a]`, `{html,md}`,
+                                `\\` escapes; a pattern without `/` is matched against the file name, one with
+                                `/` against the path relative to the folder given. A pattern that is not a
+                                glob (`[0-9`) is an error. Default: *.html *.htm *.xhtml *.md *.markdown *.txt.
+                                Files named on the command line are always taken.
+    --files-from FILE           convert only the files listed in FILE (`-`: stdin), one path a line, e.g.
+                                from `git diff --name-only`: with PATHs, the listed files among those they
+                                select (same outputs as a whole run; others in the list are ignored);
+                                without, the listed files as if named on the command line
+    --allow-empty               a batch that matches no input at all succeeds (otherwise: exit 2, so that a
+                                wrong path or pattern cannot make --check pass while checking nothing)
+    -j, --jobs N                threads (default: all available cores); short options combine: -qj2
     --shard K/N                 process only shard K of N (1 <= K <= N): the files, sorted by path, whose
                                 index modulo N is K-1; the N shards partition the set exactly
     --in-place                  rewrite Markdown archives in place; HTML files found in folders are skipped,
                                 HTML files named on the command line are an error
     --check                     convert in memory and compare with the existing outputs (OUT/*.md, or the
-                                files themselves with --in-place); print the paths that differ; write nothing
+                                files themselves with --in-place); print the paths that differ or are
+                                missing, and the stale outputs (OUT/**/*.md that no input writes); write
+                                nothing
     --diff                      with --check, also print a short line diff for each differing file
-    -q, --quiet                 no summary line on stderr (the progress line shows only on a terminal anyway)
+    --prune                     in a write run with --out-dir, remove the stale outputs (and the folders they
+                                leave empty); refused when an input could not be read. Without it a write
+                                run keeps them and counts them in the summary
+    --report json               print one JSON object on stdout instead of the listing: each file's input,
+                                output and status (written, unchanged, differs, missing, stale, pruned,
+                                skipped, failed with its message), the totals and the exit status
+    -q, --quiet                 no summary line on stderr; the progress line (bytes done, fitted to the
+                                terminal's width) shows only when stderr is a terminal
 
 ONE-SHOT
     -o, --output FILE           write to FILE (see OUTPUT FILES) instead of stdout
@@ -113,18 +129,23 @@ STYLE OPTIONS (the fields of Options::style; none changes what the Markdown mean
     -V, --version               the version
 
 EXIT STATUS
-    0 success; 1 --check found files that differ; 2 a file failed (or a usage error). A failing file gets one
-    line on stderr, `html2cmark: PATH: cause`, and the batch goes on. Input that is not valid UTF-8 is
-    converted with U+FFFD replacement characters and a warning. A path holding control characters, invisible
-    formatting characters or bytes that are not UTF-8 is shown quoted and escaped, as \"a\\nb\\u{1b}\".
+    0   success (with --check: everything up to date)
+    1   --check found outputs that differ, are missing or are stale
+    2   a file failed, an input path is missing, the batch matched no input (without --allow-empty), the
+        output folder cannot be used, or a usage error
+    A failing file gets one line on stderr, `html2cmark: PATH: cause`, and the batch goes on (2 wins over 1).
+    Input that is not valid UTF-8 is converted with U+FFFD replacement characters and a warning. A path holding
+    control characters, invisible formatting characters or bytes that are not UTF-8 is shown quoted and
+    escaped, as \"a\\nb\\u{1b}\".
 
 EXAMPLES
-    html2cmark                                    convert the bundled sample article
+    html2cmark                                    convert the bundled sample article (on a terminal)
     html2cmark page.html > page.md
     curl -s https://example.org | html2cmark
     html2cmark --from markdown < archive.txt
     html2cmark --out-dir md/ site/ --glob '*.html'
-    html2cmark --out-dir md/ site/ --check --diff   in CI: fails when md/ is stale
+    html2cmark --out-dir md/ site/ --check --diff   in CI: fails when md/ is out of date
+    git diff --name-only | html2cmark --out-dir md/ site/ --files-from -
     html2cmark --in-place articles/ --shard 2/4     job 2 of a 4-job CI matrix
     html2cmark --events snippet.html
 ";
