@@ -4,8 +4,9 @@
 //! strikethrough and task lists.
 //!
 //! HTML is parsed by [html5ever](https://docs.rs/html5ever) exactly as a browser parses it, mapped to
-//! [`pulldown_cmark::Event`]s, and written as CommonMark with minimal escaping. The central promise: parsing
-//! the Markdown we write with pulldown-cmark gives back the events we meant, so no text is lost or garbled.
+//! [`pulldown_cmark::Event`](https://docs.rs/pulldown-cmark/0.13/pulldown_cmark/enum.Event.html)s, and written
+//! as CommonMark with minimal escaping. The central promise: parsing the Markdown we write with pulldown-cmark
+//! gives back the events we meant, so no text is lost or garbled.
 //!
 //! ```
 //! let md = html2cmark::convert("<h1>Title</h1><p>Some <em>emphasis</em> and a <a href='/x'>link</a>.</p>");

@@ -8,14 +8,11 @@ use html2cmark::Options;
 use html2cmark::pulldown_cmark::{Event, LinkType, Parser, Tag, TagEnd};
 
 fn read_shared(rel: &str) -> Option<String> {
-    let Some(dir) = common::shared_dir() else {
-        eprintln!("note: ../shared is absent; skipping the test that reads {rel}");
-        return None;
-    };
+    let dir = common::shared_dir()?;
     match std::fs::read_to_string(dir.join(rel)) {
         Ok(text) => Some(text),
         Err(_) => {
-            eprintln!("note: ../shared/{rel} is absent; skipping");
+            common::shared_absent(rel);
             None
         }
     }

@@ -188,25 +188,42 @@ fn link_style_and_wrap_flags() {
     );
 }
 
-/// No argument and no input on stdin (`/dev/null` here; a terminal works the same): the bundled sample article.
+/// Runs `command` (a shell command line) with a terminal on stdin, stdout and stderr of `columns` columns, through
+/// `script(1)`; `None` where `script` is not there. What the terminal showed comes back as one text.
+#[cfg(unix)]
+fn in_terminal(command: &str, columns: u16) -> Option<String> {
+    let o = Command::new("script")
+        .args([
+            "-qec",
+            &format!("stty rows 24 cols {columns} 2>/dev/null; {command}"),
+            "/dev/null",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    o.status
+        .success()
+        .then(|| String::from_utf8_lossy(&o.stdout).into_owned())
+}
+
+/// No argument and stdin not a terminal (`/dev/null`, an empty pipe: CI steps, xargs, containers): empty input,
+/// empty output, exit 0 (issue 18; `/dev/null` used to give the sample article). With a terminal: the sample.
 #[cfg(unix)]
 #[test]
-fn no_argument_converts_the_sample() {
+fn no_argument_without_a_terminal_is_empty_input() {
     let o = run(&[]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(
-        stdout(&o).starts_with("# Harbour town opens its first night market\n"),
-        "{}",
-        stdout(&o)
-    );
-    assert!(
-        stderr(&o).contains("converting the bundled sample article"),
-        "{}",
-        stderr(&o)
-    );
-    // An empty pipe is an empty document, not a request for the sample.
+    assert_eq!((code(&o), stdout(&o), stderr(&o)), (0, String::new(), String::new()));
     let o = with_stdin(&[], b"");
+    assert_eq!((code(&o), stdout(&o), stderr(&o)), (0, String::new(), String::new()));
+    let o = with_stdin(&["-"], b"");
     assert_eq!((code(&o), stdout(&o)), (0, String::new()));
+    match in_terminal(BIN, 80) {
+        Some(shown) => {
+            assert!(shown.contains("converting the bundled sample article"), "{shown}");
+            assert!(shown.contains("# Harbour town opens its first night market"), "{shown}");
+        }
+        None => eprintln!("script(1) is not available: the terminal case is skipped"),
+    }
 }
 
 #[test]
@@ -593,27 +610,41 @@ fn read_only_output_folder() {
     write(&src.join("sub/b.html"), "<p>b</p>");
     fs::create_dir_all(&out).unwrap();
     set_mode(&out, 0o555);
-    let enforced = read_only_is_enforced(&out);
-    let o = run(&["--out-dir", out.to_str().unwrap(), src.to_str().unwrap()]);
+    let args = ["--out-dir", out.to_str().unwrap(), src.to_str().unwrap()];
+    let o = if read_only_is_enforced(&out) {
+        run(&args)
+    } else {
+        // Root writes anywhere: run as another user (setpriv), with the tree readable to it.
+        fs::remove_file(out.join("probe")).unwrap();
+        for path in [dir.path(), src.as_path(), src.join("sub").as_path()] {
+            set_mode(path, 0o755);
+        }
+        let as_user = |extra: &[&str]| {
+            Command::new("setpriv")
+                .args(["--reuid=1234", "--regid=1234", "--clear-groups", BIN])
+                .args(extra)
+                .stdin(Stdio::null())
+                .output()
+        };
+        if !as_user(&["--version"]).is_ok_and(|o| o.status.success()) {
+            set_mode(&out, 0o755);
+            eprintln!("running as root without setpriv (or uid 1234 cannot run the build): skipped");
+            return;
+        }
+        as_user(&args).unwrap()
+    };
     set_mode(&out, 0o755);
-    if !enforced {
-        eprintln!("running as root: a read-only folder is writable, so the assertions are skipped");
-        return;
-    }
+    // One error, before any input (issue 18: it was one per input).
     assert_eq!(code(&o), 2);
     let err = stderr(&o);
     assert!(
-        err.contains(&format!("html2cmark: {}: cannot write: ", out.join("a.md").display())),
-        "{err}"
-    );
-    assert!(
-        err.contains(&format!(
-            "html2cmark: {}: cannot create the folder: ",
-            out.join("sub").display()
+        err.starts_with(&format!(
+            "html2cmark: {}: cannot write in the output folder: ",
+            out.display()
         )),
         "{err}"
     );
-    assert!(err.contains("2 failed"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
     assert_eq!(tree(&out), Vec::<String>::new(), "a temporary file was left behind");
 }
 
@@ -996,7 +1027,7 @@ fn in_place_converts_a_linked_file_once() {
     let o = run(&["--in-place", x.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("1 files") && stderr(&o).contains("1 written"),
+        stderr(&o).contains("1 file (") && stderr(&o).contains("1 written"),
         "{}",
         stderr(&o)
     );
@@ -1078,4 +1109,336 @@ fn stale_meta_charset_on_utf8_input_is_overruled_with_a_warning() {
     let o = with_stdin(&["--charset", "big5"], "<meta charset=big5><p>中文</p>".as_bytes());
     assert!(!stderr(&o).contains("valid UTF-8"), "{}", stderr(&o));
     assert_ne!(stdout(&o), "中文\n");
+}
+
+/// Issue 18: full glob syntax (`{a,b}`, `[0-9]`), and a batch that matches nothing fails (exit 2) unless
+/// `--allow-empty`; `--check` used to print `0 files … 0 differ` and pass.
+#[test]
+fn globs_use_full_syntax_and_an_empty_match_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+    write(&src.join("2024-a.html"), "<p>a</p>");
+    write(&src.join("notes/b.md"), ARCHIVE);
+    write(&src.join("c.htm"), "<p>c</p>");
+    write(&src.join("d.txt"), "<p>d</p>");
+    let (srcs, outs) = (src.to_str().unwrap(), out.to_str().unwrap());
+
+    let o = run(&["--out-dir", outs, srcs, "--glob", "*.{html,md}"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(tree(&out), ["2024-a.md", "notes/b.md"]);
+    let o = run(&["--check", "--out-dir", outs, srcs, "--glob", "*.{html,md}"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("2 files ("), "{}", stderr(&o));
+
+    let o = run(&[
+        "--check",
+        "--out-dir",
+        outs,
+        srcs,
+        "--glob",
+        "[0-9]*.html",
+        "--glob",
+        "notes/*",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("2 files ("), "{}", stderr(&o));
+    // `!` excludes, with the full syntax too.
+    let o = run(&[
+        "--check",
+        "--out-dir",
+        outs,
+        srcs,
+        "--glob",
+        "*.{html,md}",
+        "--glob",
+        "![0-9]*",
+    ]);
+    assert!(stderr(&o).contains("1 file ("), "{}", stderr(&o));
+
+    // Nothing matched: exit 2 with one clear line, in --check and in a write run; --allow-empty accepts it.
+    let empty = dir.path().join("empty");
+    for check in [true, false] {
+        let mut args = vec!["--out-dir", empty.to_str().unwrap(), srcs, "--glob", "*.xml"];
+        if check {
+            args.insert(0, "--check");
+        }
+        let o = run(&args);
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            "html2cmark: no input files: nothing under the paths given matches `*.xml`; --allow-empty accepts that\n"
+        );
+        args.push("--allow-empty");
+        let o = run(&args);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(stderr(&o).contains("0 files ("), "{}", stderr(&o));
+    }
+    let bare = dir.path().join("bare");
+    fs::create_dir_all(&bare).unwrap();
+    let o = run(&["--in-place", "--check", bare.to_str().unwrap()]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("the default extensions"), "{}", stderr(&o));
+
+    // A pattern that is not a glob is a usage error, not a silent non-match.
+    let o = run(&["--check", "--out-dir", outs, srcs, "--glob", "[0-9"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--glob: invalid pattern `[0-9`"), "{}", stderr(&o));
+}
+
+/// Issue 18: outputs whose source is gone are listed by `--check` (exit 1), kept and counted by a write run,
+/// removed by `--prune` (with the folders they leave empty), and shared out between shards.
+#[test]
+fn stale_outputs_fail_the_check_and_are_pruned() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+    site(&src);
+    let (srcs, outs) = (src.to_str().unwrap(), out.to_str().unwrap());
+    assert_eq!(code(&run(&["--out-dir", outs, srcs])), 0);
+    fs::remove_file(src.join("a/b/deep.htm")).unwrap();
+    write(&out.join("notes.txt"), "not an output");
+
+    let o = run(&["--check", "--out-dir", outs, srcs]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let deep = out.join("a/b/deep.md");
+    assert_eq!(stdout(&o), format!("{} (stale: no input writes it)\n", deep.display()));
+    assert!(
+        stderr(&o).contains("0 differ, 2 up to date, 1 stale, 0 failed"),
+        "{}",
+        stderr(&o)
+    );
+
+    // In JSON too.
+    let o = run(&["--check", "--report", "json", "--out-dir", outs, srcs]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stdout(&o).contains(&format!("{{\"output\":\"{}\",\"status\":\"stale\"}}", deep.display())),
+        "{}",
+        stdout(&o)
+    );
+
+    // Each shard lists its share: together, the one stale output once.
+    let listed: usize = (1..=3)
+        .map(|k| {
+            let o = run(&["--check", "--shard", &format!("{k}/3"), "--out-dir", outs, srcs]);
+            stdout(&o).matches("(stale").count()
+        })
+        .sum();
+    assert_eq!(listed, 1);
+
+    // A write run keeps it and says so; --prune removes it and the folders left empty, nothing else.
+    let o = run(&["--out-dir", outs, srcs]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("1 stale kept (--prune removes them)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(deep.exists());
+    // Not while an input is missing: its outputs would look stale.
+    let o = run(&["--out-dir", outs, "--prune", srcs, "nowhere"]);
+    assert_eq!(code(&o), 2);
+    assert!(deep.exists());
+    let o = run(&["--out-dir", outs, "--prune", srcs]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("1 stale removed"), "{}", stderr(&o));
+    assert_eq!(tree(&out), ["a/archive.md", "index.md", "notes.txt"]);
+    assert!(!out.join("a/b").exists());
+    let o = run(&["--check", "--out-dir", outs, srcs]);
+    assert_eq!((code(&o), stdout(&o)), (0, String::new()), "{}", stderr(&o));
+
+    let o = run(&["--check", "--prune", "--out-dir", outs, srcs]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("--prune removes stale outputs of a write run"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// Issue 18: an `--out-dir` that cannot be used fails once, before any input (it was one line per input), and
+/// one that names a file says so.
+#[test]
+fn an_unusable_out_dir_fails_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    for i in 0..20 {
+        write(&src.join(format!("f{i}.html")), "<p>x</p>");
+    }
+    let file = dir.path().join("file");
+    write(&file, "a file");
+    let below = file.join("out");
+    for (out, message) in [
+        (&file, "--out-dir names a file, not a folder"),
+        (&below, "cannot use the output folder: a part of the path is a file"),
+    ] {
+        for check in [false, true] {
+            let mut args = vec!["--out-dir", out.to_str().unwrap(), src.to_str().unwrap()];
+            if check {
+                args.push("--check");
+            }
+            let o = run(&args);
+            assert_eq!(code(&o), 2, "{}", stderr(&o));
+            assert_eq!(
+                stderr(&o),
+                format!("html2cmark: {}: {message}\n", out.display()),
+                "check: {check}"
+            );
+        }
+    }
+    assert_eq!(fs::read_to_string(&file).unwrap(), "a file");
+}
+
+/// Issue 18: `--check --diff` on a missing output says it is missing, rather than diffing against an empty
+/// file "(on disk)" that differs "in its final newline".
+#[test]
+fn check_diff_on_a_missing_output_says_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+    write(&src.join("a.html"), "<p>a</p>");
+    let o = run(&[
+        "--check",
+        "--diff",
+        "--out-dir",
+        out.to_str().unwrap(),
+        src.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let (dest, input) = (out.join("a.md"), src.join("a.html"));
+    assert_eq!(
+        stdout(&o),
+        format!(
+            "{} (missing)\n(no file at {}: the conversion of {} would be written there)\n",
+            dest.display(),
+            dest.display(),
+            input.display()
+        )
+    );
+}
+
+/// Issue 18: attached values and combined short flags (`-j4`, `-qj2`), and "1 file" in the summary.
+#[test]
+fn short_flags_combine_and_the_summary_counts_in_the_singular() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+    write(&src.join("a.html"), "<p>a</p>");
+    let (srcs, outs) = (src.to_str().unwrap(), out.to_str().unwrap());
+    let o = run(&["-j4", "--out-dir", outs, srcs]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains(": 1 file (0.00 MB) in "), "{}", stderr(&o));
+    assert!(stderr(&o).contains(", 1 thread; 1 written"), "{}", stderr(&o));
+    let o = run(&["-qj2", "--check", "--out-dir", outs, srcs]);
+    assert_eq!((code(&o), stderr(&o)), (0, String::new()));
+    let o = run(&["--jobs=2", "--check", "--out-dir", outs, srcs]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = run(&["-qx", "--check", "--out-dir", outs, srcs]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("unknown option `-x`"), "{}", stderr(&o));
+}
+
+/// Issue 18: `--files-from FILE|-` converts the listed files among those the PATHs select (with the same
+/// outputs as a whole run; listed files that are gone or elsewhere are ignored), or the listed files alone
+/// when no PATH is given; `--report json` gives each file's status.
+#[test]
+fn files_from_and_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, out) = (dir.path().join("src"), dir.path().join("out"));
+    write(&src.join("a.html"), "<p>a</p>");
+    write(&src.join("sub/b.html"), "<p>b</p>");
+    write(&src.join("c.html"), "<p>c</p>");
+    write(&dir.path().join("README.md"), "elsewhere");
+    let list = "src/sub/b.html\nsrc/gone.html\nREADME.md\n\nsrc/c.html\n";
+    write(&dir.path().join("changed.txt"), list);
+
+    let o = run_in(
+        Some(dir.path()),
+        &["--out-dir", "out", "src", "--files-from", "changed.txt"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(tree(&out), ["c.md", "sub/b.md"]);
+    // From stdin, as `git diff --name-only | html2cmark … --files-from -`, in JSON.
+    let mut child = Command::new(BIN)
+        .args([
+            "--check",
+            "--report",
+            "json",
+            "--out-dir",
+            "out",
+            "src",
+            "--files-from",
+            "-",
+        ])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"src/a.html\nsrc/c.html\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "{\"mode\":\"check\",\"exit\":1,\"totals\":{\"missing\":1,\"unchanged\":1},\"files\":[\n\
+         {\"input\":\"src/a.html\",\"output\":\"out/a.md\",\"status\":\"missing\"},\n\
+         {\"input\":\"src/c.html\",\"output\":\"out/c.md\",\"status\":\"unchanged\"}\n]}\n"
+    );
+    // No PATH: the listed files themselves; a missing one fails.
+    let o = run_in(
+        Some(dir.path()),
+        &["--out-dir", "flat", "--files-from", "changed.txt", "--report=json"],
+    );
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("\"input\":\"src/gone.html\",\"status\":\"failed\",\"message\":"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("{\"input\":\"README.md\",\"output\":\"flat/README.md\",\"status\":\"written\"}"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(tree(&dir.path().join("flat")), ["README.md", "b.md", "c.md"]);
+    let o = run(&["--out-dir", "o", "--files-from", "/nonexistent/list"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("--files-from: cannot read: "), "{}", stderr(&o));
+}
+
+/// Issue 18: the progress line fits a narrow terminal (it wrapped into debris at 40 columns) and is not drawn
+/// when stderr is not a terminal.
+#[cfg(unix)]
+#[test]
+fn progress_fits_the_terminal_and_is_silent_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    for i in 0..200 {
+        write(&src.join(format!("f{i}.html")), "<p>x</p>".repeat(200));
+    }
+    let out = dir.path().join("out");
+    let o = run(&["--out-dir", out.to_str().unwrap(), src.to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    assert!(
+        !stderr(&o).contains('\r'),
+        "a progress line without a terminal: {:?}",
+        stderr(&o)
+    );
+    let out = dir.path().join("out2");
+    let command = format!("{BIN} --out-dir {} {}", out.display(), src.display());
+    let Some(shown) = in_terminal(&command, 40) else {
+        eprintln!("script(1) is not available: the terminal case is skipped");
+        return;
+    };
+    // Each redraw starts with `\r\x1b[K`; none may be wider than the terminal. (The summary line is the
+    // same as without a terminal, and wraps as any long message does.)
+    for drawn in shown.split('\r').filter_map(|s| s.strip_prefix("\x1b[K")) {
+        let line = drawn.split('\n').next().unwrap_or("");
+        if !line.starts_with("html2cmark:") {
+            assert!(line.chars().count() < 40, "{line:?} is wider than 40 columns");
+        }
+    }
 }

@@ -9,20 +9,49 @@ pub use live::{every_parser_option, live_markup};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
-/// `../shared` next to the crate, if it is there.
-pub fn shared_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    dir.is_dir().then_some(dir)
+/// Set to `1` (as `.ci/run` does), a missing `../shared` file fails the test that reads it instead of skipping.
+pub const REQUIRE_SHARED: &str = "HTML2CMARK_REQUIRE_SHARED";
+
+/// Whether a missing `../shared` file is a failure (see [`REQUIRE_SHARED`]).
+pub fn shared_required() -> bool {
+    std::env::var(REQUIRE_SHARED).is_ok_and(|v| v == "1")
 }
 
-/// Reads a JSON file under `../shared`, or prints a skip note and returns `None` when it is absent.
+/// Notes that `what` under `../shared` is absent and the test skips it; panics instead when
+/// [`REQUIRE_SHARED`] is set.
+pub fn shared_absent(what: &str) {
+    assert!(
+        !shared_required(),
+        "../shared: {what} is absent, and {REQUIRE_SHARED}=1 makes that a failure (the shared data sits next to \
+         the crate's folder: ../shared/conformance, ../shared/corpus)"
+    );
+    eprintln!("note: ../shared: {what} is absent; skipping the tests that read it");
+}
+
+/// `../shared` next to the crate, if it is there (see [`shared_absent`]: with [`REQUIRE_SHARED`], its absence
+/// fails).
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        shared_absent("the folder");
+        None
+    }
+}
+
+/// Reads a JSON file under `../shared`, or notes that it is absent and returns `None` (a failure with
+/// [`REQUIRE_SHARED`]). A file that is there but not JSON always fails.
 pub fn shared_json(rel: &str) -> Option<serde_json::Value> {
-    let Some(dir) = shared_dir() else {
-        eprintln!("note: ../shared is absent; skipping the tests that read {rel}");
+    let dir = shared_dir()?;
+    let Ok(text) = std::fs::read_to_string(dir.join(rel)) else {
+        shared_absent(rel);
         return None;
     };
-    let text = std::fs::read_to_string(dir.join(rel)).ok()?;
-    serde_json::from_str(&text).ok()
+    match serde_json::from_str(&text) {
+        Ok(json) => Some(json),
+        Err(e) => panic!("../shared/{rel} is not JSON: {e}"),
+    }
 }
 
 /// The parser options our Markdown is written for.

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use html2cmark::{CodeBlockStyle, HardBreakStyle, HeadingStyle, LinkStyle, Options, ShareLinks, Unsupported};
 
-use super::files::{Glob, Kind};
+use super::files::{Kind, Selection};
 
 /// The help text printed by `--help`.
 pub const HELP: &str = "\
@@ -18,8 +18,8 @@ USAGE
     html2cmark [OPTIONS] --check --out-dir OUT PATH... are the files in OUT up to date? (exit 1 if not)
     html2cmark [OPTIONS] --in-place [--check] PATH...  rewrite Markdown archives in place (or check them)
 
-With no FILE and a pipe (or file) on stdin, stdin is converted. With no FILE and a terminal (or /dev/null) on
-stdin, the bundled sample article is converted, and a note on stderr says so.
+With no FILE, stdin is converted; empty input (an empty pipe, /dev/null) gives empty output. Only when stdin
+is a terminal is the bundled sample article converted instead, with a note on stderr.
 
 INPUT KINDS
     HTML is converted as a whole document. Markdown that carries raw HTML (news archives, Jekyll posts) keeps
@@ -34,20 +34,36 @@ BATCH (--out-dir OUT, --in-place)
     command line is written to OUT/<its name>.md. Outputs are written only when their content changes (see
     OUTPUT FILES).
     --glob PATTERN              select the files found in folders by PATTERN (repeatable; a file is taken when
-                                it matches any pattern, and `!PATTERN` excludes). `*` and `?` stay within one
-                                path segment, `**` crosses segments; a pattern without `/` is matched against
-                                the file name, one with `/` against the path relative to the folder given.
-                                Default: *.html *.htm *.xhtml *.md *.markdown *.txt. Files named on the
-                                command line are always taken.
-    -j, --jobs N                threads (default: all available cores)
+                                it matches any pattern, and `!PATTERN` excludes). Glob syntax: `*` and `?`
+                                within one path segment, `**/` across folders, `[0-9]`, `[!a]`, `{html,md}`,
+                                `\\` escapes; a pattern without `/` is matched against the file name, one with
+                                `/` against the path relative to the folder given. A pattern that is not a
+                                glob (`[0-9`) is an error. Default: *.html *.htm *.xhtml *.md *.markdown *.txt.
+                                Files named on the command line are always taken.
+    --files-from FILE           convert only the files listed in FILE (`-`: stdin), one path a line, e.g.
+                                from `git diff --name-only`: with PATHs, the listed files among those they
+                                select (same outputs as a whole run; others in the list are ignored);
+                                without, the listed files as if named on the command line
+    --allow-empty               a batch that matches no input at all succeeds (otherwise: exit 2, so that a
+                                wrong path or pattern cannot make --check pass while checking nothing)
+    -j, --jobs N                threads (default: all available cores); short options combine: -qj2
     --shard K/N                 process only shard K of N (1 <= K <= N): the files, sorted by path, whose
                                 index modulo N is K-1; the N shards partition the set exactly
     --in-place                  rewrite Markdown archives in place; HTML files found in folders are skipped,
                                 HTML files named on the command line are an error
     --check                     convert in memory and compare with the existing outputs (OUT/*.md, or the
-                                files themselves with --in-place); print the paths that differ; write nothing
+                                files themselves with --in-place); print the paths that differ or are
+                                missing, and the stale outputs (OUT/**/*.md that no input writes); write
+                                nothing
     --diff                      with --check, also print a short line diff for each differing file
-    -q, --quiet                 no summary line on stderr (the progress line shows only on a terminal anyway)
+    --prune                     in a write run with --out-dir, remove the stale outputs (and the folders they
+                                leave empty); refused when an input could not be read. Without it a write
+                                run keeps them and counts them in the summary
+    --report json               print one JSON object on stdout instead of the listing: each file's input,
+                                output and status (written, unchanged, differs, missing, stale, pruned,
+                                skipped, failed with its message), the totals and the exit status
+    -q, --quiet                 no summary line on stderr; the progress line (bytes done, fitted to the
+                                terminal's width) shows only when stderr is a terminal
 
 ONE-SHOT
     -o, --output FILE           write to FILE (see OUTPUT FILES) instead of stdout
@@ -113,21 +129,33 @@ STYLE OPTIONS (the fields of Options::style; none changes what the Markdown mean
     -V, --version               the version
 
 EXIT STATUS
-    0 success; 1 --check found files that differ; 2 a file failed (or a usage error). A failing file gets one
-    line on stderr, `html2cmark: PATH: cause`, and the batch goes on. Input that is not valid UTF-8 is
-    converted with U+FFFD replacement characters and a warning. A path holding control characters, invisible
-    formatting characters or bytes that are not UTF-8 is shown quoted and escaped, as \"a\\nb\\u{1b}\".
+    0   success (with --check: everything up to date)
+    1   --check found outputs that differ, are missing or are stale
+    2   a file failed, an input path is missing, the batch matched no input (without --allow-empty), the
+        output folder cannot be used, or a usage error
+    A failing file gets one line on stderr, `html2cmark: PATH: cause`, and the batch goes on (2 wins over 1).
+    Input that is not valid UTF-8 is converted with U+FFFD replacement characters and a warning. A path holding
+    control characters, invisible formatting characters or bytes that are not UTF-8 is shown quoted and
+    escaped, as \"a\\nb\\u{1b}\".
 
 EXAMPLES
-    html2cmark                                    convert the bundled sample article
+    html2cmark                                    convert the bundled sample article (on a terminal)
     html2cmark page.html > page.md
     curl -s https://example.org | html2cmark
     html2cmark --from markdown < archive.txt
     html2cmark --out-dir md/ site/ --glob '*.html'
-    html2cmark --out-dir md/ site/ --check --diff   in CI: fails when md/ is stale
+    html2cmark --out-dir md/ site/ --check --diff   in CI: fails when md/ is out of date
+    git diff --name-only | html2cmark --out-dir md/ site/ --files-from -
     html2cmark --in-place articles/ --shard 2/4     job 2 of a 4-job CI matrix
     html2cmark --events snippet.html
 ";
+
+/// A machine-readable account of a batch on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Report {
+    /// One JSON object: each file's status, and the totals.
+    Json,
+}
 
 /// Where batch outputs go.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,6 +168,7 @@ pub enum Target {
 
 /// What the command line asks for.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)] // One value per process.
 pub enum Command {
     Help,
     Version,
@@ -167,7 +196,16 @@ pub struct Batch {
     pub target: Target,
     pub check: bool,
     pub diff: bool,
-    pub globs: Vec<Glob>,
+    pub globs: Selection,
+    /// The `--glob` patterns as given, for messages.
+    pub patterns: Vec<String>,
+    /// Zero inputs is a success rather than an error.
+    pub allow_empty: bool,
+    /// Outputs in OUT that no input writes are removed (write runs with `--out-dir`).
+    pub prune: bool,
+    /// Only the files listed in this file (`-`: stdin), one path a line.
+    pub files_from: Option<PathBuf>,
+    pub report: Option<Report>,
     pub jobs: Option<usize>,
     pub shard: Option<(usize, usize)>,
     pub quiet: bool,
@@ -184,7 +222,11 @@ struct Raw {
     from: Option<Kind>,
     out_dir: Option<PathBuf>,
     output: Option<PathBuf>,
-    globs: Vec<Glob>,
+    globs: Vec<String>,
+    allow_empty: bool,
+    prune: bool,
+    files_from: Option<PathBuf>,
+    report: Option<Report>,
     jobs: Option<usize>,
     shard: Option<(usize, usize)>,
     check: bool,
@@ -196,56 +238,47 @@ struct Raw {
     options: Options,
 }
 
-/// Parses the arguments after the program name.
+/// Parses the arguments after the program name. A value goes after `=` or in the next argument, or is attached
+/// to a short option (`-j4`); short flags combine (`-qj2`); `--` ends the options.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
+    use lexopt::Arg;
     let mut raw = Raw::default();
-    let mut it = args.into_iter();
-    let mut only_paths = false;
-    while let Some(arg) = it.next() {
-        if only_paths {
-            raw.inputs.push(arg.into());
-            continue;
-        }
-        let Some(s) = arg.to_str() else {
-            raw.inputs.push(arg.into());
-            continue;
+    let mut parser = lexopt::Parser::from_args(args);
+    while let Some(arg) = parser.next().map_err(usage)? {
+        let name = match arg {
+            Arg::Value(path) => {
+                raw.inputs.push(path.into());
+                continue;
+            }
+            Arg::Short(c) => format!("-{c}"),
+            Arg::Long(name) => format!("--{name}"),
         };
-        if s == "--" {
-            only_paths = true;
-            continue;
-        }
-        if s == "-" || !s.starts_with('-') {
-            raw.inputs.push(arg.into());
-            continue;
-        }
-        let (name, inline) = match s.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(OsString::from(v))),
-            _ => (s, None),
-        };
-        let no_value = || match inline {
-            Some(_) => Err(format!("{name} takes no value")),
-            None => Ok(true),
-        };
+        let name = name.as_str();
         let o = &mut raw.options;
         match name {
             "-h" | "--help" => return Ok(Command::Help),
             "-V" | "--version" => return Ok(Command::Version),
-            "--check" => raw.check = no_value()?,
-            "--diff" => raw.diff = no_value()?,
-            "--in-place" => raw.in_place = no_value()?,
-            "--events" => raw.events = no_value()?,
-            "-q" | "--quiet" => raw.quiet = no_value()?,
-            "--no-fsync" => raw.no_fsync = no_value()?,
-            "--no-tables" | "--tables" => o.tables = no_value()? && name == "--tables",
-            "--no-strikethrough" | "--strikethrough" => o.strikethrough = no_value()? && name == "--strikethrough",
-            "--no-task-lists" | "--task-lists" => o.task_lists = no_value()? && name == "--task-lists",
-            "--allow-unsafe-urls" => o.allow_unsafe_urls = no_value()?,
-            "--allow-data-images" => o.allow_data_images = no_value()?,
-            "--readable-urls" => o.readable_urls = no_value()?,
-            "--front-matter" => o.front_matter = no_value()?,
-            "--drop-page-chrome" => o.drop_page_chrome = no_value()?,
+            "--check" => raw.check = true,
+            "--diff" => raw.diff = true,
+            "--in-place" => raw.in_place = true,
+            "--events" => raw.events = true,
+            "-q" | "--quiet" => raw.quiet = true,
+            "--no-fsync" => raw.no_fsync = true,
+            "--allow-empty" => raw.allow_empty = true,
+            "--prune" => raw.prune = true,
+            "--no-tables" | "--tables" => o.tables = name == "--tables",
+            "--no-strikethrough" | "--strikethrough" => o.strikethrough = name == "--strikethrough",
+            "--no-task-lists" | "--task-lists" => o.task_lists = name == "--task-lists",
+            "--allow-unsafe-urls" => o.allow_unsafe_urls = true,
+            "--allow-data-images" => o.allow_data_images = true,
+            "--readable-urls" => o.readable_urls = true,
+            "--front-matter" => o.front_matter = true,
+            "--drop-page-chrome" => o.drop_page_chrome = true,
             _ => {
-                let value = take_value(name, inline, &mut it)?;
+                if !VALUED.contains(&name) {
+                    return Err(format!("unknown option `{name}`"));
+                }
+                let value = parser.value().map_err(usage)?;
                 let text = || {
                     value
                         .to_str()
@@ -262,7 +295,14 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
                     }
                     "--out-dir" => raw.out_dir = Some(value.into()),
                     "-o" | "--output" => raw.output = Some(value.into()),
-                    "--glob" => raw.globs.push(Glob::new(&text()?)),
+                    "--glob" => raw.globs.push(text()?),
+                    "--files-from" => raw.files_from = Some(value.into()),
+                    "--report" => {
+                        raw.report = match text()?.as_str() {
+                            "json" => Some(Report::Json),
+                            v => return Err(format!("--report: expected json, got `{v}`")),
+                        }
+                    }
                     "-j" | "--jobs" => {
                         let n = number(name, &text()?)?;
                         if n == 0 {
@@ -377,46 +417,45 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
     raw.into_command()
 }
 
-/// The value of an option: after `=`, or the next argument.
-fn take_value(
-    name: &str,
-    inline: Option<OsString>,
-    it: &mut impl Iterator<Item = OsString>,
-) -> Result<OsString, String> {
-    const VALUED: &[&str] = &[
-        "--from",
-        "--out-dir",
-        "-o",
-        "--output",
-        "--glob",
-        "-j",
-        "--jobs",
-        "--shard",
-        "--unsupported",
-        "--share-links",
-        "--max-depth",
-        "--max-input-bytes",
-        "--charset",
-        "--heading",
-        "--bullet",
-        "--ordered-delimiter",
-        "--emphasis",
-        "--strong",
-        "--code-block",
-        "--rule",
-        "--hard-break",
-        "--base-url",
-        "--drop",
-        "--keep-html",
-        "--link-style",
-        "--wrap",
-    ];
-    if !VALUED.contains(&name) {
-        return Err(format!("unknown option `{name}`"));
-    }
-    match inline {
-        Some(v) => Ok(v),
-        None => it.next().ok_or_else(|| format!("{name} needs a value")),
+/// The options that take a value.
+const VALUED: &[&str] = &[
+    "--from",
+    "--out-dir",
+    "-o",
+    "--output",
+    "--glob",
+    "-j",
+    "--jobs",
+    "--shard",
+    "--files-from",
+    "--report",
+    "--unsupported",
+    "--share-links",
+    "--max-depth",
+    "--max-input-bytes",
+    "--charset",
+    "--heading",
+    "--bullet",
+    "--ordered-delimiter",
+    "--emphasis",
+    "--strong",
+    "--code-block",
+    "--rule",
+    "--hard-break",
+    "--base-url",
+    "--drop",
+    "--keep-html",
+    "--link-style",
+    "--wrap",
+];
+
+/// A parsing error as the user reads it.
+fn usage(e: lexopt::Error) -> String {
+    match e {
+        lexopt::Error::UnexpectedValue { option, .. } => format!("{option} takes no value"),
+        lexopt::Error::MissingValue { option: Some(option) } => format!("{option} needs a value"),
+        lexopt::Error::UnexpectedOption(option) => format!("unknown option `{option}`"),
+        other => other.to_string(),
     }
 }
 
@@ -466,6 +505,12 @@ impl Raw {
         if self.in_place && self.out_dir.is_some() {
             return Err("--in-place and --out-dir exclude each other".into());
         }
+        if self.prune && (self.check || self.out_dir.is_none()) {
+            return Err(
+                "--prune removes stale outputs of a write run with --out-dir OUT (--check lists them without it)"
+                    .into(),
+            );
+        }
         if batch {
             for (given, name) in [(self.output.is_some(), "--output"), (self.events, "--events")] {
                 if given {
@@ -474,8 +519,8 @@ impl Raw {
                     ));
                 }
             }
-            if self.inputs.is_empty() {
-                return Err("no input: give the files or folders to convert".into());
+            if self.inputs.is_empty() && self.files_from.is_none() {
+                return Err("no input: give the files or folders to convert (or --files-from FILE)".into());
             }
             if self.inputs.iter().any(|p| p.as_os_str() == "-") {
                 return Err("stdin (`-`) works for one input only, not with --out-dir or --in-place".into());
@@ -489,7 +534,12 @@ impl Raw {
                 target,
                 check: self.check,
                 diff: self.diff,
-                globs: self.globs,
+                globs: Selection::new(&self.globs)?,
+                patterns: self.globs,
+                allow_empty: self.allow_empty,
+                prune: self.prune,
+                files_from: self.files_from,
+                report: self.report,
                 jobs: self.jobs,
                 shard: self.shard,
                 quiet: self.quiet,
@@ -502,6 +552,9 @@ impl Raw {
             (!self.globs.is_empty(), "--glob"),
             (self.jobs.is_some(), "--jobs"),
             (self.shard.is_some(), "--shard"),
+            (self.allow_empty, "--allow-empty"),
+            (self.files_from.is_some(), "--files-from"),
+            (self.report.is_some(), "--report"),
         ] {
             if given {
                 return Err(format!("{name} needs --out-dir OUT or --in-place"));
@@ -661,6 +714,42 @@ mod tests {
             assert!(parse_str(bad).is_err(), "{bad:?} accepted");
         }
         assert!(matches!(parse_str(&["--", "--in-place"]), Ok(Command::OneShot(_))));
+        // Attached values and combined short flags.
+        for args in [
+            &["-j4", "--in-place", "d"][..],
+            &["-qj4", "--in-place", "d"],
+            &["-q", "-j", "4", "--in-place", "d"],
+        ] {
+            let Ok(Command::Batch(b)) = parse_str(args) else {
+                panic!("{args:?}: not batch");
+            };
+            assert_eq!(b.jobs, Some(4), "{args:?}");
+            assert_eq!(b.quiet, args[0] != "-j4", "{args:?}");
+        }
+        let Ok(Command::OneShot(o)) = parse_str(&["-oout.md", "a.html"]) else {
+            panic!("not one-shot");
+        };
+        assert_eq!(o.output, Some(PathBuf::from("out.md")));
+        for (bad, message) in [
+            (&["-qx", "a"][..], "unknown option `-x`"),
+            (&["--prune", "--in-place", "d"], "--prune removes stale outputs"),
+            (
+                &["--prune", "--check", "--out-dir", "o", "d"],
+                "--prune removes stale outputs",
+            ),
+            (
+                &["--glob", "[0-9", "--out-dir", "o", "d"],
+                "--glob: invalid pattern `[0-9`",
+            ),
+            (&["--report", "xml", "--out-dir", "o", "d"], "--report: expected json"),
+            (&["--allow-empty", "a"], "--allow-empty needs --out-dir"),
+            (&["-j"], "-j needs a value"),
+        ] {
+            match parse_str(bad) {
+                Err(e) => assert!(e.starts_with(message), "{bad:?}: {e}"),
+                Ok(_) => panic!("{bad:?} accepted"),
+            }
+        }
         let Ok(Command::Batch(b)) = parse_str(&["--in-place", "--no-fsync", "d"]) else {
             panic!("not batch");
         };

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -11,10 +11,11 @@ use std::time::{Duration, Instant};
 
 use html2cmark::Options;
 
-use super::args::{Batch, Target};
+use super::args::{Batch, Report, Target};
 use super::diff::short_diff;
-use super::files::{self, Input, Kind, kind_of};
+use super::files::{self, Input, Kind, Problem, kind_of};
 use super::output::{FileId, Policy, decode, file_id, lossy_warning, write_file};
+use super::progress::{self, Bar};
 use super::{PROGRESS, STDERR, quote, report};
 
 /// The stack of each worker: deep documents recurse in the parser and the walker.
@@ -32,9 +33,33 @@ struct Task {
 enum Outcome {
     Written,
     Unchanged,
-    Differs { missing: bool, diff: Option<String> },
+    Differs {
+        missing: bool,
+        diff: Option<String>,
+    },
     Skipped,
-    Failed,
+    /// Reported on stderr already; the message for `--report json`.
+    Failed(String),
+}
+
+impl Outcome {
+    /// The status word of `--report json`.
+    fn status(&self) -> &'static str {
+        match self {
+            Outcome::Written => "written",
+            Outcome::Unchanged => "unchanged",
+            Outcome::Differs { missing: true, .. } => "missing",
+            Outcome::Differs { missing: false, .. } => "differs",
+            Outcome::Skipped => "skipped",
+            Outcome::Failed(_) => "failed",
+        }
+    }
+}
+
+/// Reports `message` for `path` and returns the failure.
+fn failed(path: Option<&Path>, message: String) -> Outcome {
+    report(path, &message);
+    Outcome::Failed(message)
 }
 
 /// What every worker needs.
@@ -52,23 +77,226 @@ struct Config {
 #[derive(Default)]
 struct Counters {
     done: AtomicUsize,
+    /// Bytes read from the inputs.
     bytes: AtomicU64,
+    /// The sizes (as listed before the run) of the files finished.
+    done_bytes: AtomicU64,
 }
 
-/// Runs a batch and returns the exit status: 0, 1 (`--check` found differences) or 2 (a file failed).
+/// `n` and `word`, plural unless `n` is 1: "1 file", "2 files".
+fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Checks `--out-dir` once, before any input: a file in its place, or a folder that cannot be created or
+/// written to, is one error rather than one per input. A write run creates the folder; `--check` only reads.
+fn prepare_out_dir(dir: &Path, check: bool) -> Result<(), String> {
+    match fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => return Err("--out-dir names a file, not a folder".into()),
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound && check => return Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if let Err(e) = fs::create_dir_all(dir) {
+                let why = if e.kind() == io::ErrorKind::NotADirectory || e.kind() == io::ErrorKind::AlreadyExists {
+                    " (a part of the path is a file)"
+                } else {
+                    ""
+                };
+                return Err(format!("cannot create the output folder: {e}{why}"));
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotADirectory => {
+            return Err("cannot use the output folder: a part of the path is a file".into());
+        }
+        Err(e) => return Err(format!("cannot use the output folder: {e}")),
+    }
+    if check {
+        return Ok(());
+    }
+    // A probe file, as the outputs' temporaries are made: whether the folder takes new files at all.
+    let probe = dir.join(format!(".html2cmark-probe.{}.tmp", std::process::id()));
+    match fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        Ok(_) => {
+            let _ = fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(format!("cannot write in the output folder: {e}")),
+    }
+}
+
+/// The paths listed in `--files-from` (`-`: stdin), one a line; blank lines are skipped.
+fn read_list(list: &Path) -> Result<Vec<PathBuf>, String> {
+    let bytes = if list.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).map(|_| bytes)
+    } else {
+        fs::read(list)
+    }
+    .map_err(|e| format!("--files-from: cannot read: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| "--files-from: the list is not valid UTF-8".to_string())?;
+    Ok(text
+        .lines()
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .filter(|l| !l.trim().is_empty())
+        .map(PathBuf::from)
+        .collect())
+}
+
+/// What [`inputs`] found.
+struct Found {
+    /// The inputs to convert.
+    chosen: Vec<Input>,
+    /// Every input under the PATHs: their outputs are not stale.
+    all: Vec<Input>,
+    problems: Vec<Problem>,
+}
+
+/// The inputs of the run, and the problems met: the files under the PATHs, or with `--files-from` the listed
+/// files among them (with no PATH, the listed files themselves, as if named on the command line); and every
+/// file under the PATHs, whose outputs are not stale.
+fn inputs(cmd: &Batch, out_dir: Option<&Path>) -> Result<Found, String> {
+    let listed = cmd.files_from.as_deref().map(read_list).transpose()?;
+    let Some(listed) = listed else {
+        let (all, problems) = files::collect(&cmd.inputs, &cmd.globs, out_dir);
+        return Ok(Found {
+            chosen: all.clone(),
+            all,
+            problems,
+        });
+    };
+    if cmd.inputs.is_empty() {
+        let (chosen, problems) = files::collect(&listed, &cmd.globs, out_dir);
+        return Ok(Found {
+            chosen,
+            all: Vec::new(),
+            problems,
+        });
+    }
+    let (all, problems) = files::collect(&cmd.inputs, &cmd.globs, out_dir);
+    // Listed paths are compared with the inputs found, both made absolute and canonical where they exist:
+    // `git diff --name-only` lists paths from the repository's root, a file that was deleted is not there.
+    let canonical = |p: &Path| fs::canonicalize(p).ok();
+    let wanted: HashSet<PathBuf> = listed.iter().filter_map(|p| canonical(p)).collect();
+    let chosen = all
+        .iter()
+        .filter(|i| canonical(&i.path).is_some_and(|c| wanted.contains(&c)))
+        .cloned()
+        .collect();
+    Ok(Found { chosen, all, problems })
+}
+
+/// The outputs in `dir` that no input writes: the `.md` files below it (hidden entries and the input folders
+/// skipped, links not followed), sorted.
+fn stale_outputs(dir: &Path, dests: &HashSet<PathBuf>, inputs: &[PathBuf]) -> Vec<PathBuf> {
+    fn walk(dir: &Path, dests: &HashSet<PathBuf>, inputs: &HashSet<PathBuf>, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.')
+                || fs::canonicalize(&path).is_ok_and(|c| inputs.contains(&c))
+            {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => walk(&path, dests, inputs, out),
+                Ok(t)
+                    if (t.is_file() || t.is_symlink())
+                        && path.extension().is_some_and(|e| e == "md")
+                        && !dests.contains(&path) =>
+                {
+                    out.push(path);
+                }
+                _ => {}
+            }
+        }
+    }
+    let inputs: HashSet<PathBuf> = inputs.iter().filter_map(|p| fs::canonicalize(p).ok()).collect();
+    let mut out = Vec::new();
+    walk(dir, dests, &inputs, &mut out);
+    out.sort();
+    out
+}
+
+/// Removes a stale output, then the folders it leaves empty up to `root` (not `root` itself).
+fn prune(path: &Path, root: &Path) -> io::Result<()> {
+    fs::remove_file(path)?;
+    let mut folder = path.parent();
+    while let Some(dir) = folder.filter(|d| *d != root && d.starts_with(root)) {
+        if fs::remove_dir(dir).is_err() {
+            break;
+        }
+        folder = dir.parent();
+    }
+    Ok(())
+}
+
+/// What became of a stale output.
+enum Stale {
+    /// Listed by `--check` (a failure), or kept by a write run without `--prune`.
+    Found,
+    Pruned,
+    Failed(String),
+}
+
+/// Runs a batch and returns the exit status: 0, 1 (`--check` found differences or stale outputs) or 2 (a file
+/// failed, or nothing matched).
 pub fn run(cmd: Batch) -> u8 {
     let start = Instant::now();
     let out_dir = match &cmd.target {
         Target::OutDir(dir) => Some(dir.as_path()),
         Target::InPlace => None,
     };
-    let (inputs, problems) = files::collect(&cmd.inputs, &cmd.globs, out_dir);
+    if let Some(dir) = out_dir {
+        if let Err(why) = prepare_out_dir(dir, cmd.check) {
+            report(Some(dir), &why);
+            return 2;
+        }
+    }
+    let Found { chosen, all, problems } = match inputs(&cmd, out_dir) {
+        Ok(found) => found,
+        Err(why) => {
+            report(None, &why);
+            return 2;
+        }
+    };
     for (path, cause) in &problems {
         report(Some(path), cause);
     }
+    if all.is_empty() && chosen.is_empty() && problems.is_empty() && !cmd.allow_empty {
+        let globs = if cmd.patterns.is_empty() {
+            "the default extensions (see --help)".to_string()
+        } else {
+            cmd.patterns
+                .iter()
+                .map(|p| format!("`{p}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        report(
+            None,
+            &format!("no input files: nothing under the paths given matches {globs}; --allow-empty accepts that"),
+        );
+        return 2;
+    }
+    // Outputs are stale against every input under the PATHs, so that `--files-from` and `--shard` runs agree
+    // with a whole run; each shard takes its share of them.
+    let mut stale = match out_dir {
+        Some(dir) if cmd.files_from.is_none() || !cmd.inputs.is_empty() => {
+            let dests: HashSet<PathBuf> = plan(all, &cmd.target).into_iter().map(|t| t.dest).collect();
+            let roots: Vec<PathBuf> = cmd.inputs.iter().filter(|p| p.is_dir()).cloned().collect();
+            stale_outputs(dir, &dests, &roots)
+        }
+        _ => Vec::new(),
+    };
     let inputs = match cmd.shard {
-        Some(shard) => files::shard(inputs, shard),
-        None => inputs,
+        Some(shard) => {
+            stale = files::shard_of(stale, shard);
+            files::shard(chosen, shard)
+        }
+        None => chosen,
     };
     let tasks = plan(inputs, &cmd.target);
     // Largest files first, so that no big file starts last and keeps one core busy after the others are done.
@@ -78,14 +306,15 @@ pub fn run(cmd: Batch) -> u8 {
         .map(|(i, t)| (fs::metadata(&t.input.path).map_or(0, |m| m.len()), i))
         .collect();
     order.sort_by_key(|&(size, i)| (std::cmp::Reverse(size), i));
+    let total_bytes: u64 = order.iter().map(|&(size, _)| size).sum();
     let edit = cmd.target == Target::InPlace;
     let config = Config {
-        target: cmd.target,
+        target: cmd.target.clone(),
         check: cmd.check,
         diff: cmd.diff,
         policy: Policy { sync: cmd.sync, edit },
         from: cmd.from,
-        options: cmd.options,
+        options: cmd.options.clone(),
     };
     let threads = cmd
         .jobs
@@ -93,23 +322,29 @@ pub fn run(cmd: Batch) -> u8 {
         .min(tasks.len())
         .max(1);
     let counters = Counters::default();
-    let progress = !cmd.quiet && io::stderr().is_terminal() && !tasks.is_empty();
+    let progress = if cmd.quiet || tasks.is_empty() {
+        None
+    } else {
+        Bar::on_stderr(tasks.len(), total_bytes)
+    };
 
     let next = AtomicUsize::new(0);
     let finished = AtomicBool::new(false);
     let mut outcomes: Vec<(usize, Outcome)> = Vec::with_capacity(tasks.len());
     thread::scope(|scope| {
-        let progress_thread = progress.then(|| {
+        let progress_thread = progress.map(|bar| {
             PROGRESS.store(true, Ordering::Relaxed);
-            scope.spawn(|| draw_progress(&counters, tasks.len(), start, &finished))
+            let (counters, finished) = (&counters, &finished);
+            scope.spawn(move || draw_progress(bar, counters, start, finished))
         });
         let mut workers = Vec::new();
         for _ in 0..threads {
             let worker = || {
                 let mut mine = Vec::new();
-                while let Some(&(_, i)) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                while let Some(&(size, i)) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                     mine.push((i, process(&tasks[i], &config, &counters)));
                     counters.done.fetch_add(1, Ordering::Relaxed);
+                    counters.done_bytes.fetch_add(size, Ordering::Relaxed);
                 }
                 mine
             };
@@ -141,51 +376,113 @@ pub fn run(cmd: Batch) -> u8 {
     PROGRESS.store(false, Ordering::Relaxed);
     outcomes.sort_by_key(|(i, _)| *i);
 
+    // Stale outputs: listed (a failure of --check), removed with --prune, or counted.
+    let stale: Vec<(PathBuf, Stale)> = stale
+        .into_iter()
+        .map(|path| {
+            let what = match out_dir {
+                Some(dir) if cmd.prune => {
+                    if problems.is_empty() {
+                        match prune(&path, dir) {
+                            Ok(()) => Stale::Pruned,
+                            Err(e) => Stale::Failed(format!("cannot remove the stale output: {e}")),
+                        }
+                    } else {
+                        Stale::Failed(
+                            "stale output kept: some inputs could not be read, so --prune removes nothing".into(),
+                        )
+                    }
+                }
+                _ => Stale::Found,
+            };
+            if let Stale::Failed(why) = &what {
+                report(Some(&path), why);
+            }
+            (path, what)
+        })
+        .collect();
+
     // Differences go to stdout in path order, so that CI logs compare between runs.
     let mut stdout = io::stdout().lock();
+    let json = cmd.report == Some(Report::Json);
     let (mut written, mut unchanged, mut differ, mut skipped, mut failed) = (0, 0, 0, 0, problems.len());
     for (i, outcome) in &outcomes {
         match outcome {
             Outcome::Written => written += 1,
             Outcome::Unchanged => unchanged += 1,
             Outcome::Skipped => skipped += 1,
-            Outcome::Failed => failed += 1,
+            Outcome::Failed(_) => failed += 1,
             Outcome::Differs { missing, diff } => {
                 differ += 1;
+                if json {
+                    continue;
+                }
                 let task = &tasks[*i];
                 let dest = quote(&task.dest);
                 let _ = writeln!(stdout, "{dest}{}", if *missing { " (missing)" } else { "" });
-                if let Some(diff) = diff {
-                    let _ = write!(
-                        stdout,
-                        "--- {dest} (on disk)\n+++ {} (converted)\n{diff}",
-                        quote(&task.input.path)
-                    );
+                match diff {
+                    Some(diff) => {
+                        let _ = write!(
+                            stdout,
+                            "--- {dest} (on disk)\n+++ {} (converted)\n{diff}",
+                            quote(&task.input.path)
+                        );
+                    }
+                    None if *missing && config.diff => {
+                        let _ = writeln!(
+                            stdout,
+                            "(no file at {dest}: the conversion of {} would be written there)",
+                            quote(&task.input.path)
+                        );
+                    }
+                    None => {}
                 }
             }
         }
     }
-    let _ = stdout.flush();
+    let (mut stale_found, mut pruned) = (0, 0);
+    for (path, what) in &stale {
+        match what {
+            Stale::Found => {
+                stale_found += 1;
+                if config.check && !json {
+                    let _ = writeln!(stdout, "{} (stale: no input writes it)", quote(path));
+                }
+            }
+            Stale::Pruned => pruned += 1,
+            Stale::Failed(_) => failed += 1,
+        }
+    }
     let lost = tasks.len() - outcomes.len();
     failed += lost;
+    let status = if failed > 0 {
+        2
+    } else if differ > 0 || (config.check && stale_found > 0) {
+        1
+    } else {
+        0
+    };
+    if json {
+        let _ = stdout.write_all(json_report(&tasks, &outcomes, &problems, &stale, config.check, status).as_bytes());
+    }
+    let _ = stdout.flush();
 
     if !cmd.quiet {
         let secs = start.elapsed().as_secs_f64().max(1e-9);
         let bytes = counters.bytes.load(Ordering::Relaxed);
         let mb = bytes as f64 / 1e6;
         let mut line = format!(
-            "{}{} files ({:.2} MB) in {:.2} s: {:.1} MB/s, {:.0} files/s, {} thread{}; ",
+            "{}{} ({:.2} MB) in {:.2} s: {:.1} MB/s, {:.0} files/s, {}; ",
             match cmd.shard {
                 Some((k, n)) => format!("shard {k}/{n}: "),
                 None => String::new(),
             },
-            tasks.len(),
+            count(tasks.len(), "file"),
             mb,
             secs,
             mb / secs,
             tasks.len() as f64 / secs,
-            threads,
-            if threads == 1 { "" } else { "s" },
+            count(threads, "thread"),
         );
         if config.check {
             line += &format!("{differ} differ, {unchanged} up to date");
@@ -195,16 +492,94 @@ pub fn run(cmd: Batch) -> u8 {
         if skipped > 0 {
             line += &format!(", {skipped} skipped (HTML, not rewritten in place)");
         }
+        if stale_found > 0 {
+            line += &if config.check {
+                format!(", {stale_found} stale")
+            } else {
+                format!(", {stale_found} stale kept (--prune removes them)")
+            };
+        }
+        if pruned > 0 {
+            line += &format!(", {pruned} stale removed");
+        }
         line += &format!(", {failed} failed");
         report(None, &line);
     }
-    if failed > 0 {
-        2
-    } else if differ > 0 {
-        1
-    } else {
-        0
+    status
+}
+
+/// The `--report json` document: one object per input (and per input problem and stale output), in path
+/// order, and the totals.
+fn json_report(
+    tasks: &[Task],
+    outcomes: &[(usize, Outcome)],
+    problems: &[Problem],
+    stale: &[(PathBuf, Stale)],
+    check: bool,
+    status: u8,
+) -> String {
+    let mut files = Vec::new();
+    let mut totals: std::collections::BTreeMap<&str, usize> = Default::default();
+    let mut entry = |input: Option<&Path>, output: Option<&Path>, status: &'static str, message: Option<&str>| {
+        *totals.entry(status).or_default() += 1;
+        let mut line = String::from("{");
+        if let Some(input) = input {
+            line += &format!("\"input\":{},", json_string(&input.to_string_lossy()));
+        }
+        if let Some(output) = output {
+            line += &format!("\"output\":{},", json_string(&output.to_string_lossy()));
+        }
+        line += &format!("\"status\":\"{status}\"");
+        if let Some(message) = message {
+            line += &format!(",\"message\":{}", json_string(message));
+        }
+        line.push('}');
+        files.push(line);
+    };
+    for (path, cause) in problems {
+        entry(Some(path), None, "failed", Some(cause));
     }
+    for (i, outcome) in outcomes {
+        let task = &tasks[*i];
+        let message = match outcome {
+            Outcome::Failed(why) => Some(why.as_str()),
+            _ => None,
+        };
+        entry(Some(&task.input.path), Some(&task.dest), outcome.status(), message);
+    }
+    for (path, what) in stale {
+        match what {
+            Stale::Found => entry(None, Some(path), "stale", None),
+            Stale::Pruned => entry(None, Some(path), "pruned", None),
+            Stale::Failed(why) => entry(None, Some(path), "failed", Some(why)),
+        }
+    }
+    let totals: Vec<String> = totals.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+    format!(
+        "{{\"mode\":\"{}\",\"exit\":{status},\"totals\":{{{}}},\"files\":[\n{}\n]}}\n",
+        if check { "check" } else { "write" },
+        totals.join(","),
+        files.join(",\n")
+    )
+}
+
+/// `text` as a JSON string.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The destination of each input, refusing those that would write where another input writes or over
@@ -263,31 +638,27 @@ fn process(task: &Task, config: &Config, counters: &Counters) -> Outcome {
     let path = &task.input.path;
     let shown = Some(path.as_path());
     if let Some(why) = &task.refused {
-        report(shown, why);
-        return Outcome::Failed;
+        return failed(shown, why.clone());
     }
     let bytes = match files::read_input(path) {
         Ok(bytes) => bytes,
         Err(why) => {
-            report(shown, &why);
-            return Outcome::Failed;
+            return failed(shown, why);
         }
     };
     counters.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
     if let Some(limit) = config.options.max_input_bytes.filter(|&l| bytes.len() as u64 > l) {
-        report(shown, &format!("the input is larger than the limit of {limit} bytes"));
-        return Outcome::Failed;
+        return failed(shown, format!("the input is larger than the limit of {limit} bytes"));
     }
     let kind = config
         .from
         .unwrap_or_else(|| kind_of(path, &bytes[..bytes.len().min(4096)]));
     if config.target == Target::InPlace && kind == Kind::Html {
         if task.input.explicit {
-            report(
+            return failed(
                 shown,
-                "is HTML: --in-place rewrites Markdown archives only (use --out-dir, or --from markdown)",
+                "is HTML: --in-place rewrites Markdown archives only (use --out-dir, or --from markdown)".into(),
             );
-            return Outcome::Failed;
         }
         return Outcome::Skipped;
     }
@@ -310,18 +681,16 @@ fn process(task: &Task, config: &Config, counters: &Counters) -> Outcome {
     }));
     let converted = match converted {
         Ok(Err(why)) => {
-            report(shown, &why);
-            return Outcome::Failed;
+            return failed(shown, why);
         }
         Ok(Ok(md)) => Ok(md),
         Err(panic) => Err(panic),
     };
     let Ok(md) = converted else {
-        report(
+        return failed(
             shown,
-            "internal error: the converter panicked on this file (please report it)",
+            "internal error: the converter panicked on this file (please report it)".into(),
         );
-        return Outcome::Failed;
     };
 
     let dest_shown = Some(task.dest.as_path());
@@ -338,28 +707,23 @@ fn process(task: &Task, config: &Config, counters: &Counters) -> Outcome {
         Ok(_) => false,
         Err(e) if e.kind() == io::ErrorKind::NotFound => true,
         Err(e) if config.check => {
-            report(dest_shown, &format!("cannot read the existing output: {e}"));
-            return Outcome::Failed;
+            return failed(dest_shown, format!("cannot read the existing output: {e}"));
         }
         // Writing will fail with the telling error (a folder in the way, …) or succeed.
         Err(_) => false,
     };
     if config.check {
-        let diff = config.diff.then(|| short_diff("", &md));
-        return Outcome::Differs { missing, diff };
+        // A missing output has nothing to compare with: it is listed as missing, not diffed against nothing.
+        return Outcome::Differs { missing, diff: None };
     }
     if let Some(parent) = task.dest.parent().filter(|p| !p.as_os_str().is_empty()) {
         if let Err(e) = fs::create_dir_all(parent) {
-            report(Some(parent), &format!("cannot create the folder: {e}"));
-            return Outcome::Failed;
+            return failed(Some(parent), format!("cannot create the folder: {e}"));
         }
     }
     match write_file(&task.dest, md.as_bytes(), config.policy) {
         Ok(()) => Outcome::Written,
-        Err(e) => {
-            report(dest_shown, &format!("cannot write: {e}"));
-            Outcome::Failed
-        }
+        Err(e) => failed(dest_shown, format!("cannot write: {e}")),
     }
 }
 
@@ -373,7 +737,7 @@ fn read_output(dest: &Path) -> io::Result<Vec<u8>> {
 }
 
 /// Redraws the progress line on stderr every tenth of a second until `finished`, then clears it.
-fn draw_progress(counters: &Counters, total: usize, start: Instant, finished: &AtomicBool) {
+fn draw_progress(bar: Bar, counters: &Counters, start: Instant, finished: &AtomicBool) {
     let draw = |text: &str| {
         let _guard = STDERR.lock().unwrap_or_else(|e| e.into_inner());
         let mut err = io::stderr().lock();
@@ -382,16 +746,9 @@ fn draw_progress(counters: &Counters, total: usize, start: Instant, finished: &A
     };
     while !finished.load(Ordering::Relaxed) {
         let done = counters.done.load(Ordering::Relaxed);
-        let mb = counters.bytes.load(Ordering::Relaxed) as f64 / 1e6;
-        let secs = start.elapsed().as_secs_f64().max(1e-9);
-        let width = 30;
-        let filled = (done * width).checked_div(total).unwrap_or(0);
-        draw(&format!(
-            "[{}{}] {done}/{total} files, {mb:.1} MB, {:.1} MB/s",
-            "#".repeat(filled),
-            " ".repeat(width - filled),
-            mb / secs
-        ));
+        let done_bytes = counters.done_bytes.load(Ordering::Relaxed);
+        let rate = counters.bytes.load(Ordering::Relaxed) as f64 / start.elapsed().as_secs_f64().max(1e-9);
+        draw(&bar.line(done, done_bytes, rate, progress::width()));
         thread::park_timeout(Duration::from_millis(100));
     }
     draw("");

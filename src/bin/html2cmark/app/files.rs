@@ -5,6 +5,8 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+
 /// The two kinds of input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -72,111 +74,66 @@ pub fn read_input(path: &Path) -> Result<Vec<u8>, String> {
 /// The extensions taken from folders when no `--glob` is given.
 const DEFAULT_EXTENSIONS: &[&str] = &["html", "htm", "xhtml", "md", "markdown", "txt"];
 
-/// A `--glob` pattern: `*` and `?` within a path segment, `**` across segments, `!` in front to exclude.
-#[derive(Debug, Clone)]
-pub struct Glob {
-    exclude: bool,
-    /// The pattern has a `/`, so it is matched against the relative path rather than the file name.
-    whole_path: bool,
-    tokens: Vec<Token>,
+/// Which files found in folders are taken: the `--glob` patterns (globset syntax: `*`, `?`, `[0-9]`, `[!a]`,
+/// `{html,md}`, `**`), or the default extensions when no pattern includes. A pattern without `/` is matched
+/// against the file name, one with `/` against the path relative to the folder given; `!PATTERN` excludes.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    /// Some pattern includes: the default extensions no longer apply.
+    any_include: bool,
+    include_name: GlobSet,
+    include_path: GlobSet,
+    exclude_name: GlobSet,
+    exclude_path: GlobSet,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-enum Token {
-    /// `*` (false) or `**` (true: may cross `/`).
-    Star(bool),
-    /// `**/`: nothing, or anything that ends with `/`.
-    Folders,
-    Any,
-    Char(char),
-}
-
-impl Glob {
-    pub fn new(pattern: &str) -> Glob {
-        let (exclude, pattern) = match pattern.strip_prefix('!') {
-            Some(rest) => (true, rest),
-            None => (false, pattern),
-        };
-        let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
-        let mut tokens = Vec::new();
-        let mut chars = pattern.chars().peekable();
-        while let Some(c) = chars.next() {
-            tokens.push(match c {
-                '*' if chars.peek() == Some(&'*') => {
-                    chars.next();
-                    // `**/` matches any number of whole folders, none included: `**/a.html` takes `a.html`.
-                    if chars.peek() == Some(&'/') {
-                        chars.next();
-                        tokens.push(Token::Folders);
-                        continue;
-                    }
-                    Token::Star(true)
-                }
-                '*' => Token::Star(false),
-                '?' => Token::Any,
-                c => Token::Char(c),
-            });
-        }
-        Glob {
-            exclude,
-            whole_path: pattern.contains('/'),
-            tokens,
-        }
-    }
-
-    /// Whether the pattern matches `rel` (a relative path with `/` separators).
-    fn matches(&self, rel: &str) -> bool {
-        let text = if self.whole_path {
-            rel
-        } else {
-            rel.rsplit('/').next().unwrap_or(rel)
-        };
-        let text: Vec<char> = text.chars().collect();
-        // reach[j]: the tokens so far match text[..j].
-        let mut reach = vec![false; text.len() + 1];
-        reach[0] = true;
-        for token in &self.tokens {
-            let mut next = vec![false; text.len() + 1];
-            match token {
-                Token::Star(cross) => {
-                    for j in 0..=text.len() {
-                        next[j] = reach[j] || (j > 0 && next[j - 1] && (*cross || text[j - 1] != '/'));
-                    }
-                }
-                Token::Folders => {
-                    let mut seen = false;
-                    for j in 0..=text.len() {
-                        next[j] = reach[j] || (seen && text[j - 1] == '/');
-                        seen |= reach[j];
-                    }
-                }
-                Token::Any => {
-                    for j in 1..=text.len() {
-                        next[j] = reach[j - 1] && text[j - 1] != '/';
-                    }
-                }
-                Token::Char(c) => {
-                    for j in 1..=text.len() {
-                        next[j] = reach[j - 1] && text[j - 1] == *c;
-                    }
-                }
+impl Selection {
+    /// The selection of `patterns`.
+    ///
+    /// # Errors
+    /// A pattern is not a valid glob (an unclosed `[` or `{`, …): the message for the user.
+    pub fn new(patterns: &[String]) -> Result<Selection, String> {
+        let mut sets: [GlobSetBuilder; 4] = std::array::from_fn(|_| GlobSetBuilder::new());
+        let mut any_include = false;
+        for pattern in patterns {
+            let (exclude, glob) = match pattern.strip_prefix('!') {
+                Some(rest) => (true, rest),
+                None => (false, pattern.as_str()),
+            };
+            let glob = glob.strip_prefix("./").unwrap_or(glob);
+            if glob.is_empty() {
+                return Err(format!("--glob: empty pattern `{pattern}`"));
             }
-            reach = next;
+            let built = GlobBuilder::new(glob)
+                .literal_separator(true)
+                .backslash_escape(true)
+                .build()
+                .map_err(|e| format!("--glob: invalid pattern `{pattern}`: {}", e.kind()))?;
+            any_include |= !exclude;
+            sets[usize::from(exclude) * 2 + usize::from(glob.contains('/'))].add(built);
         }
-        reach[text.len()]
+        let [include_name, include_path, exclude_name, exclude_path] =
+            sets.map(|set| set.build().map_err(|e| format!("--glob: {e}")));
+        Ok(Selection {
+            any_include,
+            include_name: include_name?,
+            include_path: include_path?,
+            exclude_name: exclude_name?,
+            exclude_path: exclude_path?,
+        })
     }
-}
 
-/// Whether a file found in a folder is taken.
-fn selected(globs: &[Glob], rel: &Path) -> bool {
-    let rel = slash_path(rel);
-    let mut includes = globs.iter().filter(|g| !g.exclude).peekable();
-    let included = if includes.peek().is_none() {
-        DEFAULT_EXTENSIONS.contains(&extension(Path::new(&rel)).as_deref().unwrap_or(""))
-    } else {
-        includes.any(|g| g.matches(&rel))
-    };
-    included && !globs.iter().any(|g| g.exclude && g.matches(&rel))
+    /// Whether a file found in a folder, at `rel` below it, is taken.
+    pub fn selected(&self, rel: &Path) -> bool {
+        let rel = slash_path(rel);
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        let included = if self.any_include {
+            self.include_name.is_match(name) || self.include_path.is_match(&rel)
+        } else {
+            DEFAULT_EXTENSIONS.contains(&extension(Path::new(name)).as_deref().unwrap_or(""))
+        };
+        included && !self.exclude_name.is_match(name) && !self.exclude_path.is_match(&rel)
+    }
 }
 
 /// `rel` with `/` separators, for matching and display.
@@ -203,7 +160,7 @@ pub type Problem = (PathBuf, String);
 
 /// The inputs under `args`, sorted by path, with the problems met on the way (missing paths, unreadable folders).
 /// `skip` (the output folder) is not searched.
-pub fn collect(args: &[PathBuf], globs: &[Glob], skip: Option<&Path>) -> (Vec<Input>, Vec<Problem>) {
+pub fn collect(args: &[PathBuf], globs: &Selection, skip: Option<&Path>) -> (Vec<Input>, Vec<Problem>) {
     let skip = skip.and_then(|s| fs::canonicalize(s).ok());
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
@@ -229,7 +186,7 @@ pub fn collect(args: &[PathBuf], globs: &[Glob], skip: Option<&Path>) -> (Vec<In
 fn walk(
     root: &Path,
     rel: &Path,
-    globs: &[Glob],
+    globs: &Selection,
     skip: Option<&Path>,
     out: &mut Vec<Input>,
     problems: &mut Vec<Problem>,
@@ -269,7 +226,7 @@ fn walk(
         let is_file = file_type.is_file() || (file_type.is_symlink() && fs::metadata(&path).is_ok_and(|m| m.is_file()));
         if file_type.is_dir() {
             walk(root, &child, globs, skip, out, problems);
-        } else if is_file && selected(globs, &child) {
+        } else if is_file && globs.selected(&child) {
             out.push(Input {
                 path,
                 rel: child,
@@ -279,43 +236,61 @@ fn walk(
     }
 }
 
-/// Keeps shard `k` of `n` (1-based): the inputs whose index in the sorted list is `k - 1` modulo `n`.
-pub fn shard(inputs: Vec<Input>, (k, n): (usize, usize)) -> Vec<Input> {
-    inputs
+/// Keeps shard `k` of `n` (1-based) of a sorted list: the items whose index is `k - 1` modulo `n`.
+pub fn shard_of<T>(items: Vec<T>, (k, n): (usize, usize)) -> Vec<T> {
+    items
         .into_iter()
         .enumerate()
         .filter(|(i, _)| i % n == k - 1)
-        .map(|(_, input)| input)
+        .map(|(_, item)| item)
         .collect()
+}
+
+/// Keeps shard `k` of `n` (1-based): the inputs whose index in the sorted list is `k - 1` modulo `n`.
+pub fn shard(inputs: Vec<Input>, shard: (usize, usize)) -> Vec<Input> {
+    shard_of(inputs, shard)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn sel(patterns: &[&str]) -> Selection {
+        Selection::new(&patterns.iter().map(|p| p.to_string()).collect::<Vec<_>>()).unwrap() // ok: test code
+    }
+
     #[test]
     fn globs() {
-        let m = |p: &str, t: &str| Glob::new(p).matches(t);
+        let m = |p: &str, t: &str| sel(&[p]).selected(Path::new(t));
         assert!(m("*.html", "a/b/c.html"));
         assert!(!m("*.html", "a/b/c.htm"));
         assert!(m("a/*.html", "a/c.html"));
         assert!(!m("a/*.html", "a/b/c.html"));
-        assert!(m("a/**.html", "a/b/c.html"));
+        assert!(m("a/**/*.html", "a/b/c.html"));
         assert!(m("**/c.html", "c.html"));
         assert!(m("**/c.html", "a/b/c.html"));
         assert!(m("a/**/c.html", "a/b/c.html"));
         assert!(m("bbc-10?8*", "bbc-1048026.md"));
         assert!(!m("?", "ab"));
-        assert!(m("*", ""));
+        assert!(m("*.{html,md}", "x/a.md"));
+        assert!(!m("*.{html,md}", "x/a.txt"));
+        assert!(m("[0-9]*.html", "2024-a.html"));
+        assert!(!m("[0-9]*.html", "a.html"));
+        assert!(m("[!a]*", "b.html"));
+        for bad in ["[0-9", "*.{html,md", ""] {
+            assert!(Selection::new(&[bad.to_string()]).is_err(), "{bad}");
+        }
     }
 
     #[test]
     fn selection() {
         let rel = Path::new("x/y.html");
-        assert!(selected(&[], rel));
-        assert!(!selected(&[], Path::new("x/y.css")));
-        assert!(!selected(&[Glob::new("!x/*")], rel));
-        assert!(selected(&[Glob::new("*.css"), Glob::new("*.html")], rel));
+        assert!(sel(&[]).selected(rel));
+        assert!(!sel(&[]).selected(Path::new("x/y.css")));
+        assert!(!sel(&["!x/*"]).selected(rel));
+        assert!(sel(&["!z/*"]).selected(rel));
+        assert!(sel(&["*.css", "*.html"]).selected(rel));
+        assert!(!sel(&["*.html", "!y.*"]).selected(rel));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The `html2cmark` command: one-shot conversion of a file or a pipe, and batch conversion of folders in CI.
 //!
 //! Shared by the installable binary (`src/bin/html2cmark/main.rs`) and the example (`examples/html2cmark.rs`),
-//! so that `cargo run --example html2cmark` and `cargo install --path .` run the same code. It uses only the
-//! standard library and html2cmark: argument parsing is by hand and parallelism uses `std::thread`.
+//! so that `cargo run --example html2cmark` and `cargo install --path .` run the same code. Besides html2cmark
+//! it uses lexopt (arguments), globset (`--glob`) and terminal_size (the progress line), all behind the `cli`
+//! feature; parallelism uses `std::thread`.
 
 mod args;
 mod batch;
@@ -10,6 +11,7 @@ mod diff;
 mod files;
 mod oneshot;
 mod output;
+mod progress;
 
 use std::borrow::Cow;
 use std::io::{self, Write};

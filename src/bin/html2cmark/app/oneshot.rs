@@ -76,7 +76,7 @@ impl Source {
 /// Runs a one-shot conversion; `Err` has already been reported.
 pub fn run(cmd: OneShot) -> Result<(), Failed> {
     let mut source = match cmd.input.as_deref() {
-        None if stdin_is_not_input() => {
+        None if io::stdin().is_terminal() => {
             report(
                 None,
                 "no input given; converting the bundled sample article (see --help)",
@@ -164,24 +164,6 @@ pub fn run(cmd: OneShot) -> Result<(), Failed> {
         return Err(Failed);
     }
     out.finish()
-}
-
-/// Whether stdin carries no document: a terminal, or a character device such as `/dev/null` (what CI jobs and
-/// `cargo run` from a script usually get), so that `html2cmark` with no argument shows the sample article
-/// there too. Pipes, files and sockets are input.
-fn stdin_is_not_input() -> bool {
-    if io::stdin().is_terminal() {
-        return true;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        std::fs::metadata("/dev/stdin").is_ok_and(|m| m.file_type().is_char_device())
-    }
-    #[cfg(not(unix))]
-    {
-        false
-    }
 }
 
 fn open(path: &Path) -> Result<Source, Failed> {
