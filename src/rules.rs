@@ -186,7 +186,7 @@ fn at_most_one_block(content: Vec<Node>, options: &Options) -> bool {
                 tag,
                 "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" | "code" | "kbd" | "samp" | "tt"
             )
-            && !is_share_link(&c, options)
+            && !(is_share_link(&c, options) && !holds_lazy_block(&c, options))
         {
             stack.extend(c.children().into_iter().rev().map(Some));
         } else if !in_run {
@@ -303,7 +303,8 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
                         }
                         seen_inline = true;
                     }
-                    "a" if is_share_link(&c, options) => {
+                    // (A share link that holds blocks is written as them, with the link inside: a wrapper.)
+                    "a" if is_share_link(&c, options) && !holds_lazy_block(&c, options) => {
                         if seen_block {
                             return true;
                         }

@@ -634,3 +634,19 @@ fn a_checkbox_before_a_heading_or_quote_is_no_task_marker() {
     );
     assert!(events.contains(&Event::TaskListMarker(true)));
 }
+
+// A share link that holds a list or quote is written as those blocks with the link inside them, so text after
+// it in a tight item followed a nested list; the list planner took the link for one inline label.
+#[test]
+fn a_share_link_holding_blocks_is_looked_into_by_the_list_planner() {
+    for html in [
+        "/<a href=\"https://x.com/intent/tweet?url=https%3A%2F/e\ni\" >oo\n<ul>\n<li><ul>\n<li>s\n</ul>\n</f\n></a>sp\n",
+        "<ul><li><a href=\"https://x.com/intent/tweet?url=https%3A%2F%2Fe.x\"><blockquote>q</blockquote></a>after</li></ul>",
+    ] {
+        let events = faithful(html, &Options::default());
+        assert!(
+            events.iter().any(|e| matches!(e, Event::Start(Tag::Paragraph))),
+            "{html:?}: {events:?}"
+        );
+    }
+}
