@@ -186,7 +186,7 @@ fn at_most_one_block(content: Vec<Node>, options: &Options) -> bool {
                 tag,
                 "img" | "iframe" | "video" | "audio" | "embed" | "object" | "svg" | "code" | "kbd" | "samp" | "tt"
             )
-            && !(is_share_link(&c, options) && !holds_lazy_block(&c, options))
+            && (!is_share_link(&c, options) || holds_lazy_block(&c, options))
         {
             stack.extend(c.children().into_iter().rev().map(Some));
         } else if !in_run {
