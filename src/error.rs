@@ -24,6 +24,11 @@ pub enum Error {
     /// Writing the Markdown output failed.
     #[error("cannot write the Markdown output")]
     Write(#[source] io::Error),
+    /// A [`Converter`](crate::Converter) was used again after writing its output failed. It stops at the first
+    /// write error (the Markdown it had not written is dropped), so that no output is written twice or out of
+    /// order; start a new converter to convert again.
+    #[error("the converter stopped after an earlier write error")]
+    Stopped,
     /// The input is larger than [`Options::max_input_bytes`](crate::Options::max_input_bytes).
     #[error("the input is larger than the limit of {limit} bytes")]
     InputTooLarge {

@@ -296,6 +296,10 @@ impl Pipeline {
 /// kept, and an element keeps at most its first 1,000 attributes (the rest are dropped). The only errors are
 /// writing the output and, when set, [`Options::max_input_bytes`].
 ///
+/// After a write error the converter is stopped: the Markdown it could not write is dropped and every later
+/// call returns [`Error::Stopped`], so that a retry cannot write the same bytes twice or leave a gap (as
+/// lol_html's rewriter does). Start a new converter to try again.
+///
 /// # Example
 ///
 /// ```
@@ -313,6 +317,8 @@ pub struct Converter<W: Write> {
     decoder: Decoder,
     fed: u64,
     buf: String,
+    /// Writing failed once: every later call is refused.
+    stopped: bool,
 }
 
 impl<W: Write> Converter<W> {
@@ -338,6 +344,7 @@ impl<W: Write> Converter<W> {
             decoder,
             fed: 0,
             buf: String::new(),
+            stopped: false,
         }
     }
 
@@ -359,6 +366,7 @@ impl<W: Write> Converter<W> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn feed(&mut self, chunk: &[u8]) -> Result<()> {
+        self.check_running()?;
         self.fed = self.fed.saturating_add(chunk.len() as u64);
         if let Some(limit) = self.options.max_input_bytes {
             if self.fed > limit {
@@ -416,6 +424,7 @@ impl<W: Write> Converter<W> {
     ///
     /// [`Error::Write`] when writing output fails.
     pub fn end_input(&mut self) -> Result<()> {
+        self.check_running()?;
         let mut text = String::new();
         self.decoder.finish(&mut text);
         self.pipeline.feed(&text);
@@ -438,22 +447,35 @@ impl<W: Write> Converter<W> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn finish(mut self) -> Result<W> {
+        self.check_running()?;
         let mut text = String::new();
         self.decoder.finish(&mut text);
         self.pipeline.feed(&text);
         self.pipeline.finish();
         self.write_events()?;
         self.writer.finish(&mut self.buf);
-        self.out.write_all(self.buf.as_bytes()).map_err(Error::Write)?;
-        self.buf.clear();
+        self.write_buffer()?;
         Ok(self.out)
+    }
+
+    fn check_running(&self) -> Result<()> {
+        if self.stopped { Err(Error::Stopped) } else { Ok(()) }
     }
 
     fn write_events(&mut self) -> Result<()> {
         self.pipeline.write_ready(&mut self.writer, &mut self.buf);
+        self.write_buffer()
+    }
+
+    /// Writes the buffered Markdown; on failure the converter stops (see [`Error::Stopped`]).
+    fn write_buffer(&mut self) -> Result<()> {
         if !self.buf.is_empty() {
-            self.out.write_all(self.buf.as_bytes()).map_err(Error::Write)?;
+            let written = self.out.write_all(self.buf.as_bytes());
             self.buf.clear();
+            if let Err(e) = written {
+                self.stopped = true;
+                return Err(Error::Write(e));
+            }
         }
         Ok(())
     }

@@ -489,3 +489,45 @@ fn text_that_looks_like_extension_syntax_stays_text() {
     let events = faithful_events("<p>[[x]]</p><h2>{y}</h2>", &Options::default());
     assert!(text_of(&events).contains("[[x]]{y}"), "{events:?}");
 }
+
+// ---- a converter stops at the first write error (issue 17) ----
+
+/// An output that fails its first `fails` writes, then records what it is given.
+struct Flaky {
+    fails: usize,
+    got: Vec<u8>,
+}
+
+impl std::io::Write for Flaky {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.fails > 0 {
+            self.fails -= 1;
+            return Err(std::io::Error::other("disk full"));
+        }
+        self.got.extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_converter_refuses_further_use_after_a_write_error() {
+    let mut c = Converter::new(
+        Flaky {
+            fails: 1,
+            got: Vec::new(),
+        },
+        Options::default(),
+    );
+    assert!(matches!(c.feed(b"<p>one</p><p>two</p><p>"), Err(Error::Write(_))));
+    // The output works again, but nothing more is written: neither the lost block again nor what follows.
+    assert!(matches!(c.feed(b"three</p>"), Err(Error::Stopped)));
+    assert!(matches!(c.end_input(), Err(Error::Stopped)));
+    assert!(matches!(c.finish(), Err(Error::Stopped)));
+    assert_eq!(
+        Error::Stopped.to_string(),
+        "the converter stopped after an earlier write error"
+    );
+}
