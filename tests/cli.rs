@@ -1442,3 +1442,173 @@ fn progress_fits_the_terminal_and_is_silent_elsewhere() {
         }
     }
 }
+
+/// A project with `html2cmark.toml` at `root`: `site/a.html` (a link), `site/b.htm`, and `sub/deeper/` to run in.
+fn project(root: &Path, config: &str) {
+    write(&root.join("html2cmark.toml"), config);
+    write(&root.join("site/a.html"), "<p>A <a href='/x'>link</a>.</p>");
+    write(&root.join("site/b.htm"), "<p>B</p>");
+    fs::create_dir_all(root.join("sub/deeper")).unwrap();
+}
+
+const CONFIG: &str = "# the project's settings\ninputs = [\"site\"]\nout-dir = \"md\"\nglobs = [\"*.html\"]\n\
+                      link-style = \"numbered\"\n";
+
+#[test]
+fn config_file_is_found_upward_and_its_paths_are_relative_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    project(root, CONFIG);
+    let o = run_in(Some(&root.join("sub/deeper")), &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // Inputs and out-dir relative to the file's folder, not the working folder; the globs and the link style.
+    assert_eq!(tree(&root.join("md")), ["a.md"]);
+    assert_eq!(
+        fs::read_to_string(root.join("md/a.md")).unwrap(),
+        "A [link][1].\n\n[1]: /x\n"
+    );
+    assert!(!root.join("sub/deeper/md").exists());
+
+    // --config FILE: its paths are relative to its own folder; it wins over the file found upward.
+    write(
+        &root.join("conf/other.toml"),
+        "inputs = [\"../site/b.htm\"]\nout-dir = \"../out\"\n",
+    );
+    let o = run_in(Some(&root.join("sub")), &["--config", "../conf/other.toml"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(tree(&root.join("out")), ["b.md"]);
+    assert_eq!(fs::read_to_string(root.join("out/b.md")).unwrap(), "B\n");
+
+    let o = run_in(Some(root), &["--config", "missing.toml"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("missing.toml: cannot read the config file"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn config_file_write_and_check_runs_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    project(root, CONFIG);
+    // Before the write run: the check fails (missing output), and writes nothing.
+    let o = run_in(Some(&root.join("sub")), &["--check"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(!root.join("md").exists());
+    let o = run_in(Some(root), &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // The check, from another folder, uses the same inputs, globs, output folder and options.
+    let o = run_in(Some(&root.join("sub/deeper")), &["--check", "--diff"]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("1 up to date"), "{}", stderr(&o));
+    write(&root.join("site/a.html"), "<p>A <a href='/y'>link</a>.</p>");
+    let o = run_in(Some(&root.join("sub/deeper")), &["--check"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(stdout(&o), "../../md/a.md\n");
+    assert_eq!(code(&run_in(Some(&root.join("sub")), &[])), 0);
+    assert_eq!(code(&run_in(Some(root), &["--check"])), 0);
+}
+
+#[test]
+fn flags_override_the_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    project(root, &format!("{CONFIG}drop = [\"em\"]\nallow-empty = true\n"));
+    write(&root.join("other/c.html"), "<p>C <em>e</em> <code>k</code></p>");
+    // A flag replaces a key; listed paths and --glob replace the file's lists (not add to them).
+    let o = run_in(
+        Some(root),
+        &[
+            "--link-style",
+            "inline",
+            "--glob",
+            "*.htm",
+            "--out-dir",
+            "out",
+            "site",
+            "other",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(tree(&root.join("out")), ["b.md"]);
+    let o = run_in(
+        Some(root),
+        &["--link-style", "inline", "--out-dir", "out2", "site/a.html"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(root.join("out2/a.md")).unwrap(), "A [link](/x).\n");
+    // --drop from the command line replaces the file's list: em is kept, code dropped.
+    let o = run_in(Some(root), &["--drop", "code", "--out-dir", "out3", "other"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(root.join("out3/c.md")).unwrap(), "C *e*\n");
+    // The file's own list applies without the flag.
+    let o = run_in(Some(root), &["--out-dir", "out4", "other"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(fs::read_to_string(root.join("out4/c.md")).unwrap(), "C `k`\n");
+    // A one-shot command line takes only the conversion options; --no-config ignores the file.
+    let o = run_in(Some(root), &["-o", "one.md", "site/a.html"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        fs::read_to_string(root.join("one.md")).unwrap(),
+        "A [link][1].\n\n[1]: /x\n"
+    );
+    let o = run_in(Some(root), &["--no-config", "site/a.html"]);
+    assert_eq!(
+        (code(&o), stdout(&o).as_str()),
+        (0, "A [link](/x).\n"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run_in(Some(&root.join("sub")), &["--no-config"]);
+    assert_eq!((code(&o), stdout(&o).as_str()), (0, ""), "{}", stderr(&o));
+    assert!(!root.join("md").exists());
+    let o = run_in(Some(root), &["--no-config", "--config", "html2cmark.toml"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("exclude each other"), "{}", stderr(&o));
+}
+
+#[test]
+fn config_file_errors_name_the_file_the_line_and_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (config, message) in [
+        (
+            "out-dir = \"md\"\nbogus = 1\n",
+            "html2cmark.toml:2: unknown key `bogus`",
+        ),
+        (
+            "out-dir = \"md\"\n\nwrap = \"wide\"\n",
+            "html2cmark.toml:3: wrap: invalid type: string \"wide\", expected",
+        ),
+        (
+            "heading = \"x\"\n",
+            "html2cmark.toml:1: heading: expected atx or setext, got `x`",
+        ),
+        (
+            "tables = 1\n",
+            "html2cmark.toml:1: tables: invalid type: integer `1`, expected a boolean",
+        ),
+        (
+            "drop = [\n  \"nav\",\n  \"a b\",\n]\n",
+            "html2cmark.toml:1: drop: invalid selector `a b`",
+        ),
+        (
+            "out-dir = \"md\"\nglobs = [\"[0-9\"]\n",
+            "html2cmark.toml:2: globs: invalid pattern `[0-9`",
+        ),
+        ("out-dir = \"md\"\nwrap =\n", "html2cmark.toml:2: "),
+    ] {
+        write(&root.join("html2cmark.toml"), config);
+        write(&root.join("a.html"), "<p>a</p>");
+        let o = run_in(Some(root), &["a.html"]);
+        assert_eq!(code(&o), 2, "{config}: {}", stderr(&o));
+        assert!(
+            stderr(&o).starts_with(&format!("html2cmark: {message}")),
+            "{config}: {}",
+            stderr(&o)
+        );
+        assert!(!root.join("md").exists());
+    }
+}

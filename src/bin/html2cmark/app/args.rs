@@ -1,10 +1,11 @@
-//! Command-line parsing, by hand so that the tool needs no dependency beyond the library.
+//! Command-line parsing (lexopt), on top of the config file's settings.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 use html2cmark::{CodeBlockStyle, HardBreakStyle, HeadingStyle, LinkStyle, Options, ShareLinks, Unsupported};
 
+use super::config;
 use super::files::{Kind, Selection};
 
 /// The help text printed by `--help`.
@@ -64,6 +65,24 @@ BATCH (--out-dir OUT, --in-place)
                                 skipped, failed with its message), the totals and the exit status
     -q, --quiet                 no summary line on stderr; the progress line (bytes done, fitted to the
                                 terminal's width) shows only when stderr is a terminal
+
+CONFIG FILE
+    The inputs, out-dir, globs, allow-empty and the conversion and style options of a batch can be kept in
+    html2cmark.toml, so that the write run and the --check run cannot drift apart. Keys are the flags'
+    names without the dashes; inputs, globs, drop and keep-html are lists; relative paths are relative to
+    the file's folder. Run modes (--check, --diff, --prune, --in-place, --jobs, --shard, ...) stay flags.
+        inputs = [\"site\"]
+        out-dir = \"md\"
+        globs = [\"*.html\", \"!drafts/**\"]
+        link-style = \"numbered\"
+        tables = false
+    Flags override the file's keys; paths, --glob, --drop and --keep-html given as flags replace the file's
+    lists. With -o, --events or `-` (stdin), or when neither the file nor the flags name an output folder,
+    only the file's conversion options apply; with --in-place its out-dir does not. An unknown key or a bad
+    value is an error naming the file, the line and the key.
+    --config FILE               read FILE; default: html2cmark.toml in the working folder or the nearest
+                                folder above it
+    --no-config                 ignore any config file
 
 ONE-SHOT
     -o, --output FILE           write to FILE (see OUTPUT FILES) instead of stdout
@@ -145,6 +164,7 @@ EXAMPLES
     html2cmark --from markdown < archive.txt
     html2cmark --out-dir md/ site/ --glob '*.html'
     html2cmark --out-dir md/ site/ --check --diff   in CI: fails when md/ is out of date
+    html2cmark --check --diff                      the same, with inputs and out-dir from html2cmark.toml
     git diff --name-only | html2cmark --out-dir md/ site/ --files-from -
     html2cmark --in-place articles/ --shard 2/4     job 2 of a 4-job CI matrix
     html2cmark --events snippet.html
@@ -236,189 +256,281 @@ struct Raw {
     quiet: bool,
     no_fsync: bool,
     options: Options,
+    /// `--config FILE`, `--no-config`.
+    config: Option<PathBuf>,
+    no_config: bool,
+    from_file: FromFile,
 }
 
-/// Parses the arguments after the program name. A value goes after `=` or in the next argument, or is attached
-/// to a short option (`-j4`); short flags combine (`-qj2`); `--` ends the options.
+/// Parses the arguments after the program name, on top of the config file when one applies (see [`config`]). A
+/// value goes after `=` or in the next argument, or is attached to a short option (`-j4`); short flags combine
+/// (`-qj2`); `--` ends the options.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
-    use lexopt::Arg;
+    let args: Vec<OsString> = args.into_iter().collect();
+    // The command line alone first: it says which config file applies, and which of its keys.
+    let mut given = Raw::default();
+    if let Some(command) = given.apply(args.clone(), Source::CommandLine)? {
+        return Ok(command);
+    }
+    let path = match (given.no_config, given.config.take()) {
+        (true, Some(_)) => return Err("--config and --no-config exclude each other".into()),
+        (true, None) => None,
+        (false, Some(path)) => Some(path),
+        (false, None) => config::find(),
+    };
+    let Some(path) = path else {
+        return given.into_command();
+    };
+    // A one-shot command line (`-o`, `--events`, stdin) takes the file's conversion options only, and so does
+    // one that is not a batch when the file names no output folder; `--in-place` replaces the file's folder.
+    let settings = config::load(&path)?;
+    let one_shot = given.output.is_some() || given.events || given.inputs.iter().any(|p| p.as_os_str() == "-");
+    let file_out_dir = settings.iter().any(|s| s.group == config::Group::OutDir);
+    let batch = given.in_place || given.out_dir.is_some() || (file_out_dir && !one_shot);
     let mut raw = Raw::default();
-    let mut parser = lexopt::Parser::from_args(args);
-    while let Some(arg) = parser.next().map_err(usage)? {
-        let name = match arg {
-            Arg::Value(path) => {
-                raw.inputs.push(path.into());
-                continue;
-            }
-            Arg::Short(c) => format!("-{c}"),
-            Arg::Long(name) => format!("--{name}"),
+    for setting in &settings {
+        let skip = match setting.group {
+            config::Group::Batch => !batch,
+            config::Group::OutDir => !batch || given.in_place,
+            config::Group::Conversion => false,
         };
-        let name = name.as_str();
-        let o = &mut raw.options;
-        match name {
-            "-h" | "--help" => return Ok(Command::Help),
-            "-V" | "--version" => return Ok(Command::Version),
-            "--check" => raw.check = true,
-            "--diff" => raw.diff = true,
-            "--in-place" => raw.in_place = true,
-            "--events" => raw.events = true,
-            "-q" | "--quiet" => raw.quiet = true,
-            "--no-fsync" => raw.no_fsync = true,
-            "--allow-empty" => raw.allow_empty = true,
-            "--prune" => raw.prune = true,
-            "--no-tables" | "--tables" => o.tables = name == "--tables",
-            "--no-strikethrough" | "--strikethrough" => o.strikethrough = name == "--strikethrough",
-            "--no-task-lists" | "--task-lists" => o.task_lists = name == "--task-lists",
-            "--allow-unsafe-urls" => o.allow_unsafe_urls = true,
-            "--allow-data-images" => o.allow_data_images = true,
-            "--readable-urls" => o.readable_urls = true,
-            "--front-matter" => o.front_matter = true,
-            "--drop-page-chrome" => o.drop_page_chrome = true,
-            _ => {
-                if !VALUED.contains(&name) {
-                    return Err(format!("unknown option `{name}`"));
-                }
-                let value = parser.value().map_err(usage)?;
-                let text = || {
-                    value
-                        .to_str()
-                        .map(str::to_owned)
-                        .ok_or_else(|| format!("{name}: the value is not valid UTF-8"))
-                };
-                match name {
-                    "--from" => {
-                        raw.from = Some(match text()?.as_str() {
-                            "html" | "htm" => Kind::Html,
-                            "markdown" | "md" => Kind::Markdown,
-                            v => return Err(format!("--from: expected html or markdown, got `{v}`")),
-                        })
-                    }
-                    "--out-dir" => raw.out_dir = Some(value.into()),
-                    "-o" | "--output" => raw.output = Some(value.into()),
-                    "--glob" => raw.globs.push(text()?),
-                    "--files-from" => raw.files_from = Some(value.into()),
-                    "--report" => {
-                        raw.report = match text()?.as_str() {
-                            "json" => Some(Report::Json),
-                            v => return Err(format!("--report: expected json, got `{v}`")),
-                        }
-                    }
-                    "-j" | "--jobs" => {
-                        let n = number(name, &text()?)?;
-                        if n == 0 {
-                            return Err(format!("{name}: needs at least 1"));
-                        }
-                        raw.jobs = Some(n);
-                    }
-                    "--shard" => raw.shard = Some(shard(&text()?)?),
-                    "--unsupported" => {
-                        o.unsupported = match text()?.as_str() {
-                            "keep-html" => Unsupported::KeepHtml,
-                            "keep-content" => Unsupported::KeepContent,
-                            "drop" => Unsupported::Drop,
-                            v => {
-                                return Err(format!(
-                                    "--unsupported: expected keep-html, keep-content or drop, got `{v}`"
-                                ));
-                            }
-                        }
-                    }
-                    "--share-links" => {
-                        o.share_links = match text()?.as_str() {
-                            "unwrap" => ShareLinks::Unwrap,
-                            "keep" => ShareLinks::Keep,
-                            "drop" => ShareLinks::Drop,
-                            v => return Err(format!("--share-links: expected unwrap, keep or drop, got `{v}`")),
-                        }
-                    }
-                    "--heading" => {
-                        o.style.heading = match text()?.as_str() {
-                            "atx" => HeadingStyle::Atx,
-                            "setext" => HeadingStyle::Setext,
-                            v => return Err(format!("--heading: expected atx or setext, got `{v}`")),
-                        }
-                    }
-                    "--code-block" => {
-                        o.style.code_block = match text()?.as_str() {
-                            "backticks" => CodeBlockStyle::Backticks,
-                            "tildes" => CodeBlockStyle::Tildes,
-                            "indented" => CodeBlockStyle::Indented,
-                            v => {
-                                return Err(format!(
-                                    "--code-block: expected backticks, tildes or indented, got `{v}`"
-                                ));
-                            }
-                        }
-                    }
-                    "--hard-break" => {
-                        o.style.hard_break = match text()?.as_str() {
-                            "backslash" => HardBreakStyle::Backslash,
-                            "spaces" => HardBreakStyle::Spaces,
-                            v => return Err(format!("--hard-break: expected backslash or spaces, got `{v}`")),
-                        }
-                    }
-                    "--link-style" => {
-                        o.style.link = match text()?.as_str() {
-                            "inline" => LinkStyle::Inline,
-                            "numbered" => LinkStyle::ReferenceNumbered,
-                            "text" => LinkStyle::ReferenceText,
-                            v => return Err(format!("--link-style: expected inline, numbered or text, got `{v}`")),
-                        }
-                    }
-                    "--wrap" => {
-                        let n = number(name, &text()?)?;
-                        if n == 0 {
-                            return Err(format!("{name}: needs at least 1"));
-                        }
-                        o.style.wrap = Some(n);
-                    }
-                    "--bullet" => o.style.bullet = one_of(name, &text()?, "-*+")?,
-                    "--ordered-delimiter" => o.style.ordered_delimiter = one_of(name, &text()?, ".)")?,
-                    "--emphasis" => o.style.emphasis = one_of(name, &text()?, "*_")?,
-                    "--strong" => o.style.strong = one_of(name, &text()?, "*_")?,
-                    "--rule" => {
-                        let rule = text()?;
-                        let mut marks = rule.chars().filter(|c| *c != ' ');
-                        let first = marks.next();
-                        let valid = matches!(first, Some('-' | '*' | '_'))
-                            && marks.clone().all(|c| Some(c) == first)
-                            && marks.count() >= 2
-                            && !rule.starts_with("    ");
-                        if !valid {
-                            return Err(format!(
-                                "--rule: expected three or more of one of -, *, _ (spaces allowed), got `{rule}`"
-                            ));
-                        }
-                        o.style.rule = rule.into();
-                    }
-                    "--max-depth" => o.max_depth = number(name, &text()?)?,
-                    "--charset" => {
-                        let label = text()?;
-                        o.encoding = Some(
-                            html2cmark::encoding_rs::Encoding::for_label(label.as_bytes())
-                                .ok_or_else(|| format!("--charset: unknown encoding `{label}`"))?,
-                        );
-                    }
-                    "--max-input-bytes" => o.max_input_bytes = Some(number(name, &text()?)? as u64),
-                    "--base-url" => {
-                        let url = text()?;
-                        o.base_url = Some(
-                            html2cmark::Url::parse(url.trim())
-                                .map_err(|e| format!("--base-url: `{url}` is not an absolute URL ({e})"))?,
-                        );
-                    }
-                    "--drop" => o.drop.extend(selectors(name, &text()?)?),
-                    "--keep-html" => o.keep_html.extend(selectors(name, &text()?)?),
-                    _ => return Err(format!("unknown option `{name}`")),
-                }
+        if !skip {
+            raw.apply(setting.args.clone(), Source::File)
+                .map_err(|e| setting.error(&e))?;
+            if setting.key == "globs" {
+                Selection::new(&raw.globs).map_err(|e| setting.error(&e))?;
             }
         }
     }
+    raw.apply(args, Source::CommandLine)?;
     raw.into_command()
+}
+
+/// Where arguments come from.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// The config file's keys, as arguments.
+    File,
+    /// The command line: its lists replace the file's.
+    CommandLine,
+}
+
+/// The lists that hold the config file's values until the command line gives its own.
+#[derive(Default)]
+struct FromFile {
+    inputs: bool,
+    globs: bool,
+    drop: bool,
+    keep_html: bool,
+}
+
+/// Starts a list that `source` adds to: the command line's first value replaces what the file put there.
+fn replace<T>(list: &mut Vec<T>, from_file: &mut bool, source: Source) {
+    match source {
+        Source::File => *from_file = true,
+        Source::CommandLine if *from_file => {
+            list.clear();
+            *from_file = false;
+        }
+        Source::CommandLine => {}
+    }
+}
+
+impl Raw {
+    /// Applies `args` to what is parsed so far; `Some` for `--help` and `--version`.
+    fn apply(&mut self, args: Vec<OsString>, source: Source) -> Result<Option<Command>, String> {
+        use lexopt::Arg;
+        let raw = self;
+        let mut parser = lexopt::Parser::from_args(args);
+        while let Some(arg) = parser.next().map_err(usage)? {
+            let name = match arg {
+                Arg::Value(path) => {
+                    replace(&mut raw.inputs, &mut raw.from_file.inputs, source);
+                    raw.inputs.push(path.into());
+                    continue;
+                }
+                Arg::Short(c) => format!("-{c}"),
+                Arg::Long(name) => format!("--{name}"),
+            };
+            let name = name.as_str();
+            let o = &mut raw.options;
+            match name {
+                "-h" | "--help" => return Ok(Some(Command::Help)),
+                "-V" | "--version" => return Ok(Some(Command::Version)),
+                "--no-config" => raw.no_config = true,
+                "--check" => raw.check = true,
+                "--diff" => raw.diff = true,
+                "--in-place" => raw.in_place = true,
+                "--events" => raw.events = true,
+                "-q" | "--quiet" => raw.quiet = true,
+                "--no-fsync" => raw.no_fsync = true,
+                "--allow-empty" => raw.allow_empty = true,
+                "--prune" => raw.prune = true,
+                "--no-tables" | "--tables" => o.tables = name == "--tables",
+                "--no-strikethrough" | "--strikethrough" => o.strikethrough = name == "--strikethrough",
+                "--no-task-lists" | "--task-lists" => o.task_lists = name == "--task-lists",
+                "--allow-unsafe-urls" => o.allow_unsafe_urls = true,
+                "--allow-data-images" => o.allow_data_images = true,
+                "--readable-urls" => o.readable_urls = true,
+                "--front-matter" => o.front_matter = true,
+                "--drop-page-chrome" => o.drop_page_chrome = true,
+                _ => {
+                    if !VALUED.contains(&name) {
+                        return Err(format!("unknown option `{name}`"));
+                    }
+                    let value = parser.value().map_err(usage)?;
+                    let text = || {
+                        value
+                            .to_str()
+                            .map(str::to_owned)
+                            .ok_or_else(|| format!("{name}: the value is not valid UTF-8"))
+                    };
+                    match name {
+                        "--from" => {
+                            raw.from = Some(match text()?.as_str() {
+                                "html" | "htm" => Kind::Html,
+                                "markdown" | "md" => Kind::Markdown,
+                                v => return Err(format!("--from: expected html or markdown, got `{v}`")),
+                            })
+                        }
+                        "--out-dir" => raw.out_dir = Some(value.into()),
+                        "-o" | "--output" => raw.output = Some(value.into()),
+                        "--glob" => {
+                            replace(&mut raw.globs, &mut raw.from_file.globs, source);
+                            raw.globs.push(text()?);
+                        }
+                        "--config" => raw.config = Some(value.into()),
+                        "--files-from" => raw.files_from = Some(value.into()),
+                        "--report" => {
+                            raw.report = match text()?.as_str() {
+                                "json" => Some(Report::Json),
+                                v => return Err(format!("--report: expected json, got `{v}`")),
+                            }
+                        }
+                        "-j" | "--jobs" => {
+                            let n = number(name, &text()?)?;
+                            if n == 0 {
+                                return Err(format!("{name}: needs at least 1"));
+                            }
+                            raw.jobs = Some(n);
+                        }
+                        "--shard" => raw.shard = Some(shard(&text()?)?),
+                        "--unsupported" => {
+                            o.unsupported = match text()?.as_str() {
+                                "keep-html" => Unsupported::KeepHtml,
+                                "keep-content" => Unsupported::KeepContent,
+                                "drop" => Unsupported::Drop,
+                                v => {
+                                    return Err(format!(
+                                        "--unsupported: expected keep-html, keep-content or drop, got `{v}`"
+                                    ));
+                                }
+                            }
+                        }
+                        "--share-links" => {
+                            o.share_links = match text()?.as_str() {
+                                "unwrap" => ShareLinks::Unwrap,
+                                "keep" => ShareLinks::Keep,
+                                "drop" => ShareLinks::Drop,
+                                v => return Err(format!("--share-links: expected unwrap, keep or drop, got `{v}`")),
+                            }
+                        }
+                        "--heading" => {
+                            o.style.heading = match text()?.as_str() {
+                                "atx" => HeadingStyle::Atx,
+                                "setext" => HeadingStyle::Setext,
+                                v => return Err(format!("--heading: expected atx or setext, got `{v}`")),
+                            }
+                        }
+                        "--code-block" => {
+                            o.style.code_block = match text()?.as_str() {
+                                "backticks" => CodeBlockStyle::Backticks,
+                                "tildes" => CodeBlockStyle::Tildes,
+                                "indented" => CodeBlockStyle::Indented,
+                                v => {
+                                    return Err(format!(
+                                        "--code-block: expected backticks, tildes or indented, got `{v}`"
+                                    ));
+                                }
+                            }
+                        }
+                        "--hard-break" => {
+                            o.style.hard_break = match text()?.as_str() {
+                                "backslash" => HardBreakStyle::Backslash,
+                                "spaces" => HardBreakStyle::Spaces,
+                                v => return Err(format!("--hard-break: expected backslash or spaces, got `{v}`")),
+                            }
+                        }
+                        "--link-style" => {
+                            o.style.link = match text()?.as_str() {
+                                "inline" => LinkStyle::Inline,
+                                "numbered" => LinkStyle::ReferenceNumbered,
+                                "text" => LinkStyle::ReferenceText,
+                                v => return Err(format!("--link-style: expected inline, numbered or text, got `{v}`")),
+                            }
+                        }
+                        "--wrap" => {
+                            let n = number(name, &text()?)?;
+                            if n == 0 {
+                                return Err(format!("{name}: needs at least 1"));
+                            }
+                            o.style.wrap = Some(n);
+                        }
+                        "--bullet" => o.style.bullet = one_of(name, &text()?, "-*+")?,
+                        "--ordered-delimiter" => o.style.ordered_delimiter = one_of(name, &text()?, ".)")?,
+                        "--emphasis" => o.style.emphasis = one_of(name, &text()?, "*_")?,
+                        "--strong" => o.style.strong = one_of(name, &text()?, "*_")?,
+                        "--rule" => {
+                            let rule = text()?;
+                            let mut marks = rule.chars().filter(|c| *c != ' ');
+                            let first = marks.next();
+                            let valid = matches!(first, Some('-' | '*' | '_'))
+                                && marks.clone().all(|c| Some(c) == first)
+                                && marks.count() >= 2
+                                && !rule.starts_with("    ");
+                            if !valid {
+                                return Err(format!(
+                                    "--rule: expected three or more of one of -, *, _ (spaces allowed), got `{rule}`"
+                                ));
+                            }
+                            o.style.rule = rule.into();
+                        }
+                        "--max-depth" => o.max_depth = number(name, &text()?)?,
+                        "--charset" => {
+                            let label = text()?;
+                            o.encoding = Some(
+                                html2cmark::encoding_rs::Encoding::for_label(label.as_bytes())
+                                    .ok_or_else(|| format!("--charset: unknown encoding `{label}`"))?,
+                            );
+                        }
+                        "--max-input-bytes" => o.max_input_bytes = Some(number(name, &text()?)? as u64),
+                        "--base-url" => {
+                            let url = text()?;
+                            o.base_url = Some(
+                                html2cmark::Url::parse(url.trim())
+                                    .map_err(|e| format!("--base-url: `{url}` is not an absolute URL ({e})"))?,
+                            );
+                        }
+                        "--drop" => {
+                            replace(&mut o.drop, &mut raw.from_file.drop, source);
+                            o.drop.extend(selectors(name, &text()?)?);
+                        }
+                        "--keep-html" => {
+                            replace(&mut o.keep_html, &mut raw.from_file.keep_html, source);
+                            o.keep_html.extend(selectors(name, &text()?)?);
+                        }
+                        _ => return Err(format!("unknown option `{name}`")),
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
 }
 
 /// The options that take a value.
 const VALUED: &[&str] = &[
+    "--config",
     "--from",
     "--out-dir",
     "-o",

@@ -2,11 +2,12 @@
 //!
 //! Shared by the installable binary (`src/bin/html2cmark/main.rs`) and the example (`examples/html2cmark.rs`),
 //! so that `cargo run --example html2cmark` and `cargo install --path .` run the same code. Besides html2cmark
-//! it uses lexopt (arguments), globset (`--glob`) and terminal_size (the progress line), all behind the `cli`
-//! feature; parallelism uses `std::thread`.
+//! it uses lexopt (arguments), globset (`--glob`), terminal_size (the progress line), and toml with serde (the
+//! config file), all behind the `cli` feature; parallelism uses `std::thread`.
 
 mod args;
 mod batch;
+mod config;
 mod diff;
 mod files;
 mod oneshot;
