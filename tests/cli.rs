@@ -1564,6 +1564,14 @@ fn flags_override_the_config_file() {
     let o = run_in(Some(&root.join("sub")), &["--no-config"]);
     assert_eq!((code(&o), stdout(&o).as_str()), (0, ""), "{}", stderr(&o));
     assert!(!root.join("md").exists());
+    // An on/off key has its opposite flag; a file without out-dir leaves a one-shot command line one-shot.
+    write(&root.join("fm.toml"), "front-matter = true\n");
+    write(&root.join("fm.html"), "<title>T</title><p>x</p>");
+    let o = run_in(Some(root), &["--config", "fm.toml", "fm.html"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("---\n"), "{}", stdout(&o));
+    let o = run_in(Some(root), &["--config", "fm.toml", "--no-front-matter", "fm.html"]);
+    assert_eq!((code(&o), stdout(&o).as_str()), (0, "x\n"), "{}", stderr(&o));
     let o = run_in(Some(root), &["--no-config", "--config", "html2cmark.toml"]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("exclude each other"), "{}", stderr(&o));

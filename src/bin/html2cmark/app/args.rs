@@ -83,6 +83,10 @@ CONFIG FILE
     --config FILE               read FILE; default: html2cmark.toml in the working folder or the nearest
                                 folder above it
     --no-config                 ignore any config file
+    --no-allow-empty, --no-front-matter, --no-allow-unsafe-urls, --no-allow-data-images,
+    --no-readable-urls, --no-drop-page-chrome
+                                turn off what the file turns on (as --tables, --strikethrough, --task-lists
+                                turn on what it turns off)
 
 ONE-SHOT
     -o, --output FILE           write to FILE (see OUTPUT FILES) instead of stdout
@@ -364,16 +368,16 @@ impl Raw {
                 "--events" => raw.events = true,
                 "-q" | "--quiet" => raw.quiet = true,
                 "--no-fsync" => raw.no_fsync = true,
-                "--allow-empty" => raw.allow_empty = true,
+                "--allow-empty" | "--no-allow-empty" => raw.allow_empty = name == "--allow-empty",
                 "--prune" => raw.prune = true,
                 "--no-tables" | "--tables" => o.tables = name == "--tables",
                 "--no-strikethrough" | "--strikethrough" => o.strikethrough = name == "--strikethrough",
                 "--no-task-lists" | "--task-lists" => o.task_lists = name == "--task-lists",
-                "--allow-unsafe-urls" => o.allow_unsafe_urls = true,
-                "--allow-data-images" => o.allow_data_images = true,
-                "--readable-urls" => o.readable_urls = true,
-                "--front-matter" => o.front_matter = true,
-                "--drop-page-chrome" => o.drop_page_chrome = true,
+                "--allow-unsafe-urls" | "--no-allow-unsafe-urls" => o.allow_unsafe_urls = name == "--allow-unsafe-urls",
+                "--allow-data-images" | "--no-allow-data-images" => o.allow_data_images = name == "--allow-data-images",
+                "--readable-urls" | "--no-readable-urls" => o.readable_urls = name == "--readable-urls",
+                "--front-matter" | "--no-front-matter" => o.front_matter = name == "--front-matter",
+                "--drop-page-chrome" | "--no-drop-page-chrome" => o.drop_page_chrome = name == "--drop-page-chrome",
                 _ => {
                     if !VALUED.contains(&name) {
                         return Err(format!("unknown option `{name}`"));

@@ -139,24 +139,24 @@ pub fn load(path: &Path) -> Result<Vec<Setting>, String> {
         settings.push("out-dir", Group::OutDir, out.span(), vec![arg]);
     }
     settings.list("globs", "--glob", Group::Batch, &file.globs);
-    settings.switch("allow-empty", Group::Batch, &file.allow_empty, false);
+    settings.switch("allow-empty", Group::Batch, &file.allow_empty);
     settings.value("from", &file.from);
-    settings.switch("tables", Group::Conversion, &file.tables, true);
-    settings.switch("strikethrough", Group::Conversion, &file.strikethrough, true);
-    settings.switch("task-lists", Group::Conversion, &file.task_lists, true);
+    settings.switch("tables", Group::Conversion, &file.tables);
+    settings.switch("strikethrough", Group::Conversion, &file.strikethrough);
+    settings.switch("task-lists", Group::Conversion, &file.task_lists);
     settings.value("unsupported", &file.unsupported);
     settings.value("max-depth", &file.max_depth);
     settings.value("max-input-bytes", &file.max_input_bytes);
     settings.value("share-links", &file.share_links);
-    settings.switch("allow-unsafe-urls", Group::Conversion, &file.allow_unsafe_urls, false);
-    settings.switch("allow-data-images", Group::Conversion, &file.allow_data_images, false);
-    settings.switch("readable-urls", Group::Conversion, &file.readable_urls, false);
+    settings.switch("allow-unsafe-urls", Group::Conversion, &file.allow_unsafe_urls);
+    settings.switch("allow-data-images", Group::Conversion, &file.allow_data_images);
+    settings.switch("readable-urls", Group::Conversion, &file.readable_urls);
     settings.value("charset", &file.charset);
-    settings.switch("front-matter", Group::Conversion, &file.front_matter, false);
+    settings.switch("front-matter", Group::Conversion, &file.front_matter);
     settings.value("base-url", &file.base_url);
     settings.list("drop", "--drop", Group::Conversion, &file.drop);
     settings.list("keep-html", "--keep-html", Group::Conversion, &file.keep_html);
-    settings.switch("drop-page-chrome", Group::Conversion, &file.drop_page_chrome, false);
+    settings.switch("drop-page-chrome", Group::Conversion, &file.drop_page_chrome);
     settings.value("heading", &file.heading);
     settings.value("bullet", &file.bullet);
     settings.value("ordered-delimiter", &file.ordered_delimiter);
@@ -196,14 +196,12 @@ impl Settings<'_> {
         }
     }
 
-    /// `key = true`: `--key`; `key = false`: `--no-key` when there is one (`negatable`), otherwise nothing (the
-    /// default).
-    fn switch(&mut self, key: &'static str, group: Group, value: &Option<Spanned<bool>>, negatable: bool) {
+    /// `key = true`: `--key`; `key = false`: `--no-key`.
+    fn switch(&mut self, key: &'static str, group: Group, value: &Option<Spanned<bool>>) {
         if let Some(value) = value {
-            let arg = match (*value.get_ref(), negatable) {
-                (true, _) => format!("--{key}"),
-                (false, true) => format!("--no-{key}"),
-                (false, false) => return,
+            let arg = match value.get_ref() {
+                true => format!("--{key}"),
+                false => format!("--no-{key}"),
             };
             self.push(key, group, value.span(), vec![arg.into()]);
         }
@@ -229,7 +227,12 @@ fn key_at(text: &str, offset: usize) -> Option<&str> {
     let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
     text[..end].lines().rev().find_map(|line| {
         let (key, _) = line.split_once('=')?;
-        let key = key.trim().trim_matches('"');
+        let key = key.trim();
+        // A bare key, or a quoted one: not `"a` from an array's `"a=b",`.
+        let key = match key.strip_prefix('"') {
+            Some(quoted) => quoted.strip_suffix('"')?,
+            None => key,
+        };
         let plain = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         plain.then_some(key)
     })
@@ -247,5 +250,8 @@ mod tests {
         assert_eq!(key_at(text, text.find("\"x\"").unwrap()), Some("wrap"));
         assert_eq!(key_at(text, text.find("1,").unwrap()), Some("drop"));
         assert_eq!(key_at(text, 0), Some("a"));
+        let text = "drop = [\n  \"[a=b]\",\n  2,\n]\n\"out-dir\" = 1\n";
+        assert_eq!(key_at(text, text.find("2,").unwrap()), Some("drop"));
+        assert_eq!(key_at(text, text.find("1\n").unwrap()), Some("out-dir"));
     }
 }
