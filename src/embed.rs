@@ -201,20 +201,35 @@ fn url_allowed(url: &str, kind: UrlKind, options: &Options) -> bool {
 /// Whether `html` is only comments and white space, read the same way by CommonMark and by a browser (a browser
 /// also ends a comment at `--!>`, and anything after it would be live markup).
 fn only_comments(html: &str) -> bool {
-    if html.contains("--!>") {
-        return false;
-    }
     let mut rest = html.trim();
     while !rest.is_empty() {
         let Some(after) = rest.strip_prefix("<!--") else {
             return false;
         };
-        let Some(end) = after.find("-->") else {
+        let Some(len) = comment_len(after) else {
             return false;
         };
-        rest = after[end + 3..].trim();
+        rest = after[len..].trim();
     }
     true
+}
+
+/// The length of a comment's body and end, `body` being what follows its `<!--`, where a browser ends it
+/// (HTML § 13.2.5.43ff): `<!-->` and `<!--->` are empty comments; otherwise the first `-->` or `--!>`. `None`
+/// when it does not end.
+fn comment_len(body: &str) -> Option<usize> {
+    if body.starts_with('>') {
+        return Some(1);
+    }
+    if body.starts_with("->") {
+        return Some(2);
+    }
+    match (body.find("-->"), body.find("--!>")) {
+        (Some(a), Some(b)) if b < a => Some(b + 4),
+        (Some(a), _) => Some(a + 3),
+        (None, Some(b)) => Some(b + 4),
+        (None, None) => None,
+    }
 }
 
 /// The number in a block that is exactly `<!--digits-->` (an archive's publication time in epoch milliseconds).
@@ -460,18 +475,8 @@ pub(crate) fn is_inert_html(html: &str) -> bool {
         let rest = &html[at..];
         let after = &b[at + 1..];
         if let Some(body) = rest.strip_prefix("<!--") {
-            // HTML § 13.2.5.43ff: `<!-->` and `<!--->` are empty comments; otherwise the first `-->` or `--!>`.
-            let end = if body.starts_with('>') {
-                1
-            } else if body.starts_with("->") {
-                2
-            } else {
-                match (body.find("-->"), body.find("--!>")) {
-                    (Some(a), Some(b)) if b < a => b + 4,
-                    (Some(a), _) => a + 3,
-                    (None, Some(b)) => b + 4,
-                    (None, None) => return true, // the rest of the fragment is comment
-                }
+            let Some(end) = comment_len(body) else {
+                return true; // the rest of the fragment is comment
             };
             i = at + 4 + end;
         } else if matches!(after.first(), Some(b'!' | b'?'))
@@ -714,7 +719,9 @@ impl Editor<'_> {
 
     /// The start of the line holding `at`, the prefix before `at` on it, and the prefix for further lines.
     fn prefixes(&self, at: usize, in_container: bool) -> (usize, String, String) {
-        let line_start = self.md[..at].rfind('\n').map_or(0, |i| i + 1);
+        // (A CR alone ends a line too. Text before `pos` is already in the output: it is never copied again.)
+        let line_start = self.md[..at].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+        let line_start = line_start.max(self.pos.min(at));
         if !in_container {
             return (line_start, String::new(), String::new());
         }
@@ -744,7 +751,7 @@ impl Editor<'_> {
             .map(|o| &o[o.rfind('\n').map_or(0, |i| i + 1)..]);
         let blank_before = last_line.is_some_and(|l| !is_blank_line(l));
         let next = &self.md[range.end.min(self.md.len())..];
-        let blank_after = !next.is_empty() && !is_blank_line(next.split('\n').next().unwrap_or(""));
+        let blank_after = !next.is_empty() && !is_blank_line(next.split(['\n', '\r']).next().unwrap_or(""));
         self.pos = range.end.max(self.pos);
         if converted.trim().is_empty() {
             if blank_before && blank_after {

@@ -484,8 +484,12 @@ fn lt_could_open(rest: &[char], gt_here: bool, gt_follows: bool, next: Class) ->
                 .take_while(|c| c.is_ascii_alphanumeric() || **c == '-')
                 .count();
             let after = rest.get(name);
-            // An open tag: the name ends at whitespace, `/`, `>` or the end of this text.
-            let tag = matches!(after, None | Some(' ' | '\t' | '\n' | '/' | '>'));
+            // An open tag: the name ends at whitespace, `/`, `>` or the end of this text. (pulldown-cmark counts
+            // line tabulation, form feed and CR as white space in a tag too.)
+            let tag = matches!(
+                after,
+                None | Some(' ' | '\t' | '\n' | '\r' | '\u{b}' | '\u{c}' | '/' | '>')
+            );
             // An autolink: a scheme, or an email address, up to the `>` with no space or `<`.
             let (clean, colon, at) = autolink_scan(rest);
             tag || (clean && (colon || at || !gt_here))

@@ -199,6 +199,11 @@ fn a_second_pass_changes_nothing() {
         // Found by the markdown_safe fuzz target: the writer's own `<em>`, `<strong>` and `<del>` fallbacks were
         // converted again (and a run kept as it was dropped out of the check of the runs around it).
         "***<p>c**d*",
+        // A CR alone ends a line (the quote's prefix was taken from the line before it), `<!-->` is a whole
+        // comment to a browser, and a tag name may end at a line tabulation.
+        "<k>\u{FFFD}\r>\u{FFFD} <e>",
+        "<!--><p><g -->",
+        "<s\0\u{b}> <e>",
         "\0<s>\u{3000}",
         "\0<p>y<s>\u{FFFD}",
         "| a | b |\n| --- | -- | --- |\n| x</p><p>y | Like || this. |\n| _**`c\\|`_**n `\\|code\\| is okay \\| comp don't *ep_r\\*arse\\_**\n",

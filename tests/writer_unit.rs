@@ -378,3 +378,10 @@ fn a_backslash_before_a_carriage_return_is_escaped() {
     assert_eq!(md(para(vec![text("\r\\\ra")])), "&#13;\\\\&#13;a\n");
     assert_eq!(md(para(vec![text("x\\\r")])), "x\\\\&#13;\n");
 }
+
+#[test]
+fn a_tag_name_ending_at_a_line_tabulation_is_escaped() {
+    // pulldown-cmark reads `<s\u{b}>` as raw HTML (markdown_safe fuzz finding, issue 21).
+    assert_eq!(md(para(vec![text("<s\u{b}> x")])), "\\<s\u{b}> x\n");
+    assert_eq!(md(para(vec![text("a <b\u{c}> c")])), "a \\<b\u{c}> c\n");
+}
