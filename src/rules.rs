@@ -282,9 +282,16 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
                 // Only these swallow following text as a lazy continuation; after a heading, a code fence or
                 // a rule, text starts a new paragraph with no blank line, so the item can stay tight.
                 // (A table that the walker keeps as paragraphs is a wrapper.)
-                let hard_block = (list && is_written_as_list(&c))
-                    || tag == "blockquote"
-                    || (tag == "table" && is_written_as_table(&c, options));
+                let table = tag == "table" && is_written_as_table(&c, options);
+                // A table's caption is written as a paragraph of its own before it.
+                if table
+                    && c.children()
+                        .iter()
+                        .any(|k| k.is("caption") && has_visible_content(k, options))
+                {
+                    return true;
+                }
+                let hard_block = (list && is_written_as_list(&c)) || tag == "blockquote" || table;
                 match tag {
                     // Right after such a block a table or a heading (setext in some styles) would be taken in
                     // too, and so would a quote right after a quote.

@@ -650,3 +650,18 @@ fn a_share_link_holding_blocks_is_looked_into_by_the_list_planner() {
         );
     }
 }
+
+// A table's caption is written as a paragraph before the table, which a tight item cannot hold.
+#[test]
+fn a_table_caption_makes_its_item_loose() {
+    for html in [
+        "\0<ul><li>\u{FFFD}<table><tr><caption><",
+        "<ul><li>text<table><caption>Cap</caption><tr><th>h</th></tr><tr><td>c</td></tr></table></li><li>b</li></ul>",
+    ] {
+        let events = faithful(html, &Options::default());
+        assert!(
+            events.iter().any(|e| matches!(e, Event::Start(Tag::Table(_)))),
+            "{html:?}: {events:?}"
+        );
+    }
+}
