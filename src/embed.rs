@@ -89,8 +89,6 @@ pub(crate) fn convert_markdown(markdown: &str, options: &Options) -> String {
                 if inner.iter().any(|(e, _)| needs_conversion(e, &ed.options)) {
                     let whole = range.start..events[end].1.end;
                     ed.inline_block(inner, Some((event, whole)), containers > 0);
-                } else if let Event::Start(Tag::Heading { .. }) = event {
-                    ed.header_title(inner);
                 }
                 i = end + 1;
                 continue;
@@ -130,6 +128,23 @@ pub(crate) fn convert_markdown(markdown: &str, options: &Options) -> String {
     ed.out.push_str(&markdown[ed.pos.min(markdown.len())..]);
     let out = neutralize(std::mem::take(&mut ed.out), parser_options, &ed.options);
     ed.out = out;
+    if options.front_matter && !has_front_matter {
+        // The title line is looked for in the output, as a second pass would see it (a heading converted from
+        // HTML can be one), so that the second pass finds the front matter it would write already there.
+        let written: Vec<Spanned> = Parser::new_ext(&ed.out, parser_options)
+            .into_offset_iter()
+            .map(|(e, r)| (e.into_static(), r))
+            .collect();
+        let mut k = 0;
+        while k < written.len() && ed.header.title.is_none() {
+            if let Event::Start(Tag::Heading { .. }) = written[k].0 {
+                let end = find_end(&written, k);
+                ed.header_title(&written[k + 1..end]);
+                k = end;
+            }
+            k += 1;
+        }
+    }
     let mut meta = ed.header;
     meta.fill_from(&ed.found);
     if options.front_matter && !has_front_matter {

@@ -214,6 +214,20 @@ fn a_second_pass_changes_nothing() {
 }
 
 #[test]
+fn front_matter_from_a_converted_title_heading_is_written_in_the_first_pass() {
+    // The title line (a heading that is exactly one link) is looked for in the output, as a second pass sees it.
+    let mut options = Options::default();
+    options.front_matter = true;
+    assert_idempotent("<a href=\"g\"><h2>\u{FFFD}", &options);
+    let once = convert_markdown("<h2><a href=\"https://e.com/1\">T</a></h2>\n\n<p>x</p>\n", &options);
+    assert!(
+        once.starts_with("---\ntitle: \"T\"\nsource: \"https://e.com/1\"\n---\n"),
+        "{once}"
+    );
+    assert_idempotent("<h2><a href=\"https://e.com/1\">T</a></h2>\n\n<p>x</p>\n", &options);
+}
+
+#[test]
 fn archives_in_the_shared_corpus_convert_in_one_pass() {
     let Some(dir) = common::shared_dir() else {
         eprintln!("note: ../shared is absent; skipping the idempotence check on the archive corpus");
