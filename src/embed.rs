@@ -19,6 +19,10 @@
 //!   unless [`Options::allow_unsafe_urls`].
 //! - A **table** holding raw HTML or such a link in a cell is rendered to an HTML table and converted whole.
 //! - Everything else (front matter, headings, links, ordinary Markdown, blank lines) is copied unchanged.
+//! - A run, tight item text or block whose raw HTML is inert and whose conversion means the same (the writer's
+//!   own `<em>`/`<strong>` fallbacks, say) is kept as it is, so that a second pass changes nothing.
+//! - With front matter on, the title line (the first heading that is exactly one link) is looked for in the
+//!   output, as a second pass would see it.
 //!
 //! Last, the whole output is parsed again and anything still live (raw HTML that is not
 //! [inert](is_inert_html), a refused URL) gets a backslash before its opening character, so that it reads as
