@@ -253,12 +253,20 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
     let mut after_quote = false;
     let mut seen_inline = false;
     // Each entry is visited, then (when `true`) its following siblings: a wrapper's children are reached
-    // through its first child, without a list of them.
-    let mut stack: Vec<(Node, bool)> = content.into_iter().rev().map(|c| (c, false)).collect();
-    while let Some((c, siblings)) = stack.pop() {
+    // through its first child, without a list of them. `None` is the closing mark of a `q`: text after its
+    // content.
+    let mut stack: Vec<(Option<Node>, bool)> = content.into_iter().rev().map(|c| (Some(c), false)).collect();
+    while let Some((entry, siblings)) = stack.pop() {
+        let Some(c) = entry else {
+            if seen_block {
+                return true;
+            }
+            seen_inline = true;
+            continue;
+        };
         if siblings {
             if let Some(next) = c.next_sibling() {
-                stack.push((next, true));
+                stack.push((Some(next), true));
             }
         }
         match c.kind() {
@@ -319,12 +327,13 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
                     }
                     // `q` writes quotation marks around its content: text before and after whatever it holds.
                     "q" => {
-                        if seen_block || holds_lazy_block(&c, options) {
+                        if seen_block {
                             return true;
                         }
                         seen_inline = true;
+                        stack.push((None, false));
                         if let Some(first) = c.first_child() {
-                            stack.push((first, true));
+                            stack.push((Some(first), true));
                         }
                     }
                     // Code is written whole, as one code span, whatever blocks it holds.
@@ -340,7 +349,7 @@ fn item_needs_loose(content: Vec<Node>, options: &Options) -> bool {
                     // Wrappers and inline elements alike: their content belongs to this item.
                     _ => {
                         if let Some(first) = c.first_child() {
-                            stack.push((first, true));
+                            stack.push((Some(first), true));
                         }
                     }
                 }
