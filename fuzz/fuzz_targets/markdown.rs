@@ -3,6 +3,8 @@
 //! front). The first byte picks the options.
 #![no_main]
 
+mod archive_options;
+
 use html2cmark::pulldown_cmark::{Event, Parser, Tag};
 use libfuzzer_sys::fuzz_target;
 
@@ -20,10 +22,7 @@ fn has_html(md: &str, options: &html2cmark::Options) -> bool {
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else { return };
-    let mut options = html2cmark::Options::default();
-    options.front_matter = first & 1 != 0;
-    options.tables = first & 2 == 0;
-    options.max_depth = if first & 4 == 0 { 256 } else { 2 };
+    let options = archive_options::from_byte(first);
     let md = String::from_utf8_lossy(rest);
     let out = html2cmark::convert_markdown(&md, &options);
     if !has_html(&md, &options) {

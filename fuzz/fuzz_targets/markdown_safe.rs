@@ -4,6 +4,8 @@
 //! byte picks the options.
 #![no_main]
 
+mod archive_options;
+
 #[path = "../../tests/common/live.rs"]
 mod live;
 
@@ -11,10 +13,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&first, rest)) = data.split_first() else { return };
-    let mut options = html2cmark::Options::default();
-    options.front_matter = first & 1 != 0;
-    options.tables = first & 2 == 0;
-    options.max_depth = if first & 4 == 0 { 256 } else { 2 };
+    let options = archive_options::from_byte(first);
     let md = String::from_utf8_lossy(rest);
     let out = html2cmark::convert_markdown(&md, &options);
     let parser_options = options.parser_options() | pulldown_cmark::Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
