@@ -335,9 +335,10 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
             '[' | ']' => {
                 // `[[` opens a wikilink under pulldown-cmark's `ENABLE_WIKILINKS` (`[[javascript:x]]` would be a
                 // live link there): the first bracket is escaped, whatever follows.
-                let before = if i == 0 { env.prev.ch } else { Some(chars[i - 1]) };
-                let after_open = before == Some('[') && !(i > 0 && escape_at[i - 1]);
-                let doubled = c == '[' && (chars.get(i + 1).copied().or(env.next.ch) == Some('[') || after_open);
+                // (A `[` after one escaped here is no second opener.)
+                let prev_escaped = i > 0 && escape_at[i - 1] && chars[i - 1] == '[';
+                let next_open = c == '[' && chars.get(i + 1).copied().or(env.next.ch) == Some('[');
+                let doubled = next_open || (bracket_doubled_at(&chars, env, i) && !prev_escaped);
                 if doubled && (env.close_follows || last_close.is_some_and(|k| k > i) || ends_close) {
                     escape_at[i] = true;
                 }
@@ -404,11 +405,13 @@ pub(crate) fn push_text(out: &mut String, text: &str, env: &TextEnv, planned: &[
 /// Whether a `[` of `chars` stands next to another `[` in the output (a wikilink opener).
 fn has_doubled_bracket(chars: &[char], env: &TextEnv) -> bool {
     // (In link text the link's own `]` always follows.)
-    chars.iter().enumerate().any(|(i, &c)| {
-        c == '['
-            && (chars.get(i + 1).copied().or(env.next.ch) == Some('[')
-                || (if i == 0 { env.prev.ch } else { Some(chars[i - 1]) }) == Some('['))
-    })
+    (0..chars.len()).any(|i| bracket_doubled_at(chars, env, i))
+}
+
+/// Whether `chars[i]` is a `[` with another `[` written right before or after it.
+fn bracket_doubled_at(chars: &[char], env: &TextEnv, i: usize) -> bool {
+    let before = if i == 0 { env.prev.ch } else { Some(chars[i - 1]) };
+    chars[i] == '[' && (chars.get(i + 1).copied().or(env.next.ch) == Some('[') || before == Some('['))
 }
 
 /// Escapes the `}` that ends a heading's written text, unless a backslash already stands before it: under
