@@ -595,9 +595,15 @@ fn neutralize(mut md: String, parser_options: pulldown_cmark::Options, options: 
         if spots.is_empty() {
             return md;
         }
-        for at in spots.into_iter().rev() {
-            md.insert(at, '\\');
+        let mut fixed = String::with_capacity(md.len() + spots.len());
+        let mut from = 0;
+        for at in spots {
+            fixed.push_str(&md[from..at]);
+            fixed.push('\\');
+            from = at;
         }
+        fixed.push_str(&md[from..]);
+        md = fixed;
     }
     // Not reached in practice: every pass escapes at least one more opener. Make the rest text by brute force.
     md.replace('<', "&lt;").replace('[', "&#91;")
